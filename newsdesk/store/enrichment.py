@@ -1,0 +1,162 @@
+"""Entities, quotes, dates, keywords and stage versions: the SQL shared by every backend."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..models import DateMention, Entity, Quote
+from .base import ArticleEntity, EntityLink, StageState, StoredQuote
+from .sql import SQLStore, dumps
+
+
+class EnrichmentQueries(SQLStore):
+    def _entity(self, r: Any) -> Entity:
+        return Entity(id=r["id"], name=r["name"], type=r["type"],
+                      aliases=json.loads(r["aliases"]), roles=json.loads(r["roles"]))
+
+    def upsert_entity(self, entity: Entity, key: str) -> int:
+        """The entity with this (type, key), created or with new aliases and roles merged in."""
+        with self.transaction():
+            row = self._one("SELECT * FROM entities WHERE type = ? AND key = ?",
+                            (entity.type, key))
+            if row is None:
+                return self._insert(
+                    "INSERT INTO entities (key, type, name, aliases, roles) VALUES (?, ?, ?, ?, ?)",
+                    (key, entity.type, entity.name, dumps(sorted(set(entity.aliases))),
+                     dumps(entity.roles[:20])))
+            have = self._entity(row)
+            aliases = sorted(set(have.aliases) | set(entity.aliases))
+            roles = have.roles + [r for r in entity.roles if r and r not in have.roles]
+            # A longer full name seen later is the better display name ("Lee" -> "Lee Jae Myung").
+            name = entity.name if len(entity.name) > len(have.name) else have.name
+            if aliases != have.aliases or roles != have.roles or name != have.name:
+                self._execute("UPDATE entities SET aliases = ?, roles = ?, name = ? WHERE id = ?",
+                              (dumps(aliases), dumps(roles[:20]), name, have.id))
+            return int(have.id)
+
+    def get_entity(self, entity_id: int) -> Entity:
+        row = self._one("SELECT * FROM entities WHERE id = ?", (entity_id,))
+        if row is None:
+            raise self._missing("entity", entity_id)
+        return self._entity(row)
+
+    def entities_by_key(self, key: str, type: str | None = None) -> list[Entity]:
+        if type:
+            rows = self._all("SELECT * FROM entities WHERE key = ? AND type = ?", (key, type))
+        else:
+            rows = self._all("SELECT * FROM entities WHERE key = ?", (key,))
+        return [self._entity(r) for r in rows]
+
+    def list_entities(self, limit: int = 100) -> list[tuple[Entity, int]]:
+        rows = self._all("SELECT e.*, COUNT(ae.article_id) AS n FROM entities e JOIN "
+                         "article_entities ae ON ae.entity_id = e.id GROUP BY e.id "
+                         "ORDER BY n DESC, e.name LIMIT ?", (limit,))
+        return [(self._entity(r), int(r["n"])) for r in rows]
+
+    def replace_article_enrichment(self, article_id: int, entities: list[EntityLink],
+                                   quotes: list[Quote], dates: list[DateMention],
+                                   keywords: list[str]) -> None:
+        """Swap in one article's entities, quotes, dates and keywords as one unit."""
+        with self.transaction():
+            for table in ("article_entities", "quotes", "date_mentions", "article_keywords"):
+                self._execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
+            for link in entities:
+                self._execute("INSERT INTO article_entities (article_id, entity_id, mentions, "
+                              "role) VALUES (?, ?, ?, ?)",
+                              (article_id, link.entity_id, link.mentions, link.role))
+            for q in quotes:
+                self._execute(
+                    "INSERT INTO quotes (article_id, kind, text, speaker, entity_id, "
+                    "speaker_role, cue, said_to, block, start_char, end_char) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (article_id, q.kind, q.text, q.speaker, q.speaker_entity_id, q.speaker_role,
+                     q.cue, q.said_to, q.block, q.start, q.end))
+            for d in dates:
+                self._execute("INSERT INTO date_mentions (article_id, text, sentence, value, "
+                              "granularity, block) VALUES (?, ?, ?, ?, ?, ?)",
+                              (article_id, d.text, d.sentence, d.value, d.granularity, d.block))
+            for rank, kw in enumerate(dict.fromkeys(keywords)):
+                self._execute("INSERT INTO article_keywords (article_id, keyword, rank) "
+                              "VALUES (?, ?, ?)", (article_id, kw, rank))
+
+    def article_entities(self, article_id: int) -> list[ArticleEntity]:
+        rows = self._all("SELECT e.id, e.name, e.type, ae.role, ae.mentions FROM "
+                         "article_entities ae JOIN entities e ON e.id = ae.entity_id "
+                         "WHERE ae.article_id = ? ORDER BY ae.mentions DESC, e.name",
+                         (article_id,))
+        return [ArticleEntity(entity_id=r["id"], name=r["name"], type=r["type"],
+                              role=r["role"], mentions=r["mentions"]) for r in rows]
+
+    def _quote(self, r: Any) -> Quote:
+        return Quote(text=r["text"], speaker=r["speaker"], kind=r["kind"], cue=r["cue"],
+                     said_to=r["said_to"], speaker_role=r["speaker_role"],
+                     speaker_entity_id=r["entity_id"], block=r["block"],
+                     start=r["start_char"], end=r["end_char"])
+
+    def article_quotes(self, article_id: int) -> list[Quote]:
+        rows = self._all("SELECT * FROM quotes WHERE article_id = ? ORDER BY block, start_char",
+                         (article_id,))
+        return [self._quote(r) for r in rows]
+
+    def article_dates(self, article_id: int) -> list[DateMention]:
+        rows = self._all("SELECT * FROM date_mentions WHERE article_id = ? ORDER BY block, id",
+                         (article_id,))
+        return [DateMention(text=r["text"], sentence=r["sentence"], value=r["value"],
+                            granularity=r["granularity"], block=r["block"]) for r in rows]
+
+    def article_keywords(self, article_id: int) -> list[str]:
+        return [r[0] for r in self._all("SELECT keyword FROM article_keywords WHERE "
+                                        "article_id = ? ORDER BY rank", (article_id,))]
+
+    def entity_mentions_by_day(self, entity_id: int) -> list[tuple[str, int]]:
+        rows = self._all("SELECT a.published_at AS p, ae.mentions AS m FROM article_entities ae "
+                         "JOIN articles a ON a.id = ae.article_id WHERE ae.entity_id = ? "
+                         "AND a.published_at IS NOT NULL", (entity_id,))
+        days: dict[str, int] = {}
+        for r in rows:
+            day = self._dt(r["p"]).date().isoformat()
+            days[day] = days.get(day, 0) + int(r["m"])
+        return sorted(days.items())
+
+    def cooccurring_entities(self, entity_id: int, limit: int = 10) -> list[tuple[Entity, int]]:
+        rows = self._all("SELECT e.*, COUNT(*) AS n FROM article_entities mine JOIN "
+                         "article_entities other ON other.article_id = mine.article_id AND "
+                         "other.entity_id <> mine.entity_id JOIN entities e ON "
+                         "e.id = other.entity_id WHERE mine.entity_id = ? GROUP BY e.id "
+                         "ORDER BY n DESC, e.name LIMIT ?", (entity_id, limit))
+        return [(self._entity(r), int(r["n"])) for r in rows]
+
+    def search_quotes(self, speaker: str = "", text: str = "", entity_id: int | None = None,
+                      limit: int = 50) -> list[StoredQuote]:
+        where, params = ["1 = 1"], []
+        if entity_id:
+            where.append("q.entity_id = ?"); params.append(entity_id)
+        if speaker:
+            where.append("LOWER(q.speaker) LIKE ?"); params.append(f"%{speaker.lower()}%")
+        for word in text.lower().split():
+            where.append("LOWER(q.text) LIKE ?"); params.append(f"%{word}%")
+        rows = self._all("SELECT q.*, a.title AS article_title, a.published_at AS p, "
+                         "s.name AS source_name FROM quotes q JOIN articles a ON "
+                         "a.id = q.article_id JOIN sources s ON s.id = a.source_id WHERE "
+                         f"{' AND '.join(where)} ORDER BY a.published_at DESC, q.id LIMIT ?",
+                         (*params, limit))
+        return [StoredQuote(quote=self._quote(r), article_id=r["article_id"],
+                            article_title=r["article_title"], published_at=self._dt(r["p"]),
+                            source_name=r["source_name"]) for r in rows]
+
+    def stage_states(self, article_id: int) -> list[StageState]:
+        rows = self._all("SELECT stage, version, error FROM stage_runs WHERE article_id = ? "
+                         "ORDER BY stage", (article_id,))
+        return [StageState(stage=r["stage"], version=r["version"], error=r["error"]) for r in rows]
+
+    def record_stage(self, article_id: int, stage: str, version: int, error: str = "") -> None:
+        self._execute("INSERT INTO stage_runs (article_id, stage, version, error) VALUES "
+                      "(?, ?, ?, ?) ON CONFLICT (article_id, stage) DO UPDATE SET "
+                      "version = excluded.version, error = excluded.error",
+                      (article_id, stage, version, error[:2000]))
+
+    def articles_needing(self, stage: str, version: int, limit: int = 1000) -> list[int]:
+        rows = self._all("SELECT a.id FROM articles a LEFT JOIN stage_runs r ON "
+                         "r.article_id = a.id AND r.stage = ? WHERE r.version IS NULL OR "
+                         "r.version <> ? ORDER BY a.id LIMIT ?", (stage, version, limit))
+        return [int(r[0]) for r in rows]

@@ -1,0 +1,181 @@
+"""What the SQL backends share: connections per thread, transactions, migrations, row mapping.
+
+SQL is written once with `?` placeholders; a backend translates them if its driver wants
+another style. Timestamps go in and out as timezone-aware UTC datetimes; SQLite keeps them as
+ISO-8601 text (which sorts correctly because every value is UTC in one format).
+"""
+from __future__ import annotations
+
+import json
+import threading
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from typing import Any, Iterator
+
+from ..errors import NotFound
+from ..models import Article, Block, Credit, Media, Source
+from .migrations import MIGRATIONS
+
+
+def utc(dt: datetime | None) -> datetime | None:
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc).replace(microsecond=0)
+
+
+def dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def body_to_json(blocks: list[Block]) -> str:
+    return dumps([{"kind": b.kind, "text": b.text} for b in blocks])
+
+
+def body_from_json(raw: str) -> list[Block]:
+    return [Block(kind=b["kind"], text=b["text"]) for b in json.loads(raw or "[]")]
+
+
+def media_to_json(media: list[Media]) -> str:
+    return dumps([{"url": m.url, "caption": m.caption,
+                   "credits": [{"name": c.name, "role": c.role} for c in m.credits]}
+                  for m in media])
+
+
+def media_from_json(raw: str) -> list[Media]:
+    return [Media(url=m.get("url", ""), caption=m.get("caption", ""),
+                  credits=[Credit(name=c["name"], role=c["role"]) for c in m.get("credits", [])])
+            for m in json.loads(raw or "[]")]
+
+
+class SQLStore:
+    """Shared machinery; subclasses give `_connect`, the dialect and the full-text parts."""
+
+    dialect = ""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._local = threading.local()
+        self._all_conns: list[Any] = []
+        self._conns_lock = threading.Lock()
+
+    # -- connections and transactions -------------------------------------------------
+    def _connect(self) -> Any:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._connect()
+            self._local.depth = 0
+            with self._conns_lock:
+                self._all_conns.append(conn)
+        return conn
+
+    def _sql(self, sql: str) -> str:
+        return sql
+
+    def _execute(self, sql: str, params: tuple | list = ()) -> Any:
+        return self._conn().execute(self._sql(sql), tuple(params))
+
+    def _all(self, sql: str, params: tuple | list = ()) -> list[Any]:
+        return self._execute(sql, params).fetchall()
+
+    def _one(self, sql: str, params: tuple | list = ()) -> Any:
+        return self._execute(sql, params).fetchone()
+
+    def _scalar(self, sql: str, params: tuple | list = ()) -> Any:
+        row = self._one(sql, params)
+        return None if row is None else row[0]
+
+    def _insert(self, sql: str, params: tuple | list = ()) -> int:
+        return int(self._one(sql + " RETURNING id", params)[0])
+
+    def _begin(self) -> None:
+        self._conn().execute("BEGIN")
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all; nested calls join the outer one."""
+        conn = self._conn()
+        if self._local.depth:
+            self._local.depth += 1
+            try:
+                yield
+            finally:
+                self._local.depth -= 1
+            return
+        self._begin()
+        self._local.depth = 1
+        try:
+            yield
+        except BaseException:
+            self._local.depth = 0
+            conn.execute("ROLLBACK")
+            raise
+        self._local.depth = 0
+        conn.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._conns_lock:
+            for conn in self._all_conns:
+                try:
+                    conn.close()
+                except Exception:  # a connection of a finished thread may be gone already
+                    pass
+            self._all_conns.clear()
+        self._local = threading.local()
+
+    # -- values -------------------------------------------------------------------------
+    def _ts(self, dt: datetime | None) -> Any:
+        return utc(dt)
+
+    def _dt(self, value: Any) -> datetime | None:
+        if value is None or value == "":
+            return None
+        if isinstance(value, datetime):
+            return utc(value)
+        return utc(datetime.fromisoformat(value))
+
+    # -- migrations -----------------------------------------------------------------------
+    def _run_script(self, sql: str) -> None:
+        for statement in sql.split(";"):
+            if statement.strip():
+                self._execute(statement)
+
+    def migrate(self) -> list[str]:
+        """Apply the migrations not yet recorded; returns the names applied now."""
+        self._execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, "
+                      "applied_at TEXT NOT NULL)")
+        applied = {r[0] for r in self._all("SELECT name FROM migrations")}
+        done = []
+        for name, scripts in MIGRATIONS:
+            if name in applied:
+                continue
+            with self.transaction():
+                # Another process may have applied it meanwhile; the insert then fails fast.
+                if self._one("SELECT 1 FROM migrations WHERE name = ?", (name,)):
+                    continue
+                self._run_script(scripts[self.dialect])
+                self._execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                              (name, datetime.now(timezone.utc).isoformat()))
+            done.append(name)
+        return done
+
+    # -- rows -----------------------------------------------------------------------------
+    def _article(self, r: Any) -> Article:
+        return Article(
+            id=r["id"], url=r["url"], title=r["title"],
+            source=Source(id=r["source_id"], name=r["source_name"], site=r["source_site"],
+                          country=r["source_country"], language=r["source_language"]),
+            body=body_from_json(r["body"]), section=r["section"],
+            section_given=bool(r["section_given"]), byline=r["byline"],
+            published_at=self._dt(r["published_at"]), language=r["language"],
+            summary=r["summary"], summary_generated=bool(r["summary_generated"]),
+            media=media_from_json(r["media"]), attribution=r["attribution"],
+            content_hash=r["content_hash"], fetched_at=self._dt(r["fetched_at"]),
+            story_id=r["story_id"], feed_id=r["feed_id"])
+
+    def _missing(self, what: str, ident: object) -> NotFound:
+        return NotFound(f"no {what} with id {ident}")

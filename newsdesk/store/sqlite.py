@@ -1,0 +1,63 @@
+"""The embedded default: one SQLite file in WAL mode, with FTS5 for full text."""
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+from .articles import ArticleQueries
+from .base import ArticleFilter, SearchHit
+from .enrichment import EnrichmentQueries
+from .readers import ReaderQueries
+
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_words(text: str) -> str:
+    """Plain words as an FTS5 query that cannot be a syntax error (each term quoted)."""
+    return " ".join('"' + w + '"' for w in WORD.findall(text))
+
+
+class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries):
+    dialect = "sqlite"
+
+    def __init__(self, path: str):
+        super().__init__(str(path))
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+    def _connect(self) -> sqlite3.Connection:
+        # Autocommit mode: transactions are explicit (see SQLStore.transaction).
+        conn = sqlite3.connect(self.url, isolation_level=None, timeout=30,
+                               check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("PRAGMA cache_size = -65536")
+        return conn
+
+    def _begin(self) -> None:
+        # IMMEDIATE takes the write lock up front, so two writers never deadlock on upgrade.
+        self._conn().execute("BEGIN IMMEDIATE")
+
+    def _index_text(self, article_id: int, title: str, summary: str, body: str) -> None:
+        self._execute("DELETE FROM article_fts WHERE rowid = ?", (article_id,))
+        self._execute("INSERT INTO article_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+                      (article_id, title, summary, body))
+
+    def search_articles(self, match: str, flt: ArticleFilter) -> list[SearchHit]:
+        """Articles whose text matches `match` (an FTS5 expression), best first.
+
+        bm25 weights: a word in the title counts ten times one in the body.
+        """
+        where, params = self._where(flt)
+        extra = where.replace(" WHERE ", " AND ", 1)
+        rows = self._all(
+            "SELECT f.rowid AS id, bm25(article_fts, 10.0, 3.0, 1.0) AS score, "
+            "snippet(article_fts, 2, '\x02', '\x03', '…', 24) AS snip FROM article_fts f "
+            f"JOIN articles a ON a.id = f.rowid WHERE article_fts MATCH ?{extra} "
+            "ORDER BY score LIMIT ? OFFSET ?", (match, *params, flt.limit, flt.offset))
+        return [SearchHit(article_id=r["id"], score=-float(r["score"]), snippet=r["snip"])
+                for r in rows]

@@ -1,0 +1,76 @@
+"""Shared fixtures: real stores (a SQLite file, a throwaway PostgreSQL database), never mocks.
+
+`store` runs a test once per backend. PostgreSQL is at NEWSDESK_TEST_PG (default
+postgresql://postgres@127.0.0.1:5432/postgres); each test session creates its own database and
+drops it at the end. Set NEWSDESK_TEST_BACKENDS=sqlite to run on SQLite alone.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+
+from newsdesk.store.base import open_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(os.environ.get("NEWSDESK_SHARED", Path(__file__).resolve().parents[2] / "shared"))
+PG_ADMIN = os.environ.get("NEWSDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+BACKENDS = os.environ.get("NEWSDESK_TEST_BACKENDS", "sqlite,postgres").split(",")
+
+
+def _pg_admin_exec(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+@pytest.fixture(scope="session")
+def pg_server_url():
+    """A fresh PostgreSQL database for this test session, dropped afterwards."""
+    name = f"newsdesk_test_{uuid.uuid4().hex[:10]}"
+    _pg_admin_exec(f'CREATE DATABASE "{name}"')
+    base = PG_ADMIN.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    _pg_admin_exec(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _fresh_pg_schema(server_url: str) -> str:
+    """A new schema inside the session database, so each test starts empty."""
+    import psycopg
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    return f"{server_url}?options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request, tmp_path):
+    if request.param == "sqlite":
+        return str(tmp_path / "newsdesk.db")
+    return _fresh_pg_schema(request.getfixturevalue("pg_server_url"))
+
+
+@pytest.fixture
+def store(store_url):
+    s = open_store(store_url)
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    s = open_store(str(tmp_path / "newsdesk.db"))
+    yield s
+    s.close()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    path = SHARED / "data"
+    if not path.is_dir():
+        pytest.skip(f"evaluation data not found at {path}")
+    return path
