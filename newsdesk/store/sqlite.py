@@ -47,8 +47,8 @@ class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries):
         self._execute("INSERT INTO article_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
                       (article_id, title, summary, body))
 
-    def search_articles(self, match: str, flt: ArticleFilter) -> list[SearchHit]:
-        """Articles whose text matches `match` (an FTS5 expression), best first.
+    def search_articles(self, text: str, flt: ArticleFilter) -> list[SearchHit]:
+        """Articles that contain every word of `text`, best first.
 
         bm25 weights: a word in the title counts ten times one in the body.
         """
@@ -58,6 +58,6 @@ class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries):
             "SELECT f.rowid AS id, bm25(article_fts, 10.0, 3.0, 1.0) AS score, "
             "snippet(article_fts, 2, '\x02', '\x03', '…', 24) AS snip FROM article_fts f "
             f"JOIN articles a ON a.id = f.rowid WHERE article_fts MATCH ?{extra} "
-            "ORDER BY score LIMIT ? OFFSET ?", (match, *params, flt.limit, flt.offset))
+            "ORDER BY score LIMIT ? OFFSET ?", (fts_words(text), *params, flt.limit, flt.offset))
         return [SearchHit(article_id=r["id"], score=-float(r["score"]), snippet=r["snip"])
                 for r in rows]
