@@ -1,0 +1,2 @@
+def find_dates(doc, text, starts, published_at):
+    return []

@@ -1,0 +1,271 @@
+"""Named entities of one article: the model's spans, mended by general rules, typed, given
+the roles the text states, and resolved to one canonical name per entity in the article.
+
+Everything works on character offsets into the joined article text (see nlp.py); the
+caller maps them back to blocks.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from typing import Protocol
+
+from spacy.tokens import Doc, Span
+
+TYPES = {
+    "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE",
+    "NORP": "NORP", "EVENT": "EVENT", "WORK_OF_ART": "OTHER", "LAW": "OTHER",
+    "PRODUCT": "OTHER", "LANGUAGE": "OTHER",
+}
+
+# Words that open a name as a form of address or office; they are the role, not the name.
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev"}
+TITLES = {
+    "president", "prime minister", "minister", "chancellor", "premier", "king", "queen",
+    "prince", "princess", "pope", "sen", "senator", "rep", "representative", "gov",
+    "governor", "mayor", "gen", "general", "col", "lt", "capt", "judge", "justice",
+    "secretary", "chairman", "chairwoman", "ceo", "vice president", "speaker", "leader",
+}
+_TITLE_RE = re.compile(
+    r"^(?:(?:%s)\.?\s+)+" % "|".join(
+        sorted((re.escape(t) for t in HONORIFICS | TITLES), key=len, reverse=True)),
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+
+# Organisation heads: "<Capitalised words> University", "Ministry of Defence", "Bank of X".
+_ORG_HEADS = (
+    "University|Institute|Institution|Agency|Ministry|Council|Committee|Commission|"
+    "Corporation|Corp|Bank|Association|Foundation|Party|Department|Court|College|School|"
+    "Hospital|Group|Fund|Organisation|Organization|Union|Federation|Board|Authority|"
+    "Company|Inc|Ltd|Assembly|Parliament|Congress|Senate|Academy|Society|Club|League|"
+    "Centre|Center|Service|Police|Army|Navy|Bureau|Reserve|Exchange|Airlines|Airways"
+)
+_CAP = r"(?:[A-Z][\w&'’.-]*)"
+_ORG_RE = re.compile(
+    rf"\b(?:{_CAP}\s+){{1,4}}(?:{_ORG_HEADS})\b(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}})?"
+    rf"|\b(?:{_ORG_HEADS})\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}}"
+)
+_NOT_NAME_START = {"The", "A", "An", "This", "That", "Both", "And", "But", "In", "On", "At",
+                   "For", "Of", "By", "With", "As", "If", "When", "While", "After"}
+
+
+class KnownEntities(Protocol):
+    """What the store knows: canonical names it holds for a short form (a surname, an
+    acronym) of the given type, only those it is confident of."""
+
+    def lookup(self, key: str, type: str) -> list[str]: ...
+
+
+def entity_key(name: str, type: str = "") -> str:
+    """The normalised key the store dedups entities on: no case, diacritics, honorifics,
+    possessive or dots (`Ms. Takaichi's` -> `takaichi`, `U.S.` -> `us`)."""
+    core = core_name(name)
+    core = unicodedata.normalize("NFKD", core)
+    core = "".join(c for c in core if not unicodedata.combining(c)).lower()
+    core = re.sub(r"(?<=\w)\.(?=\w|$)|\.(?=\s|$)", "", core)
+    core = re.sub(r"[‘’`´]", "'", core)
+    return re.sub(r"\s+", " ", core).strip(" .,'\"-")
+
+
+def core_name(text: str) -> str:
+    """A mention without its honorifics, titles, possessive and leading article."""
+    text = _POSSESSIVE.sub("", text.strip())
+    text = _LEADING_THE.sub("", text)
+    stripped = _TITLE_RE.sub("", text)
+    return stripped.strip() or text.strip()
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading `the` and a trailing possessive or punctuation from a span."""
+    span = text[start:end]
+    m = _LEADING_THE.match(span)
+    if m and end - start > m.end():
+        start += m.end()
+    while end > start and text[end - 1] in " .,;:'’\"":
+        if text[end - 1] == "." and re.search(r"\b[A-Z]\.[A-Z]?\.?$|\b\w{1,3}\.$", text[start:end]):
+            break  # "U.S." / "Inc." keep their dot
+        end -= 1
+    m = _POSSESSIVE.search(text[start:end])
+    if m and end - start > 2 and text[start:end].endswith(("'s", "’s")):
+        end -= 2
+    return start, end
+
+
+def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
+    """The model's entities, mended: (start, end, type) over the joined text."""
+    spans = []
+    for ent in doc.ents:
+        typ = TYPES.get(ent.label_)
+        if not typ:
+            continue
+        start, end = _trim(text, ent.start_char, ent.end_char)
+        if end > start and any(c.isalpha() for c in text[start:end]):
+            spans.append((start, end, typ))
+    spans = _add_pattern_orgs(text, spans)
+    spans = _propagate(text, doc, spans)
+    return _unify_types(text, spans)
+
+
+def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Organisations the model misses or cuts short, by their heads (`... University`)."""
+    for m in _ORG_RE.finditer(text):
+        start, end = m.start(), m.end()
+        first = text[start:end].split()[0]
+        if first in _NOT_NAME_START:
+            start += len(first) + 1
+        if "\n" in text[start:end] or len(text[start:end].split()) < 2:
+            continue
+        start, end = _trim(text, start, end)
+        # A person or place the model found inside the match means the match is wrong
+        # about its edge only when it is not longer; keep the longer, organisation reading.
+        overlapping = [s for s in spans if s[0] < end and start < s[1]]
+        if any(s[0] < start or s[1] > end for s in overlapping):
+            continue
+        spans = [s for s in spans if s not in overlapping] + [(start, end, "ORG")]
+    return sorted(spans)
+
+
+def _propagate(text: str, doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """What the article names once it names the same way elsewhere: tag the untagged
+    repeats of a tagged surface form (one sense per discourse), and let a full name
+    replace a shorter span the model found inside one of its repeats."""
+    other = [(e.start_char, e.end_char) for e in doc.ents if e.label_ not in TYPES]
+    labels: dict[str, Counter] = {}
+    for s, e, t in spans:
+        labels.setdefault(text[s:e], Counter())[t] += 1
+    for form in sorted(labels, key=len, reverse=True):
+        if len(form) < 3 or not form[0].isupper():
+            continue
+        label = labels[form].most_common(1)[0][0]
+        for m in re.finditer(r"(?<![\w-])%s(?![\w-])" % re.escape(form), text):
+            a, b = m.start(), m.end()
+            if any(x < b and a < y for x, y in other):
+                continue
+            inside = [sp for sp in spans if sp[0] < b and a < sp[1]]
+            if any(sp[0] < a or sp[1] > b for sp in inside) or (a, b, label) in inside:
+                continue
+            if any((sp[0], sp[1]) == (a, b) for sp in inside):
+                continue
+            spans = [sp for sp in spans if sp not in inside] + [(a, b, label)]
+    return sorted(spans)
+
+
+def _unify_types(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """One type per name in an article: a lone word that is part of a person's full name
+    is that person (`Takaichi` tagged ORG once); otherwise the majority type wins."""
+    person_words = set()
+    for s, e, t in spans:
+        words = core_name(text[s:e]).split()
+        if t == "PERSON" and len(words) > 1:
+            person_words.update((words[0], words[-1]))
+    votes: dict[str, Counter] = {}
+    for s, e, t in spans:
+        votes.setdefault(core_name(text[s:e]), Counter())[t] += 1
+    out = []
+    for s, e, t in spans:
+        core = core_name(text[s:e])
+        if core in person_words:
+            t = "PERSON"
+        elif votes[core].most_common(1)[0][1] > votes[core][t]:
+            t = votes[core].most_common(1)[0][0]
+        out.append((s, e, t))
+    return out
+
+
+def role_of(doc: Doc, start: int, end: int, text: str) -> str:
+    """The role the text gives a person: a title before the name (`Japanese Prime
+    Minister`) or an appositive after it (`..., an expert at Temple University`)."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return ""
+    prefix = _title_prefix(doc, span, text)
+    if prefix:
+        return prefix
+    return _appositive(span, text)
+
+
+def _title_prefix(doc: Doc, span: Span, text: str) -> str:
+    inside = set(range(span.start, span.end))
+    i = span.start - 1
+    run: list[int] = []
+    while i >= 0:
+        tok = doc[i]
+        if tok.dep_ not in ("compound", "amod", "nmod", "npadvmod") or tok.is_punct:
+            break
+        if tok.head.i not in inside and tok.head.i not in run:
+            break
+        run.append(i)
+        i -= 1
+    if not run:
+        # The name's own first tokens may be the title the model put inside the entity.
+        words = text[span.start_char:span.end_char]
+        m = _TITLE_RE.match(words)
+        title = m.group(0).strip() if m else ""
+        return "" if title.lower().rstrip(".") in HONORIFICS else title
+    lo = doc[min(run)].idx
+    title = text[lo:span.start_char].strip() + " " + _leading_title(text[span.start_char:span.end_char])
+    title = title.strip()
+    words = [w.lower().rstrip(".") for w in title.split()]
+    return "" if all(w in HONORIFICS for w in words) else title
+
+
+def _leading_title(name: str) -> str:
+    m = _TITLE_RE.match(name)
+    return m.group(0).strip() if m else ""
+
+
+def _appositive(span: Span, text: str) -> str:
+    root = span.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.i >= span.end and child.pos_ in ("NOUN", "PROPN"):
+            sub = list(child.subtree)
+            if child.pos_ == "PROPN" and child.ent_type_:
+                continue  # another name in apposition, not a role
+            return text[sub[0].idx:sub[-1].idx + len(sub[-1])].strip(" ,")
+    if root.dep_ == "appos" and root.head.i < span.start and root.head.pos_ == "NOUN":
+        head = root.head
+        toks = [t for t in head.subtree if t.i < span.start and t.i >= head.left_edge.i
+                and not t.is_punct and t.i <= head.i]
+        if toks:
+            return text[toks[0].idx:head.idx + len(head)].strip()
+    return ""
+
+
+def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None = None) -> list[str]:
+    """Canonical name within the article for each (text, type) mention, in order: a short
+    form takes the full name it is a part of (`Ms. Takaichi` -> `Sanae Takaichi`, `Lee`
+    -> `Lee Jae Myung`), an acronym the organisation whose initials it is."""
+    cores = [core_name(text) for text, _ in mentions]
+    fulls: dict[str, list[tuple[int, list[str]]]] = {}
+    for i, ((_, typ), core) in enumerate(zip(mentions, cores)):
+        fulls.setdefault(typ, []).append((i, core.split()))
+    out = []
+    for i, ((_, typ), core) in enumerate(zip(mentions, cores)):
+        words = core.split()
+        name = core
+        if typ == "PERSON":
+            cands = [(j, w) for j, w in fulls["PERSON"]
+                     if len(w) > len(words) and (w[:len(words)] == words or w[-len(words):] == words)]
+            name = _pick(cands, i) or name
+        elif typ == "ORG" and re.fullmatch(r"[A-Z]{2,6}", core):
+            cands = [(j, w) for j, w in fulls["ORG"]
+                     if "".join(x[0] for x in w if x[0].isupper()) == core and len(w) > 1]
+            name = _pick(cands, i) or name
+        if name == core and known is not None and len(words) == 1 and typ in ("PERSON", "ORG"):
+            found = known.lookup(entity_key(core, typ), typ)
+            if len(set(found)) == 1:  # conservative: only an unambiguous answer
+                name = found[0]
+        out.append(name)
+    return out
+
+
+def _pick(cands: list[tuple[int, list[str]]], i: int) -> str:
+    """The full name among candidates: the only one, else the nearest one before."""
+    names = {" ".join(w) for _, w in cands}
+    if len(names) == 1:
+        return names.pop()
+    before = [(j, w) for j, w in cands if j < i]
+    return " ".join(before[-1][1]) if before else ""

@@ -1,0 +1,2 @@
+def find_quotes(doc, text, starts, spans):
+    return []
