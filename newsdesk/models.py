@@ -211,3 +211,11 @@ class IngestResult:
     status: str  # "new" | "duplicate" | "failed"
     article_id: int | None = None
     error: str = ""
+
+
+@dataclass(slots=True)
+class Failed:
+    """An input item that could not be read; it is reported and the batch goes on."""
+
+    origin: str
+    reason: str

@@ -1,0 +1,94 @@
+"""The enrichment stages as the pipeline runs them: each wraps the pure functions of its
+module and writes their results to the store, one transaction per article.
+
+Bump a stage's version when its output changes; `newsdesk enrich` then re-runs it.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from ..models import Article, Entity
+from ..store.base import EntityLink, Store
+
+if TYPE_CHECKING:
+    from ..pipeline import Stage
+
+SECTION_MODEL_BLOB = "sections.model"
+SECTION_THRESHOLD = 0.5
+
+
+class StoreKnownEntities:
+    """What the store already knows, for resolving short names (`Lee`, `AFP`)."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def lookup(self, key: str, type: str) -> list[str]:
+        return [e.name for e in self.store.entities_by_key(key, type)]
+
+
+def run_who(store: Store, articles: list[Article]) -> None:
+    from .keywords import keywords
+    from .who import analyse_many, entity_key
+
+    results = analyse_many(articles, known=StoreKnownEntities(store))
+    for article, found in zip(articles, results):
+        with store.transaction():
+            by_name: dict[tuple[str, str], list] = {}
+            for m in found.entities:
+                by_name.setdefault((m.canonical or m.text, m.type), []).append(m)
+            ids: dict[str, int] = {}
+            links: list[EntityLink] = []
+            for (name, type_), mentions in by_name.items():
+                roles = [r for r, _ in Counter(m.role for m in mentions if m.role).most_common()]
+                entity = Entity(name=name, type=type_, roles=roles,
+                                aliases=sorted({m.text for m in mentions} - {name}))
+                eid = store.upsert_entity(entity, entity_key(name, type_))
+                ids.setdefault(name, eid)
+                links.append(EntityLink(entity_id=eid, mentions=len(mentions),
+                                        role=roles[0] if roles else ""))
+            for q in found.quotes:
+                q.speaker_entity_id = ids.get(q.speaker)
+            store.replace_article_enrichment(article.id, links, found.quotes, found.dates,
+                                             keywords(article))
+
+
+def run_summary(store: Store, articles: list[Article]) -> None:
+    from .summary import summarise_article
+
+    for article in articles:
+        if article.summary and not article.summary_generated:
+            continue  # a summary the outlet gave is never replaced
+        text, _blocks = summarise_article(article)
+        store.update_article_fields(article.id, summary=text, summary_generated=True)
+
+
+def run_section(store: Store, articles: list[Article]) -> None:
+    from .sections import SectionClassifier, classify, map_section
+
+    model = None
+    blob = store.get_blob(SECTION_MODEL_BLOB)
+    if blob:
+        model = SectionClassifier.from_bytes(blob)
+    for article in articles:
+        if article.section_given:
+            mapped = map_section(article.section)
+            if mapped and mapped != article.section:
+                store.update_article_fields(article.id, section=mapped)
+            if mapped:
+                continue
+        label = "Uncategorised"
+        if model is not None:
+            label = classify(f"{article.title}\n{article.text}", model, SECTION_THRESHOLD)
+        store.update_article_fields(article.id, section=label, section_given=False)
+
+
+def enrich_stages() -> list["Stage"]:
+    from ..pipeline import Stage
+
+    return [
+        Stage("who", 1, run_who),
+        Stage("summary", 1, run_summary),
+        Stage("section", 1, run_section),
+    ]

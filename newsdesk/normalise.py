@@ -1,0 +1,89 @@
+"""Normalise an extracted item into an Article: canonical URL, content hash, dates, source."""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import nh3
+
+from .errors import ExtractError
+from .models import Article, Block, RawItem, Source
+
+TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_cid$|mc_eid$|ref$|cmpid$|ocid$)", re.I)
+_SPACE = re.compile(r"\s+")
+
+
+def plain_text(value: str) -> str:
+    """Text from a string that may hold HTML: tags dropped by nh3's allow-list, entities decoded."""
+    if "<" in value or "&" in value:
+        value = html.unescape(nh3.clean(value, tags=set()))
+    return _SPACE.sub(" ", value).strip()
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, no fragment, no tracking parameters, no default port."""
+    url = url.strip()
+    if not url or "://" not in url:
+        return url
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.port and not ((parts.scheme == "http" and parts.port == 80) or
+                           (parts.scheme == "https" and parts.port == 443)):
+        host = f"{host}:{parts.port}"
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if not TRACKING_PARAMS.match(k)])
+    return urlunsplit((parts.scheme.lower(), host, parts.path or "/", query, ""))
+
+
+def content_hash(title: str, blocks: list[Block]) -> str:
+    """A hash of the text that ignores case, accents, punctuation and spacing: exact copies."""
+    text = " ".join([title] + [b.text for b in blocks])
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    words = re.findall(r"\w+", folded)
+    return hashlib.sha1(" ".join(words).encode()).hexdigest()
+
+
+def source_from(item: RawItem) -> Source:
+    name = plain_text(item.source_name)
+    site = item.source_site
+    if not name and item.url and "://" in item.url:
+        host = (urlsplit(item.url).hostname or "").lower()
+        name = host.removeprefix("www.")
+        site = site or f"https://{host}"
+    return Source(name=name or "Unknown source", site=site, language=item.language)
+
+
+def sane_date(value: datetime | None, now: datetime) -> datetime | None:
+    """A publication date, or None where it is clearly wrong (a day in the future, pre-1990)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    if value > now + timedelta(days=1) or value.year < 1990:
+        return None
+    return value
+
+
+def to_article(item: RawItem, now: datetime | None = None) -> Article:
+    """The Article for an extracted item; raises ExtractError when it has no text."""
+    now = now or datetime.now(timezone.utc)
+    blocks = [Block(b.kind, _SPACE.sub(" ", b.text).strip()) for b in item.blocks]
+    blocks = [b for b in blocks if b.text]
+    title = plain_text(item.title)
+    if not any(b.kind == "paragraph" for b in blocks):
+        raise ExtractError("no article text found")
+    if not title:
+        title = blocks[0].text[:120]
+    digest = content_hash(title, blocks)
+    url = canonical_url(item.url) or f"urn:sha1:{digest}"
+    return Article(
+        url=url, title=title, source=source_from(item), body=blocks,
+        section=plain_text(item.section), section_given=bool(item.section.strip()),
+        byline=plain_text(item.byline), published_at=sane_date(item.published_at, now),
+        language=item.language or "", summary=plain_text(item.summary),
+        summary_generated=False, media=item.media, attribution=item.attribution,
+        content_hash=digest, fetched_at=now, feed_id=item.feed_id)
