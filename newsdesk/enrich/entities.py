@@ -105,6 +105,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
         if end > start and any(c.isalpha() for c in text[start:end]):
             spans.append((start, end, typ))
     spans = _add_pattern_orgs(text, spans)
+    spans = _layout_rules(text, spans)
     spans = _propagate(text, doc, spans)
     return _unify_types(text, spans)
 
@@ -125,6 +126,31 @@ def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tupl
         if any(s[0] < start or s[1] > end for s in overlapping):
             continue
         spans = [s for s in spans if s not in overlapping] + [(start, end, "ORG")]
+    return sorted(spans)
+
+
+# Results and tables (sports pages, wire digests) name teams and players by layout the
+# model was not trained on: a name beside a score is a team, `R. Surname` is a person.
+_NAME = r"[A-Z][\w'’.&-]*(?: (?:of |de |la )?[A-Z][\w'’.&-]*){0,2}"
+_LAYOUT = [
+    (re.compile(rf"^({_NAME}) \d+ ({_NAME}) \d+$"), "ORG"),  # scoreline
+    (re.compile(rf"^({_NAME})(?: -?\.?\d+(?:\.\d+)?){{4,}}$"), "ORG"),  # standings row
+    (re.compile(rf"^(?:Postponed : )?({_NAME}) v ({_NAME})\b"), "ORG"),  # fixture
+    (re.compile(rf"(?:^|: |, )({_NAME}) \d+(?:-\d+)?(?: and \d+(?:-\d+)?)?(?= \(| \.| ,|$)"), "ORG"),
+    (re.compile(r"(?<![\w.])((?:[A-Z]\. ?){1,2}[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)\b"), "PERSON"),
+    (re.compile(rf"(?:^|, |; |\d )([A-Z][a-z]+(?: [A-Z][\w'’-]+){{1,2}}) \( [A-Z]"), "PERSON"),
+]
+
+
+def _layout_rules(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    pos = 0
+    for line in text.split("\n"):
+        for pattern, label in _LAYOUT:
+            for m in pattern.finditer(line):
+                for g in range(1, (m.lastindex or 0) + 1):
+                    a, b = pos + m.start(g), pos + m.end(g)
+                    spans = [sp for sp in spans if not (sp[0] < b and a < sp[1])] + [(a, b, label)]
+        pos += len(line) + 1
     return sorted(spans)
 
 
