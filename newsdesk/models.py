@@ -157,6 +157,8 @@ class Quote:
     block: int = 0
     start: int = 0
     end: int = 0
+    # (block, start, end) of the words that name the speaker ("he", "the president"), if any
+    speaker_at: tuple[int, int, int] | None = None
 
 
 @dataclass(slots=True)
