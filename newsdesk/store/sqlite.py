@@ -13,9 +13,9 @@ from .readers import ReaderQueries
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def fts_words(text: str) -> str:
+def fts_words(text: str, any_word: bool = False) -> str:
     """Plain words as an FTS5 query that cannot be a syntax error (each term quoted)."""
-    return " ".join('"' + w + '"' for w in WORD.findall(text))
+    return (" OR " if any_word else " ").join('"' + w + '"' for w in WORD.findall(text))
 
 
 class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries):
@@ -47,8 +47,9 @@ class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries):
         self._execute("INSERT INTO article_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
                       (article_id, title, summary, body))
 
-    def search_articles(self, text: str, flt: ArticleFilter) -> list[SearchHit]:
-        """Articles that contain every word of `text`, best first.
+    def search_articles(self, text: str, flt: ArticleFilter,
+                        any_word: bool = False) -> list[SearchHit]:
+        """Articles that contain every word of `text` (or any, for similarity), best first.
 
         bm25 weights: a word in the title counts ten times one in the body.
         """
@@ -58,6 +59,6 @@ class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries):
             "SELECT f.rowid AS id, bm25(article_fts, 10.0, 3.0, 1.0) AS score, "
             "snippet(article_fts, 2, '\x02', '\x03', '…', 24) AS snip FROM article_fts f "
             f"JOIN articles a ON a.id = f.rowid WHERE article_fts MATCH ?{extra} "
-            "ORDER BY score LIMIT ? OFFSET ?", (fts_words(text), *params, flt.limit, flt.offset))
+            "ORDER BY score LIMIT ? OFFSET ?", (fts_words(text, any_word), *params, flt.limit, flt.offset))
         return [SearchHit(article_id=r["id"], score=-float(r["score"]), snippet=r["snip"])
                 for r in rows]

@@ -1,0 +1,151 @@
+"""The command line: a thin layer over the pipeline and the services.
+
+`--db` (or NEWSDESK_DB) picks the store: a SQLite file path or a postgresql:// URL.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .config import Settings, describe
+
+app = typer.Typer(help="newsdesk: a self-hosted news platform that reads the news for you.",
+                  no_args_is_help=True, add_completion=False)
+console = Console(stderr=True)
+DB_OPTION = typer.Option(None, "--db", envvar="NEWSDESK_DB",
+                         help="SQLite file path or postgresql:// URL [default: ./newsdesk.db]")
+BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
+
+
+def _store(db: Optional[str]):
+    from .store.base import open_store
+
+    return open_store(db or "newsdesk.db")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=False)
+
+
+@app.callback()
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="log each item")) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s %(message)s")
+
+
+@app.command()
+def ingest(paths: List[str] = typer.Argument(..., help="files, folders, feed files, page "
+                                              "dumps or JSONL archives"),
+           source: str = typer.Option("", help="outlet name for every item"),
+           section: str = typer.Option("", help="section for every item"),
+           no_enrich: bool = typer.Option(False, "--no-enrich", help="store only; enrich later"),
+           db: Optional[str] = DB_OPTION) -> None:
+    """Take in articles; prints how many were new, duplicates and failed (and why)."""
+    from .pipeline import ingest_items
+    from .sources.files import iter_files, read_paths
+
+    store = _store(db)
+    total = sum(1 for _ in iter_files(paths))
+    with _progress() as progress:
+        task = progress.add_task("ingest", total=None if total > 1 else 1)
+        report = ingest_items(store, read_paths(paths, source, section), enrich=not no_enrich,
+                              on_result=lambda r: progress.advance(task))
+    for r in report.results:
+        if r.status == "failed":
+            console.print(f"[red]failed[/red] {r.origin}: {r.error}")
+    typer.echo(report.summary_line())
+    store.close()
+
+
+@app.command()
+def enrich(all_articles: bool = typer.Option(False, "--all", help="re-run every stage on every "
+                                               "article, not only those whose version changed"),
+           db: Optional[str] = DB_OPTION) -> None:
+    """Run the enrichment stages whose version changed (or all with --all)."""
+    from .pipeline import default_stages, enrich_articles, outdated_ids
+    from .store.base import iter_all_ids
+
+    store = _store(db)
+    stages = default_stages()
+    ids = list(iter_all_ids(store)) if all_articles else outdated_ids(store, stages)
+    failures: dict[str, int] = {}
+    with _progress() as progress:
+        task = progress.add_task("enrich", total=len(ids))
+        for start in range(0, len(ids), 32):
+            batch = ids[start:start + 32]
+            for stage, n in enrich_articles(store, batch, stages,
+                                            only_outdated=not all_articles).items():
+                failures[stage] = failures.get(stage, 0) + n
+            progress.advance(task, len(batch))
+    typer.echo(f"{len(ids)} articles enriched; failures by stage: "
+               f"{json.dumps(failures) if any(failures.values()) else 'none'}")
+    store.close()
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", help="address to listen on"),
+          port: int = typer.Option(8000, help="port to listen on"),
+          db: Optional[str] = DB_OPTION) -> None:
+    """Serve the web site and the JSON API."""
+    import uvicorn
+
+    from .web.app import create_app
+
+    settings = Settings.from_env(db=db)
+    app_ = create_app(settings)
+    console.print(f"newsdesk on http://{host}:{port}/  (store: {settings.db}; admin: "
+                  f"http://{host}:{port}/admin/feedback?token={settings.admin_token})")
+    uvicorn.run(app_, host=host, port=port, log_level="warning")
+
+
+@app.command()
+def demo(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
+         db: str = typer.Option("demo.db", "--db", help="where to build the demo store"),
+         no_serve: bool = typer.Option(False, "--no-serve", help="build the store and stop")) -> None:
+    """A fresh store with the bundled sample corpus (the seed page included), then serve it."""
+    for suffix in ("", "-wal", "-shm"):
+        Path(db + suffix).unlink(missing_ok=True)
+    if not BUNDLED_CORPUS.is_dir():
+        console.print(f"[red]the bundled corpus is missing at {BUNDLED_CORPUS}[/red]")
+        raise typer.Exit(1)
+    ingest([str(BUNDLED_CORPUS)], source="", section="", no_enrich=False, db=db)
+    if not no_serve:
+        serve(host=host, port=port, db=db)
+
+
+@app.command()
+def export(fmt: str = typer.Option("jsonl", "--format", help="jsonl"),
+           db: Optional[str] = DB_OPTION) -> None:
+    """Write every article as JSONL (the format `ingest` reads) to standard output."""
+    from . import services
+    from .store.base import iter_all_ids
+
+    store = _store(db)
+    for aid in iter_all_ids(store):
+        a = services.article_full(store, aid, with_related=False)
+        record = {"url": a["url"], "title": a["title"], "source": a["source"]["name"],
+                  "section": a["section"], "published_at": a["published_at"],
+                  "byline": a["byline"], "language": a["language"],
+                  "summary": a["summary"]["text"] if not a["summary"]["generated"] else "",
+                  "body": a["body"], "media": a["media"], "attribution": a["attribution"]}
+        sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    store.close()
+
+
+@app.command()
+def settings() -> None:
+    """List every setting with its environment variable and default."""
+    for env, default, help_ in describe():
+        typer.echo(f"{env:28} {default!r:14} {help_}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,140 @@
+"""The read and write services that every face (web pages, JSON API, CLI) calls.
+
+Each function takes the store (and the clock where time matters) and returns plain dicts in
+the shape of SPEC.md's JSON API; the HTML templates render the same dicts, so a page and its
+JSON twin never disagree.
+"""
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from .errors import InputError
+from .models import Article, Feedback
+from .rank.related import related_articles
+from .rank.trending import most_read
+from .store.base import ArticleFilter, Store
+
+FEEDBACK_KINDS = ("rating", "comment", "error")
+MAX_FEEDBACK_TEXT = 4000
+
+
+def iso(dt: datetime | None) -> str | None:
+    return dt.isoformat() if dt else None
+
+
+def article_brief(a: Article) -> dict[str, Any]:
+    return {"id": a.id, "url": a.url, "title": a.title,
+            "source": {"id": a.source.id, "name": a.source.name}, "section": a.section,
+            "published_at": iso(a.published_at), "story_id": a.story_id,
+            "summary": {"text": a.summary, "generated": a.summary_generated}}
+
+
+def article_full(store: Store, article_id: int, *, with_related: bool = True) -> dict[str, Any]:
+    a = store.get_article(article_id)
+    entities = store.article_entities(a.id)
+    data = article_brief(a)
+    data.update({
+        "byline": a.byline, "language": a.language,
+        "body": [{"kind": b.kind, "text": b.text} for b in a.body],
+        "media": [{"url": m.url, "caption": m.caption,
+                   "credits": [{"name": c.name, "role": c.role} for c in m.credits]}
+                  for m in a.media],
+        "quotes": [{"text": q.text, "kind": q.kind, "cue": q.cue,
+                    "speaker": {"name": q.speaker, "entity_id": q.speaker_entity_id},
+                    "speaker_role": q.speaker_role, "said_to": q.said_to}
+                   for q in store.article_quotes(a.id)],
+        "entities": [{"id": e.entity_id, "name": e.name, "type": e.type, "role": e.role,
+                      "mentions": e.mentions} for e in entities],
+        "dates": [{"text": d.text, "value": d.value, "granularity": d.granularity,
+                   "sentence": d.sentence} for d in store.article_dates(a.id)],
+        "keywords": store.article_keywords(a.id),
+        "attribution": a.attribution,
+        "section_given": a.section_given,
+        "related": [],
+    })
+    if with_related:
+        data["related"] = [{"id": r.id, "title": r.title, "source": r.source,
+                            "reason": r.reason} for r in related_articles(store, a)]
+    return data
+
+
+def list_articles(store: Store, *, section: str | None = None, source: int | None = None,
+                  entity: int | None = None, story: int | None = None, q: str | None = None,
+                  limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+    limit = max(1, min(limit, 200))
+    flt = ArticleFilter(section=section or None, source_id=source, entity_id=entity,
+                        story_id=story, limit=limit, offset=offset)
+    if q:
+        ids = [h.article_id for h in store.search_articles(q, flt)]
+        found = {a.id: a for a in store.list_articles(ArticleFilter(ids=ids, limit=len(ids)))}
+        return [article_brief(found[i]) for i in ids if i in found]
+    return [article_brief(a) for a in store.list_articles(flt)]
+
+
+def home(store: Store, sections: list[str], per_section: int = 5) -> "OrderedDict[str, list]":
+    """Latest articles by section, the site's own sections first, in their configured order."""
+    out: OrderedDict[str, list] = OrderedDict()
+    for name in sections + ["Uncategorised"]:
+        items = [article_brief(a) for a in store.list_articles(
+            ArticleFilter(section=name, limit=per_section))]
+        if items:
+            out[name] = items
+    return out
+
+
+def trending(store: Store, now: datetime | None = None, limit: int = 5) -> dict[str, Any]:
+    now = now or datetime.now(timezone.utc)
+    items = most_read(store, now, 24, limit)
+    return {"as_of": iso(now), "window": "24h", "basis": "page views",
+            "articles": [{"id": t.id, "title": t.title, "source": t.source, "views": t.views}
+                         for t in items]}
+
+
+def sources(store: Store) -> list[dict[str, Any]]:
+    out = []
+    for src, n in store.list_sources():
+        feeds = [{"id": f.id, "url": f.url, "title": f.title, "active": f.active,
+                  "error_count": f.error_count, "last_error": f.last_error,
+                  "last_checked_at": iso(f.last_checked_at),
+                  "next_check_at": iso(f.next_check_at)} for f in store.list_feeds(src.id)]
+        out.append({"id": src.id, "name": src.name, "site": src.site, "country": src.country,
+                    "language": src.language, "articles": n, "feeds": feeds})
+    return out
+
+
+def record_view(store: Store, article_id: int, now: datetime | None = None) -> None:
+    store.record_view(article_id, now or datetime.now(timezone.utc))
+
+
+def add_feedback(store: Store, article_id: int, kind: str, rating: int | None, text: str,
+                 client: str, per_hour: int, now: datetime | None = None) -> int:
+    """Store one piece of reader feedback; raises InputError (bad input) or RateLimited."""
+    now = now or datetime.now(timezone.utc)
+    store.get_article(article_id)  # NotFound for a missing article
+    if kind not in FEEDBACK_KINDS:
+        raise InputError(f"kind must be one of {', '.join(FEEDBACK_KINDS)}")
+    text = (text or "").strip()
+    if len(text) > MAX_FEEDBACK_TEXT:
+        raise InputError(f"text is over {MAX_FEEDBACK_TEXT} characters")
+    if kind == "rating":
+        if rating is None or not 1 <= int(rating) <= 5:
+            raise InputError("a rating is a whole number from 1 to 5")
+    elif not text:
+        raise InputError(f"a {kind} needs some text")
+    if store.count_feedback_since(client, now - timedelta(hours=1)) >= per_hour:
+        raise RateLimited(f"at most {per_hour} feedback posts an hour; try again later")
+    return store.add_feedback(Feedback(article_id=article_id, kind=kind,
+                                       rating=int(rating) if rating is not None else None,
+                                       text=text, client=client, created_at=now))
+
+
+class RateLimited(InputError):
+    pass
+
+
+def feedback_rows(store: Store, status: str | None = None) -> list[dict[str, Any]]:
+    return [{"id": f.id, "article_id": f.article_id, "kind": f.kind, "rating": f.rating,
+             "text": f.text, "status": f.status, "created_at": iso(f.created_at)}
+            for f in store.list_feedback(status)]

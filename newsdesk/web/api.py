@@ -1,0 +1,182 @@
+"""The JSON API under /api: the twin of every HTML page, described at /openapi.json.
+
+Pydantic models live here only, at the edge: they document the answers and refuse unknown
+fields in requests with a clear 422.
+"""
+from __future__ import annotations
+
+from typing import Literal, Optional
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from .. import services
+from ..errors import InputError, NotFound
+from .security import client_id
+
+router = APIRouter(prefix="/api")
+
+
+class SourceRef(BaseModel):
+    id: Optional[int]
+    name: str
+
+
+class Summary(BaseModel):
+    text: str
+    generated: bool
+
+
+class BodyBlock(BaseModel):
+    kind: Literal["paragraph", "subhead"]
+    text: str
+
+
+class CreditOut(BaseModel):
+    name: str
+    role: Literal["photographer", "pool", "agency", "other"]
+
+
+class MediaOut(BaseModel):
+    url: str
+    caption: str
+    credits: list[CreditOut]
+
+
+class Speaker(BaseModel):
+    name: str
+    entity_id: Optional[int]
+
+
+class QuoteOut(BaseModel):
+    text: str
+    kind: str
+    cue: str
+    speaker: Speaker
+    speaker_role: str
+    said_to: str
+
+
+class EntityRef(BaseModel):
+    id: int
+    name: str
+    type: str
+    role: str
+    mentions: int
+
+
+class RelatedOut(BaseModel):
+    id: int
+    title: str
+    source: str
+    reason: str
+
+
+class DateOut(BaseModel):
+    text: str
+    value: str
+    granularity: str
+    sentence: str
+
+
+class ArticleBrief(BaseModel):
+    id: int
+    url: str
+    title: str
+    source: SourceRef
+    section: str
+    published_at: Optional[str]
+    story_id: Optional[int]
+    summary: Summary
+
+
+class ArticleOut(ArticleBrief):
+    byline: str
+    language: str
+    body: list[BodyBlock]
+    media: list[MediaOut]
+    quotes: list[QuoteOut]
+    entities: list[EntityRef]
+    dates: list[DateOut]
+    keywords: list[str]
+    attribution: str
+    section_given: bool
+    related: list[RelatedOut]
+
+
+class ArticleList(BaseModel):
+    items: list[ArticleBrief]
+
+
+class FeedbackIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["rating", "comment", "error"]
+    rating: Optional[int] = Field(default=None, ge=1, le=5)
+    text: str = Field(default="", max_length=services.MAX_FEEDBACK_TEXT)
+
+
+class FeedbackOut(BaseModel):
+    id: int
+    status: str
+
+
+def _store(request: Request):
+    return request.app.state.store
+
+
+@router.get("/articles", response_model=ArticleList)
+def list_articles(request: Request, section: Optional[str] = None, source: Optional[int] = None,
+                  entity: Optional[int] = None, story: Optional[int] = None,
+                  q: Optional[str] = None, limit: int = Query(50, ge=1, le=200),
+                  offset: int = Query(0, ge=0)):
+    return {"items": services.list_articles(_store(request), section=section, source=source,
+                                            entity=entity, story=story, q=q, limit=limit,
+                                            offset=offset)}
+
+
+@router.get("/articles/{article_id}", response_model=ArticleOut)
+def get_article(request: Request, article_id: int):
+    try:
+        return services.article_full(_store(request), article_id)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.post("/articles/{article_id}/feedback", response_model=FeedbackOut, status_code=201)
+def post_feedback(request: Request, article_id: int, body: FeedbackIn):
+    settings = request.app.state.settings
+    try:
+        fid = services.add_feedback(_store(request), article_id, body.kind, body.rating,
+                                    body.text, client_id(request), settings.feedback_per_hour)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+    except services.RateLimited as exc:
+        raise HTTPException(429, str(exc)) from None
+    except InputError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return {"id": fid, "status": "new"}
+
+
+@router.get("/trending")
+def get_trending(request: Request):
+    return services.trending(_store(request))
+
+
+@router.get("/sources")
+def get_sources(request: Request):
+    return {"items": services.sources(_store(request))}
+
+
+@router.get("/sections")
+def get_sections(request: Request):
+    settings = request.app.state.settings
+    return {"items": [{"name": name, "articles": items}
+                      for name, items in services.home(_store(request),
+                                                       settings.section_list).items()]}
+
+
+@router.get("/search")
+def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
+           limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)):
+    return {"query": q, "items": services.list_articles(_store(request), q=q, limit=limit,
+                                                        offset=offset)}

@@ -1,0 +1,147 @@
+"""Server-rendered HTML pages; each renders the same service dicts as its JSON twin."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Optional
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from .. import services
+from ..errors import InputError, NotFound
+from .security import (CSRF_COOKIE, CSRF_MAX_AGE, check_admin, check_csrf, client_id,
+                       make_csrf_token)
+
+router = APIRouter()
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+
+def _render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    settings = request.app.state.settings
+    context.setdefault("sections", settings.section_list)
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def not_found(request: Request, message: str) -> HTMLResponse:
+    return _render(request, "error.html", 404, title="Not found", message=message)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request):
+    store = request.app.state.store
+    by_section = services.home(store, request.app.state.settings.section_list)
+    return _render(request, "home.html", title="Top stories", by_section=by_section,
+                   trending=services.trending(store))
+
+
+@router.get("/sections/{name}", response_class=HTMLResponse)
+def section(request: Request, name: str, offset: int = 0):
+    items = services.list_articles(request.app.state.store, section=name, limit=30,
+                                   offset=max(0, offset))
+    return _render(request, "section.html", title=name, name=name, items=items,
+                   offset=max(0, offset))
+
+
+@router.get("/articles/{article_id}", response_class=HTMLResponse)
+def article(request: Request, article_id: int, thanks: Optional[int] = None,
+            error: Optional[str] = None):
+    store = request.app.state.store
+    try:
+        data = services.article_full(store, article_id)
+    except NotFound:
+        return not_found(request, f"There is no article {article_id}.")
+    services.record_view(store, article_id)
+    token = request.cookies.get(CSRF_COOKIE) or make_csrf_token(request.app.state.settings.secret)
+    response = _render(request, "article.html", title=data["title"], a=data, csrf=token,
+                       thanks=thanks, error=error, trending=services.trending(store))
+    response.set_cookie(CSRF_COOKIE, token, max_age=CSRF_MAX_AGE, httponly=True,
+                        samesite="strict")
+    return response
+
+
+@router.post("/articles/{article_id}/feedback")
+def article_feedback(request: Request, article_id: int, kind: str = Form(...),
+                     rating: Optional[str] = Form(None), text: str = Form(""),
+                     csrf: str = Form("")):
+    settings = request.app.state.settings
+    if not check_csrf(settings.secret, csrf, request.cookies.get(CSRF_COOKIE)):
+        return PlainTextResponse("The form expired or did not come from this site; "
+                                 "reload the page and try again.", status_code=403)
+    try:
+        value = int(rating) if rating not in (None, "") else None
+        services.add_feedback(request.app.state.store, article_id, kind, value, text,
+                              client_id(request), settings.feedback_per_hour)
+    except NotFound:
+        return not_found(request, f"There is no article {article_id}.")
+    except (InputError, ValueError) as exc:
+        message = str(exc) if isinstance(exc, InputError) else "a rating is a number from 1 to 5"
+        return RedirectResponse(f"/articles/{article_id}?error={message}#feedback", 303)
+    return RedirectResponse(f"/articles/{article_id}?thanks=1#feedback", status_code=303)
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources(request: Request):
+    return _render(request, "sources.html", title="Sources",
+                   items=services.sources(request.app.state.store))
+
+
+@router.get("/trending", response_class=HTMLResponse)
+def trending(request: Request):
+    return _render(request, "trending.html", title="Trending",
+                   trending=services.trending(request.app.state.store, limit=20))
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, q: str = "", offset: int = 0):
+    items = services.list_articles(request.app.state.store, q=q[:500], limit=20,
+                                   offset=max(0, offset)) if q.strip() else []
+    return _render(request, "search.html", title=f"Search: {q}" if q else "Search", q=q,
+                   items=items, offset=max(0, offset))
+
+
+# -- admin ------------------------------------------------------------------------------
+def _admin_denied() -> PlainTextResponse:
+    return PlainTextResponse("admin token required (?token=... or Authorization: Bearer ...)",
+                             status_code=401)
+
+
+@router.get("/admin/feedback", response_class=HTMLResponse)
+def admin_feedback(request: Request, status: Optional[str] = None):
+    if not check_admin(request.app.state.settings.admin_token, request):
+        return _admin_denied()
+    rows = services.feedback_rows(request.app.state.store, status)
+    return _render(request, "admin_feedback.html", title="Feedback", rows=rows, status=status,
+                   token=request.query_params.get("token", ""))
+
+
+@router.post("/admin/feedback/{feedback_id}")
+def admin_moderate(request: Request, feedback_id: int, status: str = Form(...)):
+    if not check_admin(request.app.state.settings.admin_token, request):
+        return _admin_denied()
+    if status not in ("new", "approved", "rejected"):
+        return PlainTextResponse("status must be new, approved or rejected", status_code=422)
+    request.app.state.store.set_feedback_status(feedback_id, status)
+    token = request.query_params.get("token", "")
+    return RedirectResponse(f"/admin/feedback?token={token}", status_code=303)
+
+
+@router.get("/admin/feedback.{fmt}")
+def admin_export(request: Request, fmt: str):
+    if not check_admin(request.app.state.settings.admin_token, request):
+        return _admin_denied()
+    rows = services.feedback_rows(request.app.state.store)
+    if fmt == "jsonl":
+        body = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        return Response(body, media_type="application/x-ndjson")
+    if fmt == "csv":
+        out = io.StringIO()
+        writer = csv.DictWriter(out, fieldnames=["id", "article_id", "kind", "rating", "text",
+                                                 "status", "created_at"])
+        writer.writeheader()
+        writer.writerows(rows)
+        return Response(out.getvalue(), media_type="text/csv")
+    return PlainTextResponse("export formats: csv, jsonl", status_code=404)

@@ -1,0 +1,482 @@
+"""Build the bundled sample corpus: Wikinews articles as JSONL that newsdesk ingests.
+
+Reads the pre-tokenised Wikinews articles of the SemEval-2015 TimeLine data (TimeML) and of
+GUM (one token a line, with markup), turns them back into text a person would write, and
+writes data/corpus/wikinews.jsonl plus a byte-identical copy of the seed page. Run once:
+
+    .venv/bin/python scripts/build_corpus.py [CORPUS_DIR] [--seed FILE] [--out DIR]
+    .venv/bin/python scripts/build_corpus.py --check-paragraphs   # how well sentences group
+
+CORPUS_DIR defaults to ../shared/data/corpus relative to the repository. The output is
+deterministic: the same input gives byte-identical files.
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import itertools
+import json
+import re
+import shutil
+import statistics
+import sys
+from pathlib import Path
+from urllib.parse import quote
+
+from dateutil import parser as dateparser
+from lxml import etree
+from nltk.metrics.segmentation import pk
+from sacremoses import MosesDetokenizer
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO.parent / "shared" / "data" / "corpus"
+DEFAULT_SEED = REPO.parent / "shared" / "seed" / "000_64419fa70da9995d.txt"
+WIKINEWS = "https://en.wikinews.org"
+LICENCE = "CC BY 2.5"
+
+# Private-use characters mark a quote whose direction is already decided, so that Moses
+# (which pairs straight quotes by counting within one call) leaves them alone.
+OPEN_DQ, CLOSE_DQ, OPEN_SQ, CLOSE_SQ = "\ue000", "\ue001", "\ue002", "\ue003"
+CONTRACTIONS = {"s", "re", "ve", "ll", "d", "m", "t"}
+CLOSING_PUNCT = {",", ".", ";", ":", "?", "!", ")", "]", "...", "--"}
+SUSPENDING = {"and", "or", "to"}
+CURRENCY_PREFIX = re.compile(r"^[A-Z]{1,3}[$£€¥]$")
+NUMBER = re.compile(r"^[0-9][0-9.,]*$")
+# Longest run of sentences kept together, and the length at which a sentence stands alone;
+# chosen on half of GUM's Wikinews paragraphs (see check_paragraphs).
+PARAGRAPH_MAX_SENTENCES = 2
+PARAGRAPH_LONG_WORDS = 25
+PRONOUNS = {"he", "she", "it", "they", "we", "his", "her", "its", "their", "this", "these",
+            "those"}
+
+
+@functools.lru_cache(maxsize=1)
+def moses() -> MosesDetokenizer:
+    return MosesDetokenizer(lang="en")
+
+
+# --- detokenisation -------------------------------------------------------------------
+
+def compound_lexicon(tokens) -> tuple[frozenset[str], frozenset[str]]:
+    """Hyphenated words written as one token somewhere in the data: (words, last parts).
+
+    They tell a hyphen the tokeniser split off (`Wal - Mart`, `world 's - largest`) from a
+    spaced dash, using the corpus itself as evidence rather than a hand-made list.
+    """
+    words, tails = set(), set()
+    for tok in tokens:
+        if re.fullmatch(r"[A-Za-z0-9']+(?:-[A-Za-z0-9']+)+", tok) and re.search("[A-Za-z]", tok):
+            words.add(tok.lower())
+            tail = tok.rsplit("-", 1)[1]
+            if tail.isalpha() and tail.islower() and len(tail) > 2:
+                tails.add(tail)
+    return frozenset(words), frozenset(tails)
+
+
+def join_hyphens(tokens: list[str], lexicon=(frozenset(), frozenset())) -> list[str]:
+    """Re-attach hyphens the tokeniser split out of words; leave spaced dashes as they are."""
+    words, tails = lexicon
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        if tok == "-" and out and i + 1 < len(tokens):
+            left, right = out[-1], tokens[i + 1]
+            wordlike = re.search(r"[A-Za-z0-9]$", left) and re.match(r"[A-Za-z0-9]", right)
+            if wordlike and right in SUSPENDING and any(
+                    "-" in t for t in tokens[i + 2:i + 4]):
+                out[-1] = left + "-"  # a suspended hyphen: "medium- and short-haul"
+                i += 1
+                continue
+            attested = f"{left}-{right}".lower() in words or (
+                right.islower() and right in tails and left not in SUSPENDING)
+            if wordlike and attested:
+                out[-1] = f"{left}-{right}"
+                i += 2
+                continue
+        out.append(tok)
+        i += 1
+    return out
+
+
+def mark_quotes(tokens: list[str]) -> list[str]:
+    """Decide which way each straight quote faces; apostrophes join their word.
+
+    Moses pairs quotes by counting inside one call, which goes wrong when a quotation runs
+    over several sentences; the neighbours of a quote say more than its count.
+    """
+    out: list[str] = []
+    open_double = open_single = False
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        prev = out[-1] if out else None
+        nxt = tokens[i + 1] if i + 1 < n else None
+        if tok in ('"', "``", "''"):
+            if tok == "``":
+                closing = False
+            elif tok == "''" or nxt is None or nxt in CLOSING_PUNCT:
+                closing = True
+            elif prev is None:
+                closing = False
+            else:
+                closing = open_double
+            out.append(CLOSE_DQ if closing else OPEN_DQ)
+            open_double = not closing
+        elif tok == "`":
+            out.append(OPEN_SQ)
+            open_single = True
+        elif tok == "'":
+            if nxt in CONTRACTIONS and prev and prev[-1].isalnum():
+                out[-1] = prev + "'" + nxt  # "Wayne ' s" -> "Wayne's"
+                i += 1
+            elif open_single or nxt is None or nxt in CLOSING_PUNCT:
+                out.append(CLOSE_SQ)
+                open_single = False
+            elif prev and prev[-1] in "sS":
+                out.append(CLOSE_SQ)  # plural possessive: "Jobs ' health"
+            else:
+                out.append(OPEN_SQ)
+                open_single = True
+        else:
+            if re.match(r"'[A-Za-z]", tok) and tok[1:].lower() not in CONTRACTIONS:
+                open_single = True  # a quote the tokeniser left on its word: "'switch"
+            out.append(tok)
+        i += 1
+    return out
+
+
+def join_tokens(tokens: list[str]) -> str:
+    """Moses for the general rules, then what it misses in this data."""
+    merged: list[str] = []
+    for tok in tokens:
+        if not merged:
+            merged.append(tok)
+        elif tok == "." and merged[-1].endswith("."):
+            continue  # "Co. ." -- the tokeniser repeats an abbreviation's period at the end
+        elif tok.lower() in ("n't", "'t") and merged[-1].isalpha():
+            merged[-1] += tok  # "do n't": Moses only joins contractions that start with '
+        elif NUMBER.match(tok) and CURRENCY_PREFIX.match(merged[-1]):
+            merged[-1] += tok  # "US$ 2.2": Moses knows bare currency symbols only
+        elif NUMBER.match(tok) and len(merged) > 1 and merged[-1] == ":" and \
+                merged[-2].isdigit():
+            merged[-2:] = [merged[-2] + ":" + tok]  # times and scores, "3 : 1"
+        else:
+            merged.append(tok)
+    text = moses().detokenize(merged, unescape=False)
+    text = re.sub(f"([{OPEN_DQ}{OPEN_SQ}]) +", r"\1", text)
+    text = re.sub(f" +([{CLOSE_DQ}{CLOSE_SQ}])", r"\1", text)
+    text = text.replace(OPEN_DQ, '"').replace(CLOSE_DQ, '"')
+    text = text.replace(OPEN_SQ, "'").replace(CLOSE_SQ, "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def detokenise(tokens: list[str], lexicon=(frozenset(), frozenset())) -> str:
+    """Pre-tokenised words back to text: `Apple 's` -> `Apple's`, `" Darwin "` -> `"Darwin"`."""
+    return join_tokens(mark_quotes(join_hyphens([t for t in tokens if t], lexicon)))
+
+
+# --- paragraphs -----------------------------------------------------------------------
+
+def paragraph_sizes(sentences: list[str], max_sentences: int = PARAGRAPH_MAX_SENTENCES,
+                    long_words: int = PARAGRAPH_LONG_WORDS) -> list[int]:
+    """How many sentences go in each paragraph.
+
+    TimeML keeps no paragraph breaks, so this guesses them the way Wikinews writes: a
+    sentence opening with a pronoun refers back and stays with the one before (in GUM's
+    Wikinews 34 of 37 such sentences continue a paragraph); otherwise a long sentence stands
+    alone and short ones go together up to max_sentences.
+    """
+    sizes: list[int] = []
+    last_len = 0
+    for s in sentences:
+        n = len(s.split())
+        words = s.lstrip("\"'").split(maxsplit=1)
+        refers_back = bool(words) and words[0].lower() in PRONOUNS
+        if sizes and refers_back and sizes[-1] < max_sentences + 1:
+            sizes[-1] += 1
+        elif sizes and n < long_words and last_len < long_words and sizes[-1] < max_sentences:
+            sizes[-1] += 1
+        else:
+            sizes.append(1)
+        last_len = n
+    return sizes
+
+
+def group_sentences(sentences: list[str], **kwargs) -> list[str]:
+    out, k = [], 0
+    for size in paragraph_sizes(sentences, **kwargs):
+        out.append(" ".join(sentences[k:k + size]))
+        k += size
+    return out
+
+
+def is_dateline(text: str) -> bool:
+    """'May 7, 2005' or 'Friday, July 21, 2017': a date and nothing more."""
+    if not re.search(r"\d{4}", text) or len(text.split()) > 6:
+        return False
+    try:
+        dateparser.parse(text, fuzzy=False)
+    except (ValueError, OverflowError):
+        return False
+    return True
+
+
+# --- readers --------------------------------------------------------------------------
+
+def wikinews_url(title: str) -> str:
+    # The characters MediaWiki itself leaves unescaped in page URLs.
+    return f"{WIKINEWS}/wiki/" + quote(title.replace(" ", "_"), safe=";:@$!*(),/~")
+
+
+def make_record(url: str, title: str, date: str, blocks: list[dict]) -> dict:
+    return {
+        "url": url, "title": title, "source": "Wikinews", "site": WIKINEWS, "language": "en",
+        "section": "", "published_at": f"{date}T12:00:00+00:00", "byline": "", "summary": "",
+        "body": blocks, "media": [],
+        "attribution": f"From Wikinews ({url}), {LICENCE}; text detokenised by newsdesk.",
+    }
+
+
+def timeml_sentences(root) -> list[list[str]]:
+    text = root.find("TEXT")
+    return [" ".join(s.itertext()).split() for s in text.iter("s")]
+
+
+def read_timeml(path: Path, lexicon) -> tuple[str, dict]:
+    """(page id, record) for one TimeML file of the SemEval-2015 TimeLine data."""
+    root = etree.parse(str(path)).getroot()
+    docid = root.findtext("DOCID").strip()
+    date = root.find("DCT/TIMEX3").get("value")[:10]
+    title = detokenise(root.findtext("EXTRAINFO").split(), lexicon)
+    sentences = [detokenise(toks, lexicon) for toks in timeml_sentences(root)]
+    # The text opens with the title (in some files) and the dateline; neither is body.
+    while sentences and (sentences[0].lower() == title.lower() or is_dateline(sentences[0])):
+        sentences.pop(0)
+    blocks = [{"kind": "paragraph", "text": p} for p in group_sentences(sentences)]
+    return docid, make_record(wikinews_url(title), title, date, blocks)
+
+
+def gum_tokens(elem, skip=("figure", "caption")) -> list[tuple[str, str]]:
+    """(word, PTB tag) pairs in document order; a <w> group becomes one word."""
+    out: list[tuple[str, str]] = []
+
+    def lines(text):
+        return [ln.split("\t") for ln in (text or "").split("\n") if ln.strip()]
+
+    def walk(e):
+        if e.tag in skip:
+            return
+        if e.tag == "w":
+            parts = [cols for cols in lines("".join(e.itertext()))]
+            out.append(("".join(c[0] for c in parts), parts[-1][1] if parts else ""))
+        else:
+            out.extend((c[0], c[1] if len(c) > 1 else "") for c in lines(e.text))
+            for child in e:
+                walk(child)
+        out.extend((c[0], c[1] if len(c) > 1 else "") for c in lines(e.tail))
+
+    for cols in lines(elem.text):
+        out.append((cols[0], cols[1] if len(cols) > 1 else ""))
+    for child in elem:
+        walk(child)
+    return out
+
+
+def gum_detokenise(pairs: list[tuple[str, str]], lexicon) -> str:
+    """GUM's tags say which way a quote faces; use them rather than guess."""
+    tokens = []
+    for word, tag in pairs:
+        if word in ('"', "'", "`", "``", "''") and tag in ("``", "''"):
+            tokens.append((OPEN_DQ if word in ('"', "``") else OPEN_SQ) if tag == "``"
+                          else (CLOSE_DQ if word in ('"', "''") else CLOSE_SQ))
+        elif word == "'" and tag == "POS":
+            tokens.append(CLOSE_SQ)
+        else:
+            tokens.append(word)
+    return join_tokens(mark_quotes(tokens))
+
+
+def gum_blocks(root, lexicon) -> list[dict]:
+    """Headings as subheads, paragraphs as paragraphs; figures and captions left out."""
+    blocks: list[dict] = []
+    loose: list[tuple[str, str]] = []  # sentences directly under <text>, outside any <p>
+
+    def flush():
+        if loose:
+            blocks.append({"kind": "paragraph", "text": gum_detokenise(loose, lexicon)})
+            loose.clear()
+
+    for elem in root.iter("head", "p", "s"):
+        if any(a.tag in ("figure", "caption") for a in elem.iterancestors()):
+            continue
+        if elem.tag == "s":
+            if elem.getparent() is root:
+                loose.extend(gum_tokens(elem))
+            continue
+        if any(a.tag in ("head", "p") for a in elem.iterancestors()):
+            continue
+        flush()
+        text = gum_detokenise(gum_tokens(elem), lexicon)
+        if text:
+            kind = "subhead" if elem.tag == "head" else "paragraph"
+            blocks.append({"kind": kind, "text": text})
+    flush()
+    return blocks
+
+
+def read_gum(path: Path, lexicon) -> tuple[str, dict]:
+    """(GUM document id, record) for one GUM Wikinews file."""
+    root = etree.parse(str(path)).getroot()
+    title = root.get("title").strip()
+    blocks = gum_blocks(root, lexicon)
+    # The first heading repeats the title; the first paragraph is usually the dateline.
+    if blocks and blocks[0]["kind"] == "subhead" and blocks[0]["text"].lower() == title.lower():
+        blocks.pop(0)
+    if blocks and is_dateline(blocks[0]["text"]):
+        blocks.pop(0)
+    url = root.get("sourceURL") or wikinews_url(title)
+    return root.get("id"), make_record(url, title, root.get("dateCreated")[:10], blocks)
+
+
+# --- the corpus -----------------------------------------------------------------------
+
+def timeml_files(corpus: Path) -> list[Path]:
+    """Each article once: the same page may sit in the trial data and in a test corpus."""
+    seen: dict[str, Path] = {}
+    for path in sorted((corpus / "wikinews-timeline").rglob("*.tml")):
+        docid = etree.parse(str(path)).getroot().findtext("DOCID").strip()
+        seen.setdefault(docid, path)
+    return [seen[k] for k in sorted(seen)]
+
+
+def gum_files(corpus: Path) -> list[Path]:
+    return sorted((corpus / "gum-wikinews" / "xml").glob("*.xml"))
+
+
+def corpus_lexicon(corpus: Path):
+    tokens = []
+    for path in timeml_files(corpus):
+        for sent in timeml_sentences(etree.parse(str(path)).getroot()):
+            tokens.extend(sent)
+    for path in gum_files(corpus):
+        tokens.extend(w for w, _ in gum_tokens(etree.parse(str(path)).getroot()))
+    return compound_lexicon(tokens)
+
+
+def build(corpus: Path) -> list[dict]:
+    """All Wikinews records, sorted by date then id, each URL once."""
+    lexicon = corpus_lexicon(corpus)
+    keyed = [read_timeml(p, lexicon) for p in timeml_files(corpus)]
+    keyed += [read_gum(p, lexicon) for p in gum_files(corpus)]
+    keyed.sort(key=lambda kr: (kr[1]["published_at"], kr[0]))
+    records, urls = [], set()
+    for _, rec in keyed:
+        if rec["url"] in urls or not rec["body"]:
+            continue
+        urls.add(rec["url"])
+        records.append(rec)
+    return records
+
+
+def check_paragraphs(corpus: Path, grid: bool = False) -> None:
+    """How well paragraph_sizes rebuilds GUM's real Wikinews paragraphs from sentences.
+
+    Boundary F1 (a boundary = a sentence that starts a paragraph, the first excluded) on the
+    even-numbered documents the constants were chosen on and on the odd-numbered rest.
+    """
+    lexicon = corpus_lexicon(corpus)
+    docs = []
+    for path in gum_files(corpus):
+        root = etree.parse(str(path)).getroot()
+        paras = [[gum_detokenise(gum_tokens(s), lexicon) for s in p.iter("s")]
+                 for p in root.iter("p")
+                 if not any(a.tag in ("figure", "caption") for a in p.iterancestors())]
+        docs.append([p for p in paras if p][1:])  # the dateline is not body text
+
+    def starts(sizes):
+        return set(itertools.accumulate(sizes[:-1]))
+
+    def boundaries(sizes):
+        # nltk's segmentation strings: "1" where a paragraph ends after a sentence.
+        return "".join("0" * (n - 1) + "1" for n in sizes)
+
+    def score(half, **kwargs):
+        tp = fp = fn = 0
+        pks = []
+        for paras in docs[half::2]:
+            gold_sizes = [len(p) for p in paras]
+            guess_sizes = paragraph_sizes([n for p in paras for n in p], **kwargs)
+            gold, guess = starts(gold_sizes), starts(guess_sizes)
+            tp, fp, fn = tp + len(gold & guess), fp + len(guess - gold), fn + len(gold - guess)
+            if sum(gold_sizes) > 2:
+                pks.append(pk(boundaries(gold_sizes), boundaries(guess_sizes), boundary="1"))
+        prec, rec = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+        return prec, rec, 2 * prec * rec / max(prec + rec, 1e-9), statistics.mean(pks)
+
+    if grid:
+        for m in (1, 2, 3, 4):
+            for w in (15, 20, 25, 30, 35, 40, 1000):
+                _, _, f1, pk_ = score(0, max_sentences=m, long_words=w)
+                print(f"max_sentences={m} long_words={w} tune F1 {f1:.3f} Pk {pk_:.3f}")
+    for half, name in ((0, "tune"), (1, "held_out")):
+        paras = docs[half::2]
+        prec, rec, f1, pk_ = score(half)
+        print(f"{name}: docs {len(paras)} paragraphs {sum(map(len, paras))} "
+              f"sentences {sum(len(p) for d in paras for p in d)} "
+              f"boundary P {prec:.3f} R {rec:.3f} F1 {f1:.3f} Pk {pk_:.3f}")
+    gold_sizes = [len(p) for d in docs for p in d]
+    print(f"GUM Wikinews sentences per paragraph: mean {statistics.mean(gold_sizes):.2f}, "
+          f"median {statistics.median(gold_sizes)}")
+
+
+def write(records: list[dict], out_dir: Path, seed: Path | None) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / "wikinews.jsonl"
+    with open(target, "w", encoding="utf-8", newline="\n") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False, sort_keys=False) + "\n")
+    if seed is not None:
+        shutil.copyfile(seed, out_dir / "000_seed.txt")
+    return target
+
+
+def summary(records: list[dict]) -> str:
+    paras = [sum(b["kind"] == "paragraph" for b in r["body"]) for r in records]
+    dates = [r["published_at"][:10] for r in records]
+    return (f"articles={len(records)} first={min(dates)} last={max(dates)} "
+            f"paragraphs_median={statistics.median(paras)} paragraphs_min={min(paras)} "
+            f"paragraphs_max={max(paras)} subheads={sum(b['kind'] == 'subhead' for r in records for b in r['body'])}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("corpus", nargs="?", type=Path, default=DEFAULT_CORPUS,
+                    help="folder holding wikinews-timeline/ and gum-wikinews/")
+    ap.add_argument("--seed", type=Path, default=DEFAULT_SEED, help="the seed page to copy")
+    ap.add_argument("--out", type=Path, default=REPO / "data" / "corpus")
+    ap.add_argument("--check-paragraphs", action="store_true",
+                    help="score the paragraph grouping on GUM instead of building")
+    ap.add_argument("--grid", action="store_true", help="with --check-paragraphs: all settings")
+    args = ap.parse_args(argv)
+    missing = [d for d in ("wikinews-timeline", "gum-wikinews/xml")
+               if not (args.corpus / d).is_dir()]
+    if missing:
+        print(f"corpus folder {args.corpus} is absent or lacks {', '.join(missing)}; "
+              "pass the folder holding the Wikinews data", file=sys.stderr)
+        return 2
+    if args.check_paragraphs:
+        check_paragraphs(args.corpus, grid=args.grid)
+        return 0
+    if not args.seed.is_file():
+        print(f"seed page {args.seed} is absent; pass it with --seed", file=sys.stderr)
+        return 2
+    records = build(args.corpus)
+    target = write(records, args.out, args.seed)
+    print(f"wrote {target}")
+    print(summary(records))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
