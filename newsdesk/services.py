@@ -138,3 +138,60 @@ def feedback_rows(store: Store, status: str | None = None) -> list[dict[str, Any
     return [{"id": f.id, "article_id": f.article_id, "kind": f.kind, "rating": f.rating,
              "text": f.text, "status": f.status, "created_at": iso(f.created_at)}
             for f in store.list_feedback(status)]
+
+
+def entity_view(store: Store, entity_id: int) -> dict[str, Any]:
+    """Who or what it is, the roles seen, mentions over time, quotes by them, companions."""
+    e = store.get_entity(entity_id)
+    articles = store.list_articles(ArticleFilter(entity_id=entity_id, limit=50))
+    return {
+        "id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases, "roles": e.roles,
+        "mentions_by_day": [{"day": d, "mentions": n}
+                            for d, n in store.entity_mentions_by_day(entity_id)],
+        "quotes": [_stored_quote(sq) for sq in store.search_quotes(entity_id=entity_id,
+                                                                   limit=50)],
+        "related_entities": [{"id": o.id, "name": o.name, "type": o.type, "articles": n}
+                             for o, n in store.cooccurring_entities(entity_id, 12)],
+        "articles": [article_brief(a) for a in articles],
+    }
+
+
+def _stored_quote(sq) -> dict[str, Any]:
+    q = sq.quote
+    return {"text": q.text, "kind": q.kind, "cue": q.cue,
+            "speaker": {"name": q.speaker, "entity_id": q.speaker_entity_id},
+            "speaker_role": q.speaker_role, "said_to": q.said_to,
+            "article": {"id": sq.article_id, "title": sq.article_title,
+                        "source": sq.source_name, "published_at": iso(sq.published_at)}}
+
+
+def quote_search(store: Store, speaker: str, text: str, limit: int = 50) -> list[dict[str, Any]]:
+    """What has X said about Y: direct quotes whose speaker matches and whose text has Y."""
+    return [_stored_quote(sq) for sq in store.search_quotes(speaker=speaker.strip(),
+                                                           text=text.strip(), limit=limit)
+            if sq.quote.kind == "direct"]
+
+
+def mentions_chart(by_day: list[dict[str, Any]], width: int = 600,
+                   height: int = 120) -> dict[str, Any]:
+    """Mentions per month as bars for an inline SVG (the page needs no JavaScript)."""
+    months: dict[str, int] = {}
+    for row in by_day:
+        months[row["day"][:7]] = months.get(row["day"][:7], 0) + row["mentions"]
+    if not months:
+        return {"bars": [], "width": width, "height": height}
+    keys = sorted(months)
+    # Fill empty months between the first and the last so gaps show as gaps.
+    y0, m0 = map(int, keys[0].split("-"))
+    y1, m1 = map(int, keys[-1].split("-"))
+    span = [f"{y:04d}-{m:02d}" for y, m in
+            ((y0 + (m0 - 1 + i) // 12, (m0 - 1 + i) % 12 + 1)
+             for i in range((y1 - y0) * 12 + m1 - m0 + 1))]
+    top = max(months.values())
+    bar_w = max(2.0, width / len(span))
+    bars = [{"month": k, "mentions": months.get(k, 0), "x": round(i * bar_w, 1),
+             "w": round(max(1.0, bar_w - 1), 1),
+             "h": round((height - 20) * months.get(k, 0) / top, 1)}
+            for i, k in enumerate(span)]
+    return {"bars": bars, "width": round(len(span) * bar_w), "height": height,
+            "first": span[0], "last": span[-1], "max": top}

@@ -1,0 +1,46 @@
+"""Entity pages and quote search: /entities/{id}, /quotes, and their JSON twins."""
+from __future__ import annotations
+
+from typing import Optional
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from .. import services
+from ..errors import NotFound
+from .pages import _render, not_found
+
+router = APIRouter()
+
+
+@router.get("/api/entities/{entity_id}")
+def api_entity(request: Request, entity_id: int):
+    try:
+        return services.entity_view(request.app.state.store, entity_id)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/entities/{entity_id}", response_class=HTMLResponse)
+def entity_page(request: Request, entity_id: int):
+    try:
+        data = services.entity_view(request.app.state.store, entity_id)
+    except NotFound:
+        return not_found(request, f"There is no entity {entity_id}.")
+    return _render(request, "entity.html", title=data["name"], e=data,
+                   chart=services.mentions_chart(data["mentions_by_day"]))
+
+
+@router.get("/api/quotes")
+def api_quotes(request: Request, speaker: str = Query("", max_length=200),
+               q: str = Query("", max_length=500), limit: int = Query(50, ge=1, le=200)):
+    return {"speaker": speaker, "q": q,
+            "items": services.quote_search(request.app.state.store, speaker, q, limit)}
+
+
+@router.get("/quotes", response_class=HTMLResponse)
+def quotes_page(request: Request, speaker: str = "", q: str = "",
+                limit: Optional[int] = 50):
+    items = services.quote_search(request.app.state.store, speaker[:200], q[:500],
+                                  max(1, min(limit or 50, 200))) if (speaker or q) else []
+    return _render(request, "quotes.html", title="Quotes", speaker=speaker, q=q, items=items)
