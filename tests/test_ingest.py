@@ -1,0 +1,138 @@
+"""Ingest end to end on real stores: JSONL, feed files, page dumps; idempotence; bad inputs."""
+from __future__ import annotations
+
+import gzip
+import os
+from pathlib import Path
+
+import pytest
+
+from newsdesk.pipeline import Stage, enrich_articles, ingest_items
+from newsdesk.sources.files import read_paths
+from newsdesk.store.base import ArticleFilter
+
+FIX = Path(__file__).parent / "fixtures" / "ingest"
+SEED = Path(__file__).resolve().parents[1] / "data" / "corpus" / "000_seed.txt"
+
+
+def ingest(store, *paths, enrich=False):
+    return ingest_items(store, read_paths([str(p) for p in paths]), enrich=enrich)
+
+
+def test_jsonl_is_stored_once(store):
+    first = ingest(store, FIX / "two_articles.jsonl")
+    assert first.summary_line() == "2 new, 0 duplicate, 0 failed"
+    again = ingest(store, FIX / "two_articles.jsonl")
+    assert again.summary_line() == "0 new, 2 duplicate, 0 failed"
+    assert store.count_articles() == 2
+    a = store.list_articles(ArticleFilter(order="id"))[0]
+    assert a.title == "NASA's Mars rover lands safely"
+    assert a.source.name == "Wikinews"
+    assert [b.kind for b in a.body] == ["paragraph", "paragraph"]
+    assert a.published_at.year == 2012 and a.published_at.tzinfo is not None
+
+
+def test_same_text_under_another_url_is_a_duplicate(store, tmp_path):
+    text = (FIX / "two_articles.jsonl").read_text().replace("Test_fixture_one", "Elsewhere")
+    (tmp_path / "copy.jsonl").write_text(text)
+    ingest(store, FIX / "two_articles.jsonl")
+    report = ingest(store, tmp_path / "copy.jsonl")
+    assert report.count("duplicate") == 2 and store.count_articles() == 2
+
+
+def test_feed_file_items_become_articles(store):
+    report = ingest(store, FIX / "economist.xml")
+    assert report.count("failed") == 0 and report.count("new") >= 5
+    a = store.list_articles(ArticleFilter(limit=1))[0]
+    assert a.source.name == "Finance & economics"
+    assert a.url.startswith("https://")
+    assert a.published_at is not None
+
+
+def test_seed_page_dump(store):
+    report = ingest(store, SEED)
+    assert report.summary_line() == "1 new, 0 duplicate, 0 failed"
+    a = store.get_article(report.new_ids[0])
+    assert a.source.name == "CRBC News"
+    assert a.section == "Politics"
+    assert a.title == "Japan and South Korea Hold Summit in Nara as China Steps Up Pressure Over Taiwan"
+    assert [b.text for b in a.body if b.kind == "subhead"] == ["Geopolitical Incentive",
+                                                               "Bitter Memories"]
+    assert a.summary.startswith("Japanese Prime Minister Sanae Takaichi will host South Korean")
+    assert not a.summary_generated
+    credits = {(c.name, c.role) for m in a.media for c in m.credits}
+    assert ("AFP", "agency") in credits and ("POOL", "pool") in credits
+    assert not any("Help us improve" in b.text for b in a.body)
+
+
+BAD_INPUTS = {
+    "empty.txt": b"",
+    "binary.txt": bytes(range(256)) * 64,
+    "invalid-utf8.html": b"<html><body><p>caf\xe9 \xff\xfe broken</p></body></html>",
+    "truncated.html": b"<html><head><title>Cut",
+    "malformed.xml": b"<?xml version='1.0'?><rss><channel><title>x</title><item><title>a",
+    "bomb.xml": (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+                 b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+                 b"<rss><channel><title>&lol2;</title></channel></rss>"),
+    "bad.jsonl": b'{"title": "ok but no body"\n[1, 2]\n',
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_INPUTS))
+def test_bad_input_fails_alone_and_leaves_store_unchanged(store, tmp_path, name):
+    ingest(store, FIX / "two_articles.jsonl")
+    before = store.count_articles()
+    bad = tmp_path / name
+    bad.write_bytes(BAD_INPUTS[name])
+    report = ingest(store, bad, FIX / "two_articles.jsonl")
+    failed = [r for r in report.results if r.status == "failed"]
+    assert failed, report.results
+    assert all(r.error for r in failed)
+    assert report.count("duplicate") == 2  # the good file after the bad one still went on
+    assert store.count_articles() == before
+
+
+def test_huge_file_is_refused_without_reading_it(store, tmp_path):
+    big = tmp_path / "huge.txt"
+    with open(big, "wb") as f:
+        f.truncate(50 * 1024 * 1024)
+    report = ingest(store, big)
+    assert report.results[0].status == "failed"
+    assert "cap" in report.results[0].error
+    assert store.count_articles() == 0
+
+
+def test_gzip_bytes_are_not_text(store, tmp_path):
+    p = tmp_path / "page.html"
+    p.write_bytes(gzip.compress(b"<html><body><p>hello</p></body></html>"))
+    assert ingest(store, p).results[0].status == "failed"
+
+
+def test_stage_failure_is_recorded_on_its_article_only(store):
+    report = ingest(store, FIX / "two_articles.jsonl")
+    bad_id = report.new_ids[0]
+
+    def flaky(store_, articles):
+        for a in articles:
+            if a.id == bad_id:
+                raise ValueError("cannot handle this one")
+            store_.update_article_fields(a.id, byline="checked")
+
+    failures = enrich_articles(store, report.new_ids, [Stage("flaky", 1, flaky)])
+    assert failures == {"flaky": 1}
+    states = {i: store.stage_states(i)[0] for i in report.new_ids}
+    assert "cannot handle this one" in states[bad_id].error
+    good = report.new_ids[1]
+    assert states[good].error == "" and store.get_article(good).byline == "checked"
+    # re-running only the outdated: a version bump re-runs both
+    assert store.articles_needing("flaky", 2) == sorted(report.new_ids)
+
+
+def test_unreadable_path_is_reported(store, tmp_path):
+    report = ingest(store, tmp_path / "missing.txt")
+    assert report.results[0].status == "failed" and "no such file" in report.results[0].error
+    if os.geteuid() != 0:  # root reads anything; the permission case only means something else
+        p = tmp_path / "secret.txt"
+        p.write_text("x")
+        p.chmod(0)
+        assert ingest(store, p).results[0].status == "failed"

@@ -1,0 +1,150 @@
+"""The site and the JSON API through an in-process HTTP client, on both backends."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from newsdesk.config import Settings
+from newsdesk.pipeline import ingest_items
+from newsdesk.sources.files import read_paths
+from newsdesk.store.base import open_store
+from newsdesk.web.app import create_app
+
+from conftest import BACKENDS, _fresh_pg_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "corpus" / "000_seed.txt"
+FIX = Path(__file__).parent / "fixtures" / "ingest"
+SEED_TITLE = "Japan and South Korea Hold Summit in Nara as China Steps Up Pressure Over Taiwan"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def site(request, tmp_path_factory):
+    if request.param == "sqlite":
+        url = str(tmp_path_factory.mktemp("web") / "web.db")
+    else:
+        url = _fresh_pg_schema(request.getfixturevalue("pg_server_url"))
+    store = open_store(url)
+    ingest_items(store, read_paths([str(SEED), str(FIX / "two_articles.jsonl")]))
+    settings = Settings(db=url, admin_token="admin-secret", secret="form-secret",
+                        feedback_per_hour=1000)
+    with TestClient(create_app(settings, store)) as client:
+        client.store, client.settings = store, settings
+        client.seed_id = next(a["id"] for a in client.get("/api/articles").json()["items"]
+                              if a["title"] == SEED_TITLE)
+        yield client
+    store.close()
+
+
+def test_article_json_has_every_part_of_the_seed(site):
+    a = site.get(f"/api/articles/{site.seed_id}").json()
+    assert a["source"]["name"] == "CRBC News" and a["section"] == "Politics"
+    assert a["title"] == SEED_TITLE
+    assert a["media"][0]["caption"].startswith("Japanese Prime Minister Sanae Takaichi will host")
+    assert {(c["name"], c["role"]) for c in a["media"][0]["credits"]} >= {("AFP", "agency"),
+                                                                          ("POOL", "pool")}
+    assert a["summary"]["generated"] is False
+    assert [b["text"] for b in a["body"] if b["kind"] == "subhead"] == [
+        "Geopolitical Incentive", "Bitter Memories"]
+    for key in ("quotes", "entities", "related", "story_id", "byline", "published_at", "url"):
+        assert key in a
+
+
+def test_generated_summary_is_marked_and_traceable(site):
+    items = site.get("/api/articles?limit=50").json()["items"]
+    other = next(i for i in items if i["title"].startswith("Markets fall"))
+    a = site.get(f"/api/articles/{other['id']}").json()
+    assert a["summary"]["generated"] is True
+    body = " ".join(b["text"] for b in a["body"])
+    assert a["summary"]["text"] and a["summary"]["text"].split(".")[0] in body
+
+
+def test_article_page_shows_every_part(site):
+    html = site.get(f"/articles/{site.seed_id}").text
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    for part in ("CRBC News", "Politics", SEED_TITLE, "MAREUIL", "AFP", "Geopolitical Incentive",
+                 "Bitter Memories", "Help us improve.", "Related Articles", "Trending"):
+        assert part in text, part
+    assert text.count(SEED_TITLE) >= 1 and "<h1" in html
+
+
+def test_list_filters_and_unknown_article(site):
+    assert site.get("/api/articles?section=Politics").json()["items"][0]["title"] == SEED_TITLE
+    assert site.get("/api/articles/999999").status_code == 404
+    assert site.get("/articles/999999").status_code == 404
+    assert site.get("/api/articles?limit=0").status_code == 422
+
+
+def test_openapi_describes_the_api(site):
+    spec = site.get("/openapi.json").json()
+    for path in ("/api/articles", "/api/articles/{article_id}",
+                 "/api/articles/{article_id}/feedback"):
+        assert path in spec["paths"]
+
+
+def test_pages_render(site):
+    for path in ("/", "/sections/Politics", "/sources", "/trending", "/search?q=Nara",
+                 "/quotes?speaker=Lee"):
+        r = site.get(path)
+        assert r.status_code == 200, path
+        assert "Content-Security-Policy" in r.headers
+
+
+def test_feedback_api_validates_and_rate_limits(site):
+    url = f"/api/articles/{site.seed_id}/feedback"
+    assert site.post(url, json={"kind": "rating", "rating": 9}).status_code == 422
+    assert site.post(url, json={"kind": "rating", "rating": 4, "extra": 1}).status_code == 422
+    assert site.post(url, json={"kind": "comment", "text": ""}).status_code == 422
+    assert site.post(url, json={"kind": "comment", "text": "x" * 5000}).status_code == 422
+    assert site.post("/api/articles/999999/feedback",
+                     json={"kind": "rating", "rating": 3}).status_code == 404
+    assert site.post(url, json={"kind": "rating", "rating": 5}).status_code == 201
+
+
+def test_feedback_rate_limit_per_client(site):
+    strict = Settings(db=site.settings.db, admin_token="a", secret="s", feedback_per_hour=2)
+    with TestClient(create_app(strict, site.store), client=("10.9.8.7", 5000)) as client:
+        url = f"/api/articles/{site.seed_id}/feedback"
+        codes = [client.post(url, json={"kind": "rating", "rating": 5}).status_code
+                 for _ in range(3)]
+    assert codes == [201, 201, 429]
+
+
+def test_feedback_form_needs_csrf_and_admin_sees_it(site):
+    page = site.get(f"/articles/{site.seed_id}")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    bad = site.post(f"/articles/{site.seed_id}/feedback",
+                    data={"kind": "error", "text": "typo", "csrf": "forged"})
+    assert bad.status_code == 403
+    site.cookies.set("nd_csrf", token)
+    ok = site.post(f"/articles/{site.seed_id}/feedback",
+                   data={"kind": "error", "text": "A typo in paragraph two", "csrf": token},
+                   follow_redirects=False)
+    assert ok.status_code == 303
+    assert site.get("/admin/feedback").status_code == 401
+    assert site.get("/admin/feedback?token=wrong").status_code == 401
+    admin = site.get("/admin/feedback?token=admin-secret")
+    assert admin.status_code == 200
+    rows = [json.loads(line) for line in
+            site.get("/admin/feedback.jsonl?token=admin-secret").text.splitlines()]
+    assert any(r["text"] == "A typo in paragraph two" and r["kind"] == "error" for r in rows)
+    csv_text = site.get("/admin/feedback.csv?token=admin-secret").text
+    assert csv_text.splitlines()[0].startswith("id,article_id,kind")
+
+
+def test_oversized_body_is_refused(site):
+    r = site.post(f"/api/articles/{site.seed_id}/feedback", content=b"x" * 200_000,
+                  headers={"content-type": "application/json"})
+    assert r.status_code == 413
+
+
+def test_views_feed_trending(site):
+    for _ in range(3):
+        site.get(f"/articles/{site.seed_id}")
+    trending = site.get("/api/trending").json()
+    assert json.dumps(trending)  # serialisable
+    assert SEED_TITLE in json.dumps(trending)
