@@ -26,14 +26,15 @@ def test_jsonl_is_stored_once(store):
     assert again.summary_line() == "0 new, 2 duplicate, 0 failed"
     assert store.count_articles() == 2
     a = store.list_articles(ArticleFilter(order="id"))[0]
-    assert a.title == "NASA's Mars rover lands safely"
+    assert a.title == "Apple unveils new Intel-based Mac"
     assert a.source.name == "Wikinews"
     assert [b.kind for b in a.body] == ["paragraph", "paragraph"]
-    assert a.published_at.year == 2012 and a.published_at.tzinfo is not None
+    assert a.published_at.year == 2006 and a.published_at.tzinfo is not None
+    assert "CC BY 2.5" in a.attribution
 
 
 def test_same_text_under_another_url_is_a_duplicate(store, tmp_path):
-    text = (FIX / "two_articles.jsonl").read_text().replace("Test_fixture_one", "Elsewhere")
+    text = (FIX / "two_articles.jsonl").read_text().replace("en.wikinews.org/wiki/", "mirror.example/wiki/")
     (tmp_path / "copy.jsonl").write_text(text)
     ingest(store, FIX / "two_articles.jsonl")
     report = ingest(store, tmp_path / "copy.jsonl")

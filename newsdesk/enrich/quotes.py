@@ -1,2 +1,268 @@
-def find_quotes(doc, text, starts, spans):
-    return []
+"""Quotes of an article: the passages inside quotation marks, who said them (through the
+reporting verb's subject, pronouns resolved to the last person named), to whom, and the
+indirect attributions (`officials say talks will ...`).
+
+Quote marks are found with a scanner rather than the parser, since the model does not
+pair quotation marks across sentences or paragraphs.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Token
+
+from newsdesk.enrich.entities import TITLES, core_name, role_of
+from newsdesk.enrich.nlp import locate
+from newsdesk.models import Quote
+
+# Reporting verbs in all their inflections (the lemmatizer is left out for speed).
+_CUE_LEMMAS = (
+    "say tell add write ask explain note insist argue claim state declare continue recall "
+    "tweet warn acknowledge reply respond announce comment suggest remark admit post joke "
+    "quip conclude stress emphasize emphasise predict urge shout testify concede contend "
+    "caution observe point_out describe assert allege complain boast vow promise report "
+    "confirm deny repeat counter maintain believe think agree estimate charge"
+).split()
+_IRREGULAR = {"say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"],
+              "write": ["wrote", "writes", "written", "writing"],
+              "think": ["thought", "thinks", "thinking"]}
+
+
+def _forms(lemma: str) -> list[str]:
+    if lemma in _IRREGULAR:
+        return _IRREGULAR[lemma] + [lemma]
+    stem = lemma[:-1] if lemma.endswith("e") else lemma
+    past = lemma + "d" if lemma.endswith("e") else (
+        lemma[:-1] + "ied" if lemma.endswith("y") and lemma[-2] not in "aeiou" else lemma + "ed")
+    third = lemma[:-1] + "ies" if lemma.endswith("y") and lemma[-2] not in "aeiou" else (
+        lemma + "es" if lemma.endswith(("sh", "ch", "s", "x")) else lemma + "s")
+    doubled = [lemma + lemma[-1] + "ed"] if lemma in ("admit", "quip") else []
+    return [lemma, past, third, stem + "ing"] + doubled
+
+
+CUES = {f for lemma in _CUE_LEMMAS for f in _forms(lemma.split("_")[0])}
+# Verbs that attribute only with a clause after them (`he thinks that ...`), never a quote.
+_WEAK = {f for lemma in ("believe", "think", "agree", "estimate", "charge", "describe",
+                         "continue", "post", "report", "repeat", "maintain") for f in _forms(lemma)}
+PRONOUNS = {"he", "she"}
+_OPEN = "“\"«"
+_QUOTE_RE = re.compile(r"“[^“”]*(?:”|$)|\"[^\"]*(?:\"|$)|``.*?(?:''|$)", re.MULTILINE)
+
+
+def quote_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the words inside each pair of quotation marks, per paragraph; an
+    unclosed quote runs to the end of its paragraph (the next one re-opens it)."""
+    out = []
+    for m in _QUOTE_RE.finditer(text):
+        raw = m.group(0)
+        lead = 2 if raw.startswith("``") else 1
+        trail = 2 if raw.endswith("''") else (1 if raw[-1:] in "”\"" and len(raw) > 1 else 0)
+        start, end = m.start() + lead, m.end() - trail
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((start, end))
+    return out
+
+
+def find_quotes(doc: Doc, text: str, starts: list[int],
+                spans: list[tuple[int, int, str, str]]) -> list[Quote]:
+    """Direct quotes (kind="direct") and indirect attributions (kind="indirect")."""
+    marks = quote_spans(text)
+    quoted = [q for q in marks if not _is_title(text, q)]
+    out: list[Quote] = []
+    prev: Quote | None = None
+    prev_end = -1
+    for qs, qe in quoted:
+        quote = _attribute(doc, text, starts, spans, qs, qe, marks)
+        block, start = locate(starts, qs)
+        if not quote.speaker and prev is not None and _adjacent(text, prev_end, qs):
+            quote = Quote(text="", speaker=prev.speaker, cue=prev.cue, said_to=prev.said_to,
+                          speaker_role=prev.speaker_role, speaker_at=prev.speaker_at)
+        if not quote.speaker and (len(text[qs:qe].split()) < 8 or not _is_quote(text, (qs, qe))):
+            continue  # an unattributed short phrase is a term in scare quotes
+        quote.text, quote.block, quote.start, quote.end = text[qs:qe], block, start, start + qe - qs
+        out.append(quote)
+        prev, prev_end = quote, qe
+    out.extend(_indirect(doc, text, starts, spans, marks))
+    return out
+
+
+def _is_quote(text: str, q: tuple[int, int]) -> bool:
+    """Speech rather than a term in scare quotes: several words, or a clause's punctuation."""
+    words = text[q[0]:q[1]].split()
+    return len(words) >= 4 or (len(words) >= 2 and text[q[1] - 1] in ",.?!")
+
+
+def _is_title(text: str, q: tuple[int, int]) -> bool:
+    """A name, title or slogan in quotes (`"America First"`): every word capitalised."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", text[q[0]:q[1]])
+    small = {"of", "the", "and", "a", "an", "in", "on", "for", "to", "at", "with"}
+    return 0 < len(words) <= 6 and all(w[0].isupper() or w in small for w in words) \
+        and not text[q[1] - 1] in ",.?!"
+
+
+def _adjacent(text: str, prev_end: int, start: int) -> bool:
+    """Only a short attribution or a paragraph break lies between two quotes."""
+    between = text[prev_end:start]
+    return len(between) < 80 and between.count("\n\n") <= 1
+
+
+def _attribute(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int,
+               marks: list[tuple[int, int]]) -> Quote:
+    cue = _cue_near(doc, text, qs, qe, marks)
+    if cue is None:
+        return Quote(text="", speaker="")
+    return _quote_from_cue(doc, text, starts, spans, cue, before=qs)
+
+
+def _inside(i: int, marks: list[tuple[int, int]]) -> bool:
+    return any(a - 1 <= i < b + 1 for a, b in marks)
+
+
+def _cue_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Token | None:
+    """The reporting verb of the sentence around a quote: after it first, then before."""
+    para_lo = text.rfind("\n\n", 0, qs) + 1
+    para_hi = text.find("\n\n", qe)
+    para_hi = len(text) if para_hi < 0 else para_hi
+    span = doc.char_span(qs, qe, alignment_mode="expand")
+    if span is None:
+        return None
+    first, last = span[0].sent, span[-1].sent
+    after = [t for t in doc[span.end:min(last.end + 1, len(doc))]
+             if t.idx < para_hi and not _inside(t.idx, marks)]
+    # A quote ending its sentence is often attributed in the next one ("... ." he said).
+    if last.end < len(doc) and len([t for t in after if not t.is_space]) <= 2:
+        nxt = doc[last.end].sent
+        after += [t for t in nxt if t.idx < para_hi and not _inside(t.idx, marks)][:8]
+    for tok in after:
+        if _is_cue(tok, doc):
+            return tok
+    before = [t for t in doc[first.start:span.start] if t.idx >= para_lo and not _inside(t.idx, marks)]
+    if not before and first.start > 0 and span.start > 0:
+        # `X said:` closing the sentence (or paragraph) before the quote.
+        prev = doc[first.start - 1].sent
+        if prev.text.rstrip().endswith(":"):
+            before = [t for t in prev if not _inside(t.idx, marks)]
+    for tok in reversed(before):
+        if _is_cue(tok, doc):
+            return tok
+    return None
+
+
+def _is_cue(tok: Token, doc: Doc) -> bool:
+    word = tok.text.lower()
+    if word == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+        return True
+    return word in CUES and word not in _WEAK and tok.pos_ in ("VERB", "AUX")
+
+
+def _quote_from_cue(doc: Doc, text: str, starts: list[int], spans, cue: Token, before: int) -> Quote:
+    subj = _subject(doc, cue)
+    verb = "according to" if cue.lower_ == "according" else cue.text
+    quote = Quote(text="", speaker="", cue=verb)
+    if subj is None:
+        return quote
+    lo, hi = _np_bounds(subj)
+    quote.speaker, role, mention = _resolve(doc, text, spans, subj, lo, hi, before)
+    quote.speaker_role = role
+    b, s = locate(starts, lo)
+    quote.speaker_at = (b, s, s + hi - lo)
+    obj = _addressee(cue)
+    if obj is not None:
+        olo, ohi = _np_bounds(obj)
+        quote.said_to = _name_at(spans, obj.idx, obj.idx + len(obj)) or core_name(text[olo:ohi])
+    return quote
+
+
+def _subject(doc: Doc, cue: Token) -> Token | None:
+    if cue.lower_ == "according":
+        to = doc[cue.i + 1]
+        return next((c for c in to.children if c.dep_ == "pobj"), None)
+    verb = cue
+    for _ in range(3):  # a conjoined or participial cue borrows its head verb's subject
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None:
+            return subj
+        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+            verb = verb.head
+        else:
+            break
+    return None
+
+
+def _addressee(cue: Token) -> Token | None:
+    if cue.lower_ in ("told", "tell", "tells", "telling"):
+        return next((c for c in cue.children if c.dep_ in ("dobj", "dative", "iobj")), None)
+    to = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+    return next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+
+
+def _np_bounds(tok: Token) -> tuple[int, int]:
+    """The noun phrase of a head: its left modifiers and itself, not clauses after it."""
+    left = min([tok.i] + [t.i for t in tok.lefts for t in t.subtree])
+    doc = tok.doc
+    right = tok.i
+    while right + 1 < len(doc) and doc[right + 1].head.i == tok.i and doc[right + 1].dep_ in ("compound", "flat"):
+        right += 1
+    return doc[left].idx, doc[right].idx + len(doc[right])
+
+
+def _name_at(spans, lo: int, hi: int) -> str:
+    return next((name for s, e, _, name in spans if s < hi and lo < e), "")
+
+
+def _resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
+             before: int) -> tuple[str, str, tuple[int, int] | None]:
+    """Speaker's canonical name, role, and the mention naming them."""
+    for s, e, typ, name in spans:
+        if s <= subj.idx < e:
+            return name, role_of(doc, s, e, text) if typ == "PERSON" else "", (s, e)
+    persons = [(s, e, name) for s, e, typ, name in spans if typ == "PERSON" and e <= max(before, subj.idx)]
+    word = subj.lower_
+    if word in PRONOUNS:
+        return (persons[-1][2], "", None) if persons else ("", "", None)
+    # `the president`: the last person the article gave that title.
+    if subj.pos_ == "NOUN" and word in TITLES and any(t.lower_ == "the" for t in subj.lefts):
+        for s, e, name in reversed(persons):
+            if word in role_of(doc, s, e, text).lower():
+                return name, "", None
+    if subj.pos_ in ("PRON",):
+        return "", "", None
+    return text[lo:hi], "", None
+
+
+def _indirect(doc: Doc, text: str, starts: list[int], spans, marks) -> list[Quote]:
+    """`X said (that) <clause>` and `according to X, <clause>` outside quotation marks."""
+    out = []
+    for sent in doc.sents:
+        if any(a - 1 <= sent.start_char and b + 1 >= sent.end_char for a, b in marks) or \
+                any(sent.start_char <= a < sent.end_char for a, b in marks):
+            continue
+        for tok in sent:
+            if not _is_cue(tok, doc):
+                continue
+            if tok.lower_ == "according":
+                content = [t for t in sent if t.i not in {x.i for x in doc[tok.i + 1].subtree}
+                           and t.i != tok.i and not t.is_punct]
+            else:
+                comp = next((c for c in tok.children if c.dep_ == "ccomp"), None)
+                if comp is None or (tok.dep_ == "parataxis"):
+                    continue
+                content = [t for t in comp.subtree if t.lower_ != "that" or t.i != comp.left_edge.i]
+            if len(content) < 4:
+                continue
+            lo, hi = content[0].idx, content[-1].idx + len(content[-1])
+            quote = _quote_from_cue(doc, text, starts, spans, tok, before=lo)
+            if not quote.speaker:
+                continue
+            block, start = locate(starts, lo)
+            if locate(starts, hi)[0] != block:
+                continue
+            quote.kind, quote.text = "indirect", text[lo:hi]
+            quote.block, quote.start, quote.end = block, start, start + hi - lo
+            out.append(quote)
+            break
+    return out

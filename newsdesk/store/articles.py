@@ -35,15 +35,16 @@ class ArticleQueries(SQLStore):
         with self.transaction():
             row = self._one("SELECT * FROM sources WHERE name = ?", (source.name,))
             if row is None:
-                sid = self._insert("INSERT INTO sources (name, site, country, language) "
-                                   "VALUES (?, ?, ?, ?)",
-                                   (source.name, source.site, source.country, source.language))
-                return Source(id=sid, name=source.name, site=source.site,
-                              country=source.country, language=source.language)
+                # DO NOTHING: a concurrent writer may have created it since the SELECT.
+                self._execute("INSERT INTO sources (name, site, country, language) "
+                              "VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+                              (source.name, source.site, source.country, source.language))
+                row = self._one("SELECT * FROM sources WHERE name = ?", (source.name,))
             have = self._source(row)
             for name in ("site", "country", "language"):
                 if not getattr(have, name) and getattr(source, name):
-                    self._execute(f"UPDATE sources SET {name} = ? WHERE id = ?",
+                    # Only an empty field is filled, so concurrent fillers cannot overwrite.
+                    self._execute(f"UPDATE sources SET {name} = ? WHERE id = ? AND {name} = ''",
                                   (getattr(source, name), have.id))
                     setattr(have, name, getattr(source, name))
             return have
@@ -69,11 +70,11 @@ class ArticleQueries(SQLStore):
         with self.transaction():
             row = self._one("SELECT * FROM feeds WHERE url = ?", (feed.url,))
             if row is None:
-                fid = self._insert("INSERT INTO feeds (source_id, url, title, interval_s, "
-                                   "next_check_at) VALUES (?, ?, ?, ?, ?)",
-                                   (feed.source_id, feed.url, feed.title, feed.interval_s,
-                                    self._ts(feed.next_check_at)))
-                row = self._one("SELECT * FROM feeds WHERE id = ?", (fid,))
+                self._execute("INSERT INTO feeds (source_id, url, title, interval_s, "
+                              "next_check_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (url) DO NOTHING",
+                              (feed.source_id, feed.url, feed.title, feed.interval_s,
+                               self._ts(feed.next_check_at)))
+                row = self._one("SELECT * FROM feeds WHERE url = ?", (feed.url,))
             return self._feed(row)
 
     def get_feed(self, feed_id: int) -> Feed:
@@ -157,7 +158,9 @@ class ArticleQueries(SQLStore):
 
     def list_articles(self, flt: ArticleFilter) -> list[Article]:
         where, params = self._where(flt)
-        order = ("a.published_at DESC, a.id DESC" if flt.order == "published" else "a.id")
+        # NULLS LAST spelled out: the backends disagree on where NULL sorts by default.
+        order = ("a.published_at DESC NULLS LAST, a.id DESC" if flt.order == "published"
+                 else "a.id")
         rows = self._all(f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON "
                          f"s.id = a.source_id{where} ORDER BY {order} LIMIT ? OFFSET ?",
                          (*params, flt.limit, flt.offset))

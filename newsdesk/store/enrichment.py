@@ -16,14 +16,19 @@ class EnrichmentQueries(SQLStore):
 
     def upsert_entity(self, entity: Entity, key: str) -> int:
         """The entity with this (type, key), created or with new aliases and roles merged in."""
+        select = f"SELECT * FROM entities WHERE type = ? AND key = ?{self.lock_row}"
         with self.transaction():
-            row = self._one("SELECT * FROM entities WHERE type = ? AND key = ?",
-                            (entity.type, key))
+            row = self._one(select, (entity.type, key))
             if row is None:
-                return self._insert(
-                    "INSERT INTO entities (key, type, name, aliases, roles) VALUES (?, ?, ?, ?, ?)",
+                inserted = self._one(
+                    "INSERT INTO entities (key, type, name, aliases, roles) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT (type, key) DO NOTHING RETURNING id",
                     (key, entity.type, entity.name, dumps(sorted(set(entity.aliases))),
                      dumps(entity.roles[:20])))
+                if inserted is not None:
+                    return int(inserted[0])
+                # A concurrent writer created it since the SELECT: merge into theirs.
+                row = self._one(select, (entity.type, key))
             have = self._entity(row)
             aliases = sorted(set(have.aliases) | set(entity.aliases))
             roles = have.roles + [r for r in entity.roles if r and r not in have.roles]
@@ -138,7 +143,7 @@ class EnrichmentQueries(SQLStore):
         rows = self._all("SELECT q.*, a.title AS article_title, a.published_at AS p, "
                          "s.name AS source_name FROM quotes q JOIN articles a ON "
                          "a.id = q.article_id JOIN sources s ON s.id = a.source_id WHERE "
-                         f"{' AND '.join(where)} ORDER BY a.published_at DESC, q.id LIMIT ?",
+                         f"{' AND '.join(where)} ORDER BY a.published_at DESC NULLS LAST, q.id LIMIT ?",
                          (*params, limit))
         return [StoredQuote(quote=self._quote(r), article_id=r["article_id"],
                             article_title=r["article_title"], published_at=self._dt(r["p"]),

@@ -165,7 +165,25 @@ CREATE VIRTUAL TABLE article_fts USING fts5(
     title, summary, body, tokenize = 'porter unicode61 remove_diacritics 2'
 );
 """,
+    # English stemming; accents folded through the unaccent dictionary where the server has
+    # the extension (it is trusted, so the database owner may create it), as SQLite folds them.
     "postgres": """
+CREATE TEXT SEARCH CONFIGURATION newsdesk_english (COPY = pg_catalog.english);
+DO $$
+DECLARE home text;
+BEGIN
+    BEGIN
+        CREATE EXTENSION IF NOT EXISTS unaccent;
+    EXCEPTION WHEN OTHERS THEN
+        RAISE NOTICE 'unaccent unavailable (%): search will not fold accents', SQLERRM;
+    END;
+    SELECT n.nspname INTO home FROM pg_extension e JOIN pg_namespace n
+        ON n.oid = e.extnamespace WHERE e.extname = 'unaccent';
+    IF home IS NOT NULL THEN
+        EXECUTE format('ALTER TEXT SEARCH CONFIGURATION newsdesk_english ALTER MAPPING FOR '
+                       'hword, hword_part, word WITH %I.unaccent, english_stem', home);
+    END IF;
+END $$;
 ALTER TABLE articles ADD COLUMN tsv tsvector;
 CREATE INDEX articles_tsv ON articles USING GIN (tsv);
 """,

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from ..models import Feedback, Story
-from .sql import SQLStore, dumps
+from .sql import SQLStore, dumps, utc
 
 STORY_FIELDS = ("title", "summary", "section", "first_seen", "last_seen", "article_count",
                 "source_count", "keywords")
@@ -46,7 +46,7 @@ class ReaderQueries(SQLStore):
         if since:
             where.append("last_seen >= ?"); params.append(self._ts(since))
         rows = self._all(f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY "
-                         "last_seen DESC, source_count DESC LIMIT ?", (*params, limit))
+                         "last_seen DESC NULLS LAST, source_count DESC LIMIT ?", (*params, limit))
         return [self._story(r) for r in rows]
 
     # -- feedback -------------------------------------------------------------------------
@@ -79,7 +79,7 @@ class ReaderQueries(SQLStore):
     # -- views ----------------------------------------------------------------------------
     def record_view(self, article_id: int, at: datetime) -> None:
         # One row per article and hour keeps the table small and trending windows cheap.
-        hour = at.replace(minute=0, second=0, microsecond=0)
+        hour = utc(at).replace(minute=0, second=0)
         self._execute("INSERT INTO views (article_id, hour, count) VALUES (?, ?, 1) "
                       "ON CONFLICT (article_id, hour) DO UPDATE SET count = views.count + 1",
                       (article_id, self._ts(hour)))

@@ -53,6 +53,9 @@ class SQLStore:
     """Shared machinery; subclasses give `_connect`, the dialect and the full-text parts."""
 
     dialect = ""
+    # Appended to a SELECT that reads a row to merge into it; SQLite's BEGIN IMMEDIATE already
+    # serialises writers, PostgreSQL needs FOR UPDATE so concurrent merges are not lost.
+    lock_row = ""
 
     def __init__(self, url: str):
         self.url = url
@@ -144,17 +147,23 @@ class SQLStore:
             if statement.strip():
                 self._execute(statement)
 
+    def _lock_migrations(self) -> None:
+        """Make concurrent migrators wait their turn (SQLite's BEGIN IMMEDIATE already does)."""
+
     def migrate(self) -> list[str]:
         """Apply the migrations not yet recorded; returns the names applied now."""
-        self._execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, "
-                      "applied_at TEXT NOT NULL)")
-        applied = {r[0] for r in self._all("SELECT name FROM migrations")}
+        with self.transaction():
+            self._lock_migrations()
+            self._execute("CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, "
+                          "applied_at TEXT NOT NULL)")
+            applied = {r[0] for r in self._all("SELECT name FROM migrations")}
         done = []
         for name, scripts in MIGRATIONS:
             if name in applied:
                 continue
             with self.transaction():
-                # Another process may have applied it meanwhile; the insert then fails fast.
+                self._lock_migrations()
+                # Another process may have applied it while we waited for the lock.
                 if self._one("SELECT 1 FROM migrations WHERE name = ?", (name,)):
                     continue
                 self._run_script(scripts[self.dialect])
