@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .config import Settings, describe
+from .models import RawItem as RawItemType
 
 app = typer.Typer(help="newsdesk: a self-hosted news platform that reads the news for you.",
                   no_args_is_help=True, add_completion=False)
@@ -137,6 +138,90 @@ def export(fmt: str = typer.Option("jsonl", "--format", help="jsonl"),
                   "summary": a["summary"]["text"] if not a["summary"]["generated"] else "",
                   "body": a["body"], "media": a["media"], "attribution": a["attribution"]}
         sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+    store.close()
+
+
+def _celery(broker: Optional[str]):
+    from .worker import make_celery
+
+    broker = broker or Settings.from_env().broker
+    if not broker:
+        console.print("[red]no broker: set NEWSDESK_BROKER or pass --broker "
+                      "(amqp://guest:guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0)[/red]")
+        raise typer.Exit(2)
+    return make_celery(broker)
+
+
+BROKER_OPTION = typer.Option(None, "--broker", envvar="NEWSDESK_BROKER",
+                             help="Celery broker URL (amqp://... or redis://...)")
+
+
+@app.command()
+def worker(queues: str = typer.Option("", help="comma-separated queues to consume "
+                                      "[default: all: ingest and one per stage]"),
+           concurrency: int = typer.Option(1, help="worker processes"),
+           broker: Optional[str] = BROKER_OPTION, db: Optional[str] = DB_OPTION) -> None:
+    """Run pipeline stages as Celery tasks (one queue per stage)."""
+    import os
+
+    from .worker import all_queues
+
+    if db:
+        os.environ["NEWSDESK_DB"] = db  # the worker processes open the store from here
+    _store(db).close()  # migrate once, before the workers start
+    celery = _celery(broker)
+    wanted = queues or ",".join(all_queues())
+    celery.worker_main(["worker", "-Q", wanted, "--concurrency", str(concurrency),
+                        "--loglevel", "INFO", "--without-gossip", "--without-mingle",
+                        "--without-heartbeat", "-n", f"newsdesk-{os.getpid()}@%h"])
+
+
+@app.command()
+def backfill(files: List[str] = typer.Argument(..., help="JSONL archives"),
+             broker: Optional[str] = BROKER_OPTION, db: Optional[str] = DB_OPTION,
+             wait: bool = typer.Option(False, help="wait until the workers have drained "
+                                       "every queue, showing progress")) -> None:
+    """Spread JSONL archives over the workers; resumes where an earlier run stopped."""
+    import time
+
+    from .sources.records import read_jsonl
+    from .worker import all_queues, enqueue_items
+
+    store = _store(db)
+    celery = _celery(broker)
+    sent = failed = 0
+    with _progress() as progress:
+        for name in files:
+            path = Path(name).resolve()
+            mark = f"backfill:{path}"
+            start = int((store.get_blob(mark) or b"0").decode())
+            lines = path.read_text(encoding="utf-8").splitlines()
+            task = progress.add_task(path.name, total=len(lines), completed=start)
+            for n in range(start, len(lines), 500):
+                chunk = "\n".join(lines[n:n + 500])
+                items = []
+                for item in read_jsonl(chunk, f"{path}@{n}"):
+                    if isinstance(item, RawItemType):
+                        items.append(item)
+                    else:
+                        failed += 1
+                        console.print(f"[red]failed[/red] {item.origin}: {item.reason}")
+                sent += enqueue_items(celery, items)
+                store.put_blob(mark, str(min(n + 500, len(lines))).encode())
+                progress.update(task, completed=min(n + 500, len(lines)))
+        if wait:
+            drain = progress.add_task("workers", total=None)
+            with celery.connection_for_write() as conn:
+                channel = conn.default_channel
+                while True:
+                    depth = sum(channel.queue_declare(q, passive=True).message_count
+                                for q in all_queues())
+                    progress.update(drain, description=f"queued: {depth}")
+                    if depth == 0:
+                        break
+                    time.sleep(1)
+    typer.echo(f"{sent} items sent to the workers, {failed} failed to read; "
+               f"{store.count_articles()} articles in the store")
     store.close()
 
 
