@@ -1,2 +1,100 @@
-def find_dates(doc, text, starts, published_at):
-    return []
+"""Time expressions of an article resolved against its publication date.
+
+The model's DATE entities find the expressions (it knows `on Tuesday` from `Tuesday`
+the surname); dateparser resolves each one, relative to the publication date, towards the
+past or the future as the tense of the verb it hangs on says (`will host ... on Tuesday` is
+the coming Tuesday, `visited ... on Tuesday` the last one). Durations (`days`, `the past
+five years`), decades and weeks are left out: they name no single day, month or year.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from datetime import datetime, timedelta
+
+from dateparser.date import DateDataParser
+from spacy.tokens import Doc, Span
+
+from newsdesk.enrich.nlp import locate
+from newsdesk.models import DateMention
+
+_FUTURE_WORDS = {"will", "'ll", "’ll", "shall", "going", "scheduled", "expected", "set",
+                 "plans", "planned", "due", "next", "upcoming", "coming"}
+_DURATION = re.compile(r"\b(?:years|months|weeks|days|hours|decades|centuries)\b(?!.*\bago\b)|"
+                       r"\d0s\b|\bweek(?:end)?\b|\bseason\b|\bquarter\b|\bcentury\b", re.I)
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_GRANULARITY = {"day": "day", "month": "month", "year": "year"}
+
+
+@functools.lru_cache(maxsize=64)
+def _parser(prefer: str, base: datetime | None) -> DateDataParser:
+    settings = {"PREFER_DATES_FROM": prefer, "PREFER_DAY_OF_MONTH": "first",
+                "RETURN_AS_TIMEZONE_AWARE": False}
+    if base is not None:
+        settings["RELATIVE_BASE"] = base
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def _tense(ent: Span) -> str:
+    """"future" when the clause the date hangs on looks ahead, "past" when it is in the
+    past tense, "" (nearest) for the present."""
+    if ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("since", "last", "ago"):
+        return "past"
+    tok = ent.root
+    for _ in range(4):
+        if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":
+            break
+        tok = tok.head
+    words = {c.lower_ for c in tok.children} | {tok.lower_} | {t.lower_ for t in ent}
+    if words & _FUTURE_WORDS:
+        return "future"
+    if tok.tag_ in ("VBD", "VBN") or {"was", "were", "had"} & words:
+        return "past"
+    return ""
+
+
+def resolve(expression: str, published: datetime | None, tense: str = "") -> tuple[str, str] | None:
+    """(ISO value, granularity) of a time expression, or None when it names no date."""
+    expr = re.sub(r"^(?:on|in|the|of|since|by|until|from)\s+", "", expression.strip(), flags=re.I)
+    if not expr or _DURATION.search(expr) or not re.search(r"[A-Za-z]{3}|\d{4}", expr):
+        return None
+    if published is None and not re.search(r"\b\d{4}\b", expr):
+        return None  # a relative date needs the publication date
+    base = published.replace(tzinfo=None) if published else None
+    low = expr.lower()
+    if base is not None and low in _WEEKDAYS:
+        # News convention: a bare weekday is the one in the week around publication.
+        delta = _WEEKDAYS.index(low) - base.weekday()
+        if tense == "future" and delta < 0:
+            delta += 7
+        elif tense == "past" and delta > 0:
+            delta -= 7
+        elif not tense and abs(delta) > 3:
+            delta += -7 if delta > 0 else 7
+        return (base + timedelta(days=delta)).date().isoformat(), "day"
+    data = _parser(tense or "past", base).get_date_data(expr)
+    if data.date_obj is None or data.period not in _GRANULARITY:
+        return None
+    day = data.date_obj
+    if base is not None and abs(day.year - base.year) > 200:
+        return None
+    grain = _GRANULARITY[data.period]
+    iso = {"day": day.date().isoformat(), "month": day.strftime("%Y-%m"),
+           "year": f"{day.year:04d}"}[grain]
+    return iso, grain
+
+
+def find_dates(doc: Doc, text: str, starts: list[int], published_at: datetime | None) -> list[DateMention]:
+    out = []
+    for ent in doc.ents:
+        if ent.label_ != "DATE":
+            continue
+        got = resolve(text[ent.start_char:ent.end_char], published_at, _tense(ent))
+        if got is None:
+            continue
+        block, _ = locate(starts, ent.start_char)
+        sent = ent.sent
+        out.append(DateMention(text=text[ent.start_char:ent.end_char],
+                               sentence=text[sent.start_char:sent.end_char].strip(),
+                               value=got[0], granularity=got[1], block=block))
+    return out
