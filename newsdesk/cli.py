@@ -232,5 +232,10 @@ def settings() -> None:
         typer.echo(f"{env:28} {default!r:14} {help_}")
 
 
+from .cli_feeds import feeds_app, poll  # noqa: E402  (feeds and polling live in their own module)
+
+app.add_typer(feeds_app, name="feeds")
+app.command()(poll)
+
 if __name__ == "__main__":
     app()
