@@ -332,7 +332,7 @@ def gum_tokens(elem, skip=("figure", "caption")) -> list[tuple[str, str]]:
     return out
 
 
-def gum_detokenise(pairs: list[tuple[str, str]], lexicon) -> str:
+def gum_detokenise(pairs: list[tuple[str, str]]) -> str:
     """GUM's tags say which way a quote faces and which hyphens join words; use them."""
     tokens: list[str] = []
     glue = False
@@ -355,7 +355,7 @@ def gum_detokenise(pairs: list[tuple[str, str]], lexicon) -> str:
     return join_tokens(mark_quotes(tokens))
 
 
-def gum_blocks(root, lexicon) -> list[dict]:
+def gum_blocks(root) -> list[dict]:
     """Headings as subheads, paragraphs as paragraphs; figures and captions left out."""
     blocks: list[dict] = []
     loose: list[str] = []  # sentences directly under <text>, outside any <p>
@@ -369,12 +369,12 @@ def gum_blocks(root, lexicon) -> list[dict]:
             continue
         if elem.tag == "s":
             if elem.getparent() is root:
-                loose.append(gum_detokenise(gum_tokens(elem), lexicon))
+                loose.append(gum_detokenise(gum_tokens(elem)))
             continue
         if any(a.tag in ("head", "p") for a in elem.iterancestors()):
             continue
         flush()
-        text = gum_detokenise(gum_tokens(elem), lexicon)
+        text = gum_detokenise(gum_tokens(elem))
         if text:
             kind = "subhead" if elem.tag == "head" else "paragraph"
             blocks.append({"kind": kind, "text": text})
@@ -382,11 +382,11 @@ def gum_blocks(root, lexicon) -> list[dict]:
     return blocks
 
 
-def read_gum(path: Path, lexicon) -> tuple[str, dict]:
+def read_gum(path: Path) -> tuple[str, dict]:
     """(GUM document id, record) for one GUM Wikinews file."""
     root = etree.parse(str(path)).getroot()
     title = root.get("title").strip()
-    blocks = gum_blocks(root, lexicon)
+    blocks = gum_blocks(root)
     # The first heading repeats the title; the first paragraph is usually the dateline.
     if blocks and blocks[0]["kind"] == "subhead" and blocks[0]["text"].lower() == title.lower():
         blocks.pop(0)
@@ -425,7 +425,7 @@ def build(corpus: Path) -> list[dict]:
     """All Wikinews records, sorted by date then id, each URL once."""
     lexicon = corpus_lexicon(corpus)
     keyed = [read_timeml(p, lexicon) for p in timeml_files(corpus)]
-    keyed += [read_gum(p, lexicon) for p in gum_files(corpus)]
+    keyed += [read_gum(p) for p in gum_files(corpus)]
     keyed.sort(key=lambda kr: (kr[1]["published_at"], kr[0]))
     records, urls = [], set()
     for _, rec in keyed:
@@ -442,11 +442,10 @@ def check_paragraphs(corpus: Path, grid: bool = False) -> None:
     Boundary F1 (a boundary = a sentence that starts a paragraph, the first excluded) on the
     even-numbered documents the constants were chosen on and on the odd-numbered rest.
     """
-    lexicon = corpus_lexicon(corpus)
     docs = []
     for path in gum_files(corpus):
         root = etree.parse(str(path)).getroot()
-        paras = [[gum_detokenise(gum_tokens(s), lexicon) for s in p.iter("s")]
+        paras = [[gum_detokenise(gum_tokens(s)) for s in p.iter("s")]
                  for p in root.iter("p")
                  if not any(a.tag in ("figure", "caption") for a in p.iterancestors())]
         docs.append([p for p in paras if p][1:])  # the dateline is not body text
