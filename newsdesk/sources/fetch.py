@@ -258,7 +258,7 @@ def read_capped(response: httpx.Response, max_bytes: int, deadline: float,
     parts: list[bytes] = []
     size = 0
     try:
-        for chunk in response.iter_raw(16384):
+        for chunk in response.iter_raw():  # as it arrives, so the deadline is checked often
             if time.monotonic() > deadline:
                 raise FetchError("timed out while reading the body")
             if stop is not None and stop.is_set():
