@@ -14,6 +14,7 @@ from .errors import InputError
 from .models import Article, Feedback
 from .rank.related import related_articles
 from .rank.trending import most_read
+from .sources.poll import feed_health
 from .store.base import ArticleFilter, Store
 
 FEEDBACK_KINDS = ("rating", "comment", "error")
@@ -96,7 +97,9 @@ def sources(store: Store) -> list[dict[str, Any]]:
     out = []
     for src, n in store.list_sources():
         feeds = [{"id": f.id, "url": f.url, "title": f.title, "active": f.active,
+                  "health": feed_health(f), "interval_s": f.interval_s,
                   "error_count": f.error_count, "last_error": f.last_error,
+                  "last_error_at": iso(f.last_error_at), "last_new_at": iso(f.last_new_at),
                   "last_checked_at": iso(f.last_checked_at),
                   "next_check_at": iso(f.next_check_at)} for f in store.list_feeds(src.id)]
         out.append({"id": src.id, "name": src.name, "site": src.site, "country": src.country,
