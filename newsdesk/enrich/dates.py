@@ -42,7 +42,7 @@ def _tense(ent: Span) -> str:
         return "past"
     tok = ent.root
     for _ in range(4):
-        if tok.pos_ in ("VERB", "AUX") or tok.dep_ == "ROOT":
+        if tok.tag_.startswith("VB") or tok.tag_ == "MD" or tok.dep_ == "ROOT":
             break
         tok = tok.head
     words = {c.lower_ for c in tok.children} | {tok.lower_} | {t.lower_ for t in ent}

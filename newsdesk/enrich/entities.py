@@ -246,12 +246,12 @@ def _leading_title(name: str) -> str:
 def _appositive(span: Span, text: str) -> str:
     root = span.root
     for child in root.children:
-        if child.dep_ == "appos" and child.i >= span.end and child.pos_ in ("NOUN", "PROPN"):
+        if child.dep_ == "appos" and child.i >= span.end and child.tag_.startswith("NN"):
             sub = list(child.subtree)
-            if child.pos_ == "PROPN" and child.ent_type_:
+            if child.tag_.startswith("NNP") and child.ent_type_:
                 continue  # another name in apposition, not a role
             return text[sub[0].idx:sub[-1].idx + len(sub[-1])].strip(" ,")
-    if root.dep_ == "appos" and root.head.i < span.start and root.head.pos_ == "NOUN":
+    if root.dep_ == "appos" and root.head.i < span.start and root.head.tag_ in ("NN", "NNS"):
         head = root.head
         toks = [t for t in head.subtree if t.i < span.start and t.i >= head.left_edge.i
                 and not t.is_punct and t.i <= head.i]

@@ -27,8 +27,11 @@ _CAPS_WORD = re.compile(r"\b[A-Z][A-Z'&.-]{2,}\b")
 
 @functools.lru_cache(maxsize=2)
 def load_nlp(name: str = MODEL) -> Language:
-    """The cached pipeline: tagger (tense), parser (speakers, roles, sentences) and NER."""
-    return spacy.load(name, disable=["lemmatizer"])
+    """The cached pipeline: tagger (tense), parser (speakers, roles, sentences) and NER.
+
+    The lemmatizer and attribute ruler (coarse POS) are left out for speed: the rules
+    read the fine-grained tags instead."""
+    return spacy.load(name, disable=["lemmatizer", "attribute_ruler"])
 
 
 def recase(text: str) -> str:

@@ -83,6 +83,8 @@ def find_quotes(doc: Doc, text: str, starts: list[int],
                           speaker_role=prev.speaker_role, speaker_at=prev.speaker_at)
         if not quote.speaker and (len(text[qs:qe].split()) < 8 or not _is_quote(text, (qs, qe))):
             continue  # an unattributed short phrase is a term in scare quotes
+        if quote.speaker and not _is_quote(text, (qs, qe)) and not _governed(doc, qs, qe, quote):
+            continue  # a term in a sentence that merely has a reporting verb elsewhere
         quote.text, quote.block, quote.start, quote.end = text[qs:qe], block, start, start + qe - qs
         out.append(quote)
         prev, prev_end = quote, qe
@@ -94,6 +96,17 @@ def _is_quote(text: str, q: tuple[int, int]) -> bool:
     """Speech rather than a term in scare quotes: several words, or a clause's punctuation."""
     words = text[q[0]:q[1]].split()
     return len(words) >= 4 or (len(words) >= 2 and text[q[1] - 1] in ",.?!")
+
+
+def _governed(doc: Doc, qs: int, qe: int, quote: Quote) -> bool:
+    """A partial quote needs its verb used for speech: with something said (a clause, an
+    object, a complement) or as the parenthetical `he said`, not `responded by imposing`."""
+    cue = next((t for t in doc.char_span(qs, qe, alignment_mode="expand").sent.doc
+                if t.text == quote.cue and abs(t.idx - qs) < 400), None)
+    if cue is None or quote.cue == "according to":
+        return True
+    return cue.dep_ == "parataxis" or any(
+        c.dep_ in ("ccomp", "dobj", "xcomp", "oprd", "dative", "attr") for c in cue.children)
 
 
 def _is_title(text: str, q: tuple[int, int]) -> bool:
@@ -156,7 +169,7 @@ def _is_cue(tok: Token, doc: Doc) -> bool:
     word = tok.text.lower()
     if word == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
         return True
-    return word in CUES and word not in _WEAK and tok.pos_ in ("VERB", "AUX")
+    return word in CUES and word not in _WEAK and tok.tag_.startswith("VB")
 
 
 def _quote_from_cue(doc: Doc, text: str, starts: list[int], spans, cue: Token, before: int) -> Quote:
@@ -225,11 +238,11 @@ def _resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
     if word in PRONOUNS:
         return (persons[-1][2], "", None) if persons else ("", "", None)
     # `the president`: the last person the article gave that title.
-    if subj.pos_ == "NOUN" and word in TITLES and any(t.lower_ == "the" for t in subj.lefts):
+    if subj.tag_ in ("NN", "NNS") and word in TITLES and any(t.lower_ == "the" for t in subj.lefts):
         for s, e, name in reversed(persons):
             if word in role_of(doc, s, e, text).lower():
                 return name, "", None
-    if subj.pos_ in ("PRON",):
+    if subj.tag_ in ("PRP", "WP", "EX", "DT"):
         return "", "", None
     return text[lo:hi], "", None
 
