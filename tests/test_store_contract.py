@@ -510,3 +510,29 @@ def test_store_size_per_article_gate(store, store_url, shared_data):
         backend = "sqlite"
     per_article = int(size) / len(lines)
     assert 2_000 < per_article < SIZE_CEILING[backend]
+
+
+def test_postgres_reconnects_after_losing_its_connection(store_url):
+    if not store_url.startswith("postgresql"):
+        pytest.skip("a server connection only")
+    victim = PostgresStore(store_url + "&application_name=newsdesk_victim")
+    try:
+        victim.migrate()
+        victim.add_article(make_article(1))
+        with psycopg.connect(store_url, autocommit=True) as admin:
+            admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE application_name = 'newsdesk_victim'")
+        with pytest.raises(psycopg.OperationalError):  # the call that finds it gone fails...
+            victim.count_articles()
+        assert victim.count_articles() == 1  # ...and the next one has a new connection
+        with pytest.raises(psycopg.OperationalError):
+            with victim.transaction():
+                victim.add_article(make_article(2))
+                admin = psycopg.connect(store_url, autocommit=True)
+                admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE application_name = 'newsdesk_victim'")
+                admin.close()
+                victim.add_article(make_article(3))
+        assert victim.count_articles() == 1  # nothing of the broken transaction was kept
+    finally:
+        victim.close()

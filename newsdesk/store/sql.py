@@ -69,6 +69,12 @@ class SQLStore:
 
     def _conn(self) -> Any:
         conn = getattr(self._local, "conn", None)
+        # A server connection lost between transactions (a restart, an idle timeout) is
+        # replaced; one lost inside a transaction fails that transaction, as it must.
+        if conn is not None and getattr(conn, "closed", False) and not self._local.depth:
+            with self._conns_lock:
+                self._all_conns.remove(conn)
+            conn = None
         if conn is None:
             conn = self._local.conn = self._connect()
             self._local.depth = 0
@@ -115,7 +121,8 @@ class SQLStore:
             yield
         except BaseException:
             self._local.depth = 0
-            conn.execute("ROLLBACK")
+            if not getattr(conn, "closed", False):  # a lost connection has nothing to undo
+                conn.execute("ROLLBACK")
             raise
         self._local.depth = 0
         conn.execute("COMMIT")
