@@ -113,7 +113,9 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         with server.lock:
             server.hits.append((path, dict(self.headers)))
-        route = server.routes.get(path)
+        route = server.routes.get(path) or next(
+            (r for p, r in server.routes.items() if p.endswith("*") and path.startswith(p[:-1])),
+            None)
         if route is None:
             send(self, 404, b"not found", {"Content-Type": "text/plain"})
         else:
@@ -154,6 +156,11 @@ class LoopbackServer:
 
 def fixture_feed(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
+
+
+def localized(feed: bytes, server: "LoopbackServer") -> bytes:
+    """The feed with its item links (rewritten to archive.is by its collector) on `server`."""
+    return feed.replace(b"https://archive.is/newest/https://", server.url("/page/").encode())
 
 
 def gzipped(data: bytes) -> bytes:

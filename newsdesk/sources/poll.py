@@ -250,11 +250,12 @@ def _by_host_round_robin(feeds: list[Feed]) -> list[Feed]:
     return out
 
 
-def _safe_poll(store: Store, f: Fetcher, feed: Feed, s: PollSettings) -> FeedOutcome:
+def _safe_poll(store: Store, f: Fetcher, feed: Feed, s: PollSettings,
+               now: datetime | None) -> FeedOutcome:
     if f.stop.is_set():
         return FeedOutcome(feed.id, feed.url, "stopped")
     try:
-        return poll_feed(store, f, feed, s)
+        return poll_feed(store, f, feed, s, now)
     except Exception as exc:  # a bug or a store error on one feed must not stop the others
         log.exception("feed crashed feed_id=%s url=%s", feed.id, feed.url)
         return FeedOutcome(feed.id, feed.url, "error", error=f"{type(exc).__name__}: {exc}")
@@ -262,13 +263,13 @@ def _safe_poll(store: Store, f: Fetcher, feed: Feed, s: PollSettings) -> FeedOut
 
 def poll_once(store: Store, f: Fetcher, s: PollSettings = PollSettings(),
               now: datetime | None = None) -> list[FeedOutcome]:
-    """One pass over the feeds due now; returns what happened to each."""
+    """One pass over the feeds due at `now` (default: the clock at each feed's check)."""
     feeds = _by_host_round_robin(store.due_feeds(now or utcnow(), limit=s.batch))
     if not feeds:
         return []
     with ThreadPoolExecutor(max_workers=min(s.workers, len(feeds)),
                             thread_name_prefix="poll") as pool:
-        return list(pool.map(lambda feed: _safe_poll(store, f, feed, s), feeds))
+        return list(pool.map(lambda feed: _safe_poll(store, f, feed, s, now), feeds))
 
 
 def poll_forever(store: Store, f: Fetcher, s: PollSettings = PollSettings(),
