@@ -58,9 +58,10 @@ class IngestReport:
 def default_stages() -> list[Stage]:
     """The enrichment stages in the order they run (each after those it requires)."""
     from .enrich.stages import enrich_stages
+    from .search.stage import search_stages
     from .stories.stage import story_stages
 
-    stages = enrich_stages() + story_stages()
+    stages = enrich_stages() + search_stages() + story_stages()
     seen: set[str] = set()
     for stage in stages:  # the order is checked once, at start, as spaCy does
         missing = [r for r in stage.requires if r not in seen]

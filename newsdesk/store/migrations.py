@@ -189,8 +189,44 @@ CREATE INDEX articles_tsv ON articles USING GIN (tsv);
 """,
 }
 
+# One vector per article for semantic search; `seq` grows with every write, so a vector index
+# kept beside the store catches up by reading the rows after the last seq it holds. On
+# PostgreSQL with pgvector available, an `embedding` column with an HNSW index is added too.
+EMBEDDINGS = {
+    "sqlite": """
+CREATE TABLE article_embeddings (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    article_id INTEGER NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL
+);
+""",
+    "postgres": """
+CREATE TABLE article_embeddings (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    article_id BIGINT NOT NULL UNIQUE REFERENCES articles(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector BYTEA NOT NULL
+);
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'vector') THEN
+        BEGIN
+            CREATE EXTENSION IF NOT EXISTS vector;
+            ALTER TABLE article_embeddings ADD COLUMN embedding vector(256);  -- EMBED_DIM of newsdesk.enrich.embed
+            CREATE INDEX article_embeddings_hnsw ON article_embeddings
+                USING hnsw (embedding vector_cosine_ops);
+        EXCEPTION WHEN OTHERS THEN
+            RAISE NOTICE 'pgvector unavailable (%): vectors stay in BYTEA', SQLERRM;
+        END;
+    END IF;
+END $$;
+""",
+}
+
 # (name, {dialect: sql}) in the order they apply.
 MIGRATIONS: list[tuple[str, dict[str, str]]] = [
     ("0001_core", {d: CORE.format(**t) for d, t in TYPES.items()}),
     ("0002_fulltext", FULLTEXT),
+    ("0003_search_embeddings", EMBEDDINGS),
 ]

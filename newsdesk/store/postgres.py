@@ -18,6 +18,7 @@ from .articles import ArticleQueries
 from .base import ArticleFilter, SearchHit
 from .enrichment import EnrichmentQueries
 from .readers import ReaderQueries
+from .search import SearchQueries
 
 CONFIG = "newsdesk_english"
 # ts_rank_cd weights in {D, C, B, A} order: title (A) 10, summary (B) 3, body (C) 1, as the
@@ -72,7 +73,7 @@ def mixed_row(cursor: Any) -> Any:
     return make
 
 
-class PostgresStore(ArticleQueries, EnrichmentQueries, ReaderQueries):
+class PostgresStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQueries):
     dialect = "postgres"
     lock_row = " FOR UPDATE"
 

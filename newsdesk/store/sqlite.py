@@ -9,6 +9,7 @@ from .articles import ArticleQueries
 from .base import ArticleFilter, SearchHit
 from .enrichment import EnrichmentQueries
 from .readers import ReaderQueries
+from .search import SearchQueries
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -18,7 +19,7 @@ def fts_words(text: str, any_word: bool = False) -> str:
     return (" OR " if any_word else " ").join('"' + w + '"' for w in WORD.findall(text))
 
 
-class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries):
+class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQueries):
     dialect = "sqlite"
 
     def __init__(self, path: str):

@@ -1,0 +1,162 @@
+"""One search, three ways: full text, meaning, or both fused (the default).
+
+Hybrid ranking is reciprocal rank fusion (Cormack et al. 2009): each list gives an article
+1 / (K + rank); no score scales to calibrate between bm25 and cosine. Filters (fields and
+negated words) hold in every mode: semantic neighbours are checked against them in SQL.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..enrich.embed import embed_texts
+from . import vectors
+from .query import (And, Leaf, Not, conjuncts, is_text, parse, parse_date, positive_words,
+                    split, to_fts, to_sql, to_tsquery)
+
+MODES = ("hybrid", "text", "semantic")
+SORTS = ("relevance", "date")
+RRF_K = 60
+POOL = 100  # candidates each ranker gives the fusion
+MAX_POOL = 1000
+EXACT_LIMIT = 20_000  # a filter passing fewer articles than this is searched exactly
+FILTER_FIELDS = ("section", "source", "entity", "speaker", "after", "before")
+
+
+def rrf(rankings: list[list[int]], k: int = RRF_K,
+        weights: list[float] | None = None) -> list[tuple[int, float]]:
+    """Fuse ranked id lists; best first, ties by first appearance."""
+    weights = weights or [1.0] * len(rankings)
+    scores: dict[int, float] = {}
+    for ranking, w in zip(rankings, weights):
+        for rank, aid in enumerate(ranking, 1):
+            scores[aid] = scores.get(aid, 0.0) + w / (k + rank)
+    return sorted(scores.items(), key=lambda kv: -kv[1])
+
+
+def build_query(q: str, filters: dict[str, str] | None = None):
+    """The parsed query with the URL's filters ANDed on (they are never parsed as syntax)."""
+    extra = tuple(Leaf(value=str(v), field=f) for f, v in (filters or {}).items()
+                  if f in FILTER_FIELDS and v not in (None, ""))
+    for e in extra:
+        if e.field in ("after", "before"):
+            parse_date(e.value)
+    if not q.strip():
+        if not extra:
+            return None
+        return extra[0] if len(extra) == 1 else And(extra)
+    node = parse(q)
+    return And(tuple(conjuncts(node)) + extra) if extra else node
+
+
+def semantic_parts(node, dialect: str) -> tuple[str, str, list]:
+    """(text to embed, filter predicates, params): the positive words carry the meaning,
+    everything else (fields, negated words) filters."""
+    items = conjuncts(node)
+    meaning = [n for n in items if is_text(n) and not isinstance(n, Not)]
+    rest = [n for n in items if n not in meaning]
+    words = " ".join(w for n in meaning for w in positive_words(n))
+    if not rest:
+        return words, "", []
+    sql, params = to_sql(rest[0] if len(rest) == 1 else And(tuple(rest)), dialect)
+    return words, sql, params
+
+
+def semantic_ranking(store, vi, text: str, preds: str, params: list,
+                     k: int) -> list[tuple[int, float]]:
+    if not text:
+        return []
+    vec = embed_texts([text])[0]
+    if getattr(store, "has_pgvector", lambda: False)() and vi is None:
+        hits = store.pgvector_search(vec, k * 4 if preds else k)
+    elif vi is not None:
+        vectors.sync(store, vi)
+        hits = vectors.search(vi, vec, k * 4 if preds else k)
+    else:
+        return []
+    if not preds:
+        return hits[:k]
+    ok = store.search_filter([h[0] for h in hits], preds, params)
+    kept = [h for h in hits if h[0] in ok]
+    if len(kept) >= k or len(hits) < k * 4:
+        return kept[:k]
+    # Few neighbours passed a narrow filter: search exactly among the articles that pass it.
+    allowed = store.search_filter_all(preds, params, EXACT_LIMIT + 1)
+    if len(allowed) <= EXACT_LIMIT:
+        return vectors.exact_search(store, vi.model if vi else "", vec, allowed, k) \
+            if vi is not None else kept[:k]
+    return kept[:k]
+
+
+def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
+           filters: dict[str, str] | None = None, limit: int = 20, offset: int = 0,
+           facets: bool = True) -> dict[str, Any]:
+    """Articles for a query: ids with scores and snippets, the total, facets.
+
+    `vi` is the vector index (vectors.open_index), or None for text only (or pgvector).
+    Raises QueryError, with a position, for a query that does not parse.
+    """
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}")
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    node = build_query(q, filters)
+    out: dict[str, Any] = {"query": q, "mode": mode, "sort": sort, "hits": [], "total": 0,
+                           "total_capped": False, "facets": {}}
+    if node is None:
+        return out
+    match, preds, params = split(node, store.dialect)
+    pool = min(MAX_POOL, max(POOL, offset + limit))
+    words, sem_preds, sem_params = semantic_parts(node, store.dialect)
+    fused = bool(words) and (mode == "semantic" or (mode == "hybrid" and match is not None))
+    if mode == "semantic" and words:
+        ranked = semantic_ranking(store, vi, words, sem_preds, sem_params, pool)
+        total = len(ranked)
+    elif fused:
+        text_ids = [i for i, _ in store.search_ranked(match, preds, params, limit=pool)]
+        sem_ids = [i for i, _ in semantic_ranking(store, vi, words, sem_preds, sem_params, pool)]
+        ranked = rrf([text_ids, sem_ids])[:pool]
+        total = len(ranked)
+    else:  # text, or nothing to mean: the text ranking (or date order for filters alone)
+        total = store.search_count(match, preds, params)
+        # Paged in SQL; the placeholders keep positions for the common slice below.
+        ranked = [(None, 0.0)] * offset + store.search_ranked(
+            match, preds, params, sort=sort, limit=limit, offset=offset)
+    if sort == "date" and fused and ranked:
+        dates = {a.id: a.published_at for a in _articles(store, [i for i, _ in ranked])}
+        ranked.sort(key=lambda h: (dates.get(h[0]) is not None, dates.get(h[0])), reverse=True)
+    out["total"] = min(total, store_cap(total))
+    out["total_capped"] = total > store_cap(total)
+    page = [h for h in ranked[offset:offset + limit] if h[0] is not None]
+    out["hits"] = [{"id": i, "score": round(float(s), 6)} for i, s in page]
+    snippet_match = _snippet_match(node, store.dialect)
+    out["snippets"] = store.search_snippets([h["id"] for h in out["hits"]], snippet_match)
+    if facets:
+        pool_ids = [i for i, _ in ranked if i is not None]
+        if not fused:  # facets count the best MAX_POOL matches, not only this page
+            pool_ids = [i for i, _ in store.search_ranked(match, preds, params, sort=sort,
+                                                          limit=MAX_POOL)]
+        out["facets"] = store.search_facets(pool_ids)
+        out["facet_pool"] = len(pool_ids)
+    return out
+
+
+def store_cap(total: int) -> int:
+    from ..store.search import COUNT_CAP
+    return COUNT_CAP if total > COUNT_CAP else total
+
+
+def _snippet_match(node, dialect: str) -> str | None:
+    """Any of the reader's words, so a semantic hit that shares one still shows it marked."""
+    words = positive_words(node)
+    if not words:
+        return None
+    leaves = [Leaf(value=w) for w in dict.fromkeys(w.lower() for w in words)]
+    if dialect == "sqlite":
+        return " OR ".join(to_fts(leaf) for leaf in leaves)
+    return " | ".join(to_tsquery(leaf) for leaf in leaves)
+
+
+def _articles(store, ids: list[int]):
+    from ..store.base import ArticleFilter
+
+    return store.list_articles(ArticleFilter(ids=ids, limit=len(ids)))
