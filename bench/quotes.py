@@ -127,7 +127,8 @@ def main() -> None:
             spk_ok += ok
             if args.show and not ok:
                 print("SPEAKER", article.url, repr(hit.speaker), "gold:",
-                      [text[s[0]:s[1]] for s in sources], repr(text[span[0]:span[1]][:60]))
+                      [text[s[0]:s[1]] for s in sources],
+                      repr(text[max(0, span[0] - 120):span[1] + 120]))
         for a, b, q in preds:
             n_pred += 1
             good = any(overlap((a, b), g) * 2 >= min(b - a, g[1] - g[0]) for g, _ in gold)

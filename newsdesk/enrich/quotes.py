@@ -118,9 +118,12 @@ def _is_title(text: str, q: tuple[int, int]) -> bool:
 
 
 def _adjacent(text: str, prev_end: int, start: int) -> bool:
-    """Only a short attribution or a paragraph break lies between two quotes."""
+    """The quote goes on the last speaker's words: it is in the same paragraph, or the
+    next paragraph opens with it (news re-attributes only when the speaker changes)."""
     between = text[prev_end:start]
-    return len(between) < 80 and between.count("\n\n") <= 1
+    if "\n\n" not in between:
+        return True
+    return between.count("\n\n") == 1 and text.rfind("\n\n", 0, start) >= start - 3
 
 
 def _attribute(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int,
@@ -136,7 +139,8 @@ def _inside(i: int, marks: list[tuple[int, int]]) -> bool:
 
 
 def _cue_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Token | None:
-    """The reporting verb of the sentence around a quote: after it first, then before."""
+    """The reporting verb of the sentence around a quote: after it first, then before,
+    then the verb of a sentence that introduces it with a colon."""
     para_lo = text.rfind("\n\n", 0, qs) + 1
     para_hi = text.find("\n\n", qe)
     para_hi = len(text) if para_hi < 0 else para_hi
@@ -146,12 +150,15 @@ def _cue_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Token | None:
     first, last = span[0].sent, span[-1].sent
     after = [t for t in doc[span.end:min(last.end + 1, len(doc))]
              if t.idx < para_hi and not _inside(t.idx, marks)]
-    # A quote ending its sentence is often attributed in the next one ("... ." he said).
+    # A quote ending its sentence is often attributed in the next one ("...?" Miller,
+    # a retired worker, said), up to where the next quote opens.
     if last.end < len(doc) and len([t for t in after if not t.is_space]) <= 2:
-        nxt = doc[last.end].sent
-        after += [t for t in nxt if t.idx < para_hi and not _inside(t.idx, marks)][:8]
+        for t in doc[last.end:min(last.end + 30, len(doc))]:
+            if t.idx >= para_hi or _inside(t.idx, marks):
+                break
+            after.append(t)
     for tok in after:
-        if _is_cue(tok, doc):
+        if _is_cue(tok, doc, parenthetical=True):
             return tok
     before = [t for t in doc[first.start:span.start] if t.idx >= para_lo and not _inside(t.idx, marks)]
     if not before and first.start > 0 and span.start > 0:
@@ -162,14 +169,25 @@ def _cue_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Token | None:
     for tok in reversed(before):
         if _is_cue(tok, doc):
             return tok
+    lead = text[para_lo:qs].rstrip(" “\"`")
+    if before and lead.endswith(":"):
+        root = before[-1].sent.root
+        if root.tag_.startswith("VB") and _subject(doc, root) is not None:
+            return root  # `he returned to his familiar lines: "..."`
     return None
 
 
-def _is_cue(tok: Token, doc: Doc) -> bool:
+def _is_cue(tok: Token, doc: Doc, parenthetical: bool = False) -> bool:
     word = tok.text.lower()
-    if word == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
+    nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
+    if word == "according" and nxt == "to":
         return True
-    return word in CUES and word not in _WEAK and tok.tag_.startswith("VB")
+    if parenthetical and word in ("went", "goes", "go") and nxt == "on":
+        return True
+    if word not in CUES or not tok.tag_.startswith("VB"):
+        return False
+    # Verbs of thought or report attribute a quote only parenthetically (`, she posted.`).
+    return parenthetical or word not in _WEAK
 
 
 def _quote_from_cue(doc: Doc, text: str, starts: list[int], spans, cue: Token, before: int) -> Quote:
@@ -242,7 +260,7 @@ def _resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
         for s, e, name in reversed(persons):
             if word in role_of(doc, s, e, text).lower():
                 return name, "", None
-    if subj.tag_ in ("PRP", "WP", "EX", "DT"):
+    if subj.tag_ in ("PRP", "WP", "WDT", "EX", "DT"):
         return "", "", None
     return text[lo:hi], "", None
 
