@@ -16,8 +16,10 @@ from .query import (And, Leaf, Not, conjuncts, is_text, parse, parse_date, posit
 MODES = ("hybrid", "text", "semantic")
 SORTS = ("relevance", "date")
 RRF_K = 60
+SEMANTIC_WEIGHT = 1.0  # the semantic list's weight in the fusion, text's being 1
 POOL = 100  # candidates each ranker gives the fusion
 MAX_POOL = 1000
+RELAX_BELOW = 5  # fewer all-words hits than this: rank by any word instead
 EXACT_LIMIT = 20_000  # a filter passing fewer articles than this is searched exactly
 FILTER_FIELDS = ("section", "source", "entity", "speaker", "after", "before")
 
@@ -68,8 +70,7 @@ def semantic_ranking(store, vi, text: str, preds: str, params: list,
     vec = embed_texts([text])[0]
     if getattr(store, "has_pgvector", lambda: False)() and vi is None:
         hits = store.pgvector_search(vec, k * 4 if preds else k)
-    elif vi is not None:
-        vectors.sync(store, vi)
+    elif vi is not None:  # the caller keeps it in step (vectors.sync)
         hits = vectors.search(vi, vec, k * 4 if preds else k)
     else:
         return []
@@ -89,7 +90,8 @@ def semantic_ranking(store, vi, text: str, preds: str, params: list,
 
 def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
            filters: dict[str, str] | None = None, limit: int = 20, offset: int = 0,
-           facets: bool = True) -> dict[str, Any]:
+           facets: bool = True, semantic_weight: float | None = None,
+           rrf_k: int = RRF_K) -> dict[str, Any]:
     """Articles for a query: ids with scores and snippets, the total, facets.
 
     `vi` is the vector index (vectors.open_index), or None for text only (or pgvector).
@@ -101,10 +103,15 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     node = build_query(q, filters)
     out: dict[str, Any] = {"query": q, "mode": mode, "sort": sort, "hits": [], "total": 0,
-                           "total_capped": False, "facets": {}}
+                           "total_capped": False, "facets": {}, "relaxed": False}
     if node is None:
         return out
     match, preds, params = split(node, store.dialect)
+    if _plain_words(node) and len(store.search_ranked(match, preds, params, limit=RELAX_BELOW)) \
+            < RELAX_BELOW:
+        # A sentence typed as a question rarely has every word in one article: rank by any.
+        match = _any_word_match(node, store.dialect)
+        out["relaxed"] = True
     pool = min(MAX_POOL, max(POOL, offset + limit))
     words, sem_preds, sem_params = semantic_parts(node, store.dialect)
     fused = bool(words) and (mode == "semantic" or (mode == "hybrid" and match is not None))
@@ -114,7 +121,8 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
     elif fused:
         text_ids = [i for i, _ in store.search_ranked(match, preds, params, limit=pool)]
         sem_ids = [i for i, _ in semantic_ranking(store, vi, words, sem_preds, sem_params, pool)]
-        ranked = rrf([text_ids, sem_ids])[:pool]
+        weight = SEMANTIC_WEIGHT if semantic_weight is None else semantic_weight
+        ranked = rrf([text_ids, sem_ids], rrf_k, [1.0, weight])[:pool]
         total = len(ranked)
     else:  # text, or nothing to mean: the text ranking (or date order for filters alone)
         total = store.search_count(match, preds, params)
@@ -128,7 +136,7 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
     out["total_capped"] = total > store_cap(total)
     page = [h for h in ranked[offset:offset + limit] if h[0] is not None]
     out["hits"] = [{"id": i, "score": round(float(s), 6)} for i, s in page]
-    snippet_match = _snippet_match(node, store.dialect)
+    snippet_match = _any_word_match(node, store.dialect)
     out["snippets"] = store.search_snippets([h["id"] for h in out["hits"]], snippet_match)
     if facets:
         pool_ids = [i for i, _ in ranked if i is not None]
@@ -145,7 +153,14 @@ def store_cap(total: int) -> int:
     return COUNT_CAP if total > COUNT_CAP else total
 
 
-def _snippet_match(node, dialect: str) -> str | None:
+def _plain_words(node) -> bool:
+    """A query of bare words only (no operators, phrases or fields): a search box sentence."""
+    items = conjuncts(node)
+    return len(items) > 1 and all(isinstance(n, Leaf) and not n.field and not n.phrase
+                                  for n in items)
+
+
+def _any_word_match(node, dialect: str) -> str | None:
     """Any of the reader's words, so a semantic hit that shares one still shows it marked."""
     words = positive_words(node)
     if not words:

@@ -78,6 +78,10 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
                 continue
             elif ":" in word and re.match(r"[A-Za-z]+:", word):
                 name, _, rest = word.partition(":")
+                if name.lower() not in FIELDS and not rest:  # "Williams: ..." is a word
+                    out.append(("word", word, i))
+                    i = m.end()
+                    continue
                 if name.lower() not in FIELDS:
                     raise QueryError(f"unknown field '{name}:'; fields are "
                                      + ", ".join(f + ":" for f in FIELDS), i)

@@ -174,9 +174,3 @@ def get_sections(request: Request):
                       for name, items in services.home(_store(request),
                                                        settings.section_list).items()]}
 
-
-@router.get("/search")
-def search(request: Request, q: str = Query(..., min_length=1, max_length=500),
-           limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0)):
-    return {"query": q, "items": services.list_articles(_store(request), q=q, limit=limit,
-                                                        offset=offset)}

@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ..config import Settings
 from ..store.base import Store, open_store
-from . import api, entities, pages
+from . import api, entities, pages, search
 from .security import BodySizeLimit
 
 
@@ -24,6 +24,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
               name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(search.router)
     app.include_router(entities.router)
 
     @app.middleware("http")

@@ -95,14 +95,6 @@ def trending(request: Request):
                    trending=services.trending(request.app.state.store, limit=20))
 
 
-@router.get("/search", response_class=HTMLResponse)
-def search(request: Request, q: str = "", offset: int = 0):
-    items = services.list_articles(request.app.state.store, q=q[:500], limit=20,
-                                   offset=max(0, offset)) if q.strip() else []
-    return _render(request, "search.html", title=f"Search: {q}" if q else "Search", q=q,
-                   items=items, offset=max(0, offset))
-
-
 # -- admin ------------------------------------------------------------------------------
 def _admin_denied() -> PlainTextResponse:
     return PlainTextResponse("admin token required (?token=... or Authorization: Bearer ...)",

@@ -1,0 +1,204 @@
+"""Search and feeds out: /search (page), /api/search (JSON) and Atom feeds under /feeds/ for
+searches, sections, entities and stories, so any of them can be followed in a feed reader.
+
+The page, the API and the search feed render one result dict (`search_results`); a query that
+does not parse answers 400 with the message and the character where it went wrong.
+"""
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from .. import services
+from ..errors import NotFound, QueryError
+from ..search import hybrid, vectors
+from ..store.base import ArticleFilter
+
+router = APIRouter()
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+PAGE = 20
+FEED_ITEMS = 30
+ATOM = "application/atom+xml"
+_INDEX_LOCK = threading.Lock()  # guards opening the one index an app keeps in app.state
+
+
+def vector_index(request: Request):
+    """The app's vector index, opened on first use (None on PostgreSQL with pgvector)."""
+    state = request.app.state
+    store = state.store
+    with _INDEX_LOCK:  # one writer at a time: usearch must not grow while another thread adds
+        if not hasattr(state, "vector_index"):
+            state.vector_index = None if store.has_pgvector() else vectors.open_index(store)
+        if state.vector_index is not None:
+            vectors.sync(store, state.vector_index)  # articles embedded since, by any process
+    return state.vector_index
+
+
+def mark(snippet: str) -> Markup:
+    """A snippet with its hits (between \\x02 and \\x03) as <mark>, everything else escaped."""
+    return Markup(str(escape(snippet)).replace("\x02", "<mark>").replace("\x03", "</mark>"))
+
+
+def search_results(request: Request, q: str, mode: str, sort: str, filters: dict[str, str],
+                   limit: int, offset: int, facets: bool = True) -> dict[str, Any]:
+    store = request.app.state.store
+    res = hybrid.search(store, vector_index(request), q, mode=mode, sort=sort, filters=filters,
+                        limit=limit, offset=offset, facets=facets)
+    ids = [h["id"] for h in res["hits"]]
+    found = {a.id: a for a in store.list_articles(ArticleFilter(ids=ids, limit=max(1, len(ids))))}
+    items = []
+    for h in res["hits"]:
+        if h["id"] not in found:
+            continue  # deleted since the index saw it
+        a = found[h["id"]]
+        item = services.article_brief(a)
+        lead = a.summary or (a.paragraphs[0] if a.paragraphs else "")
+        item["snippet"] = res["snippets"].get(a.id) or lead[:240]
+        item["score"] = h["score"]
+        items.append(item)
+    params = {"q": q, "mode": mode, "sort": sort, **{k: v for k, v in filters.items() if v}}
+    more = offset + limit < res["total"]
+    return {"query": q, "mode": mode, "sort": sort, "filters": filters, "total": res["total"],
+            "total_capped": res["total_capped"], "relaxed": res.get("relaxed", False),
+            "items": items, "facets": {k: [{"value": v, "count": n} for v, n in rows]
+                                       for k, rows in res["facets"].items()},
+            "offset": offset, "next_offset": offset + limit if more else None,
+            "feed": "/feeds/search?" + urlencode(params)}
+
+
+def _filters(section: Optional[str], source: Optional[str], entity: Optional[str],
+             after: Optional[str], before: Optional[str]) -> dict[str, str]:
+    return {k: v.strip() for k, v in (("section", section), ("source", source),
+                                      ("entity", entity), ("after", after), ("before", before))
+            if v and v.strip()}
+
+
+def _error(err: QueryError | ValueError) -> dict[str, Any]:
+    return {"message": str(err), "position": getattr(err, "position", None)}
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, q: str = "", mode: str = "hybrid", sort: str = "relevance",
+                section: Optional[str] = None, source: Optional[str] = None,
+                entity: Optional[str] = None, after: Optional[str] = None,
+                before: Optional[str] = None, offset: int = 0):
+    filters = _filters(section, source, entity, after, before)
+    context: dict[str, Any] = {"title": f"Search: {q}" if q else "Search", "q": q, "mode": mode,
+                               "sort": sort, "filters": filters, "result": None, "error": None,
+                               "modes": hybrid.MODES, "sorts": hybrid.SORTS, "mark": mark,
+                               "sections": request.app.state.settings.section_list}
+    status = 200
+    if q.strip() or filters:
+        try:
+            context["result"] = search_results(request, q[:500], mode, sort, filters, PAGE,
+                                               max(0, offset))
+        except (QueryError, ValueError) as exc:
+            context["error"] = _error(exc)
+            status = 400
+    base = {"q": q, "mode": mode, "sort": sort, **filters}
+    context["link"] = lambda **kw: "/search?" + urlencode(
+        {k: v for k, v in {**base, **kw}.items() if v not in (None, "")})
+    return templates.TemplateResponse(request, "search.html", context, status_code=status)
+
+
+@router.get("/api/search")
+def search_api(request: Request, q: str = Query("", max_length=500),
+               mode: str = "hybrid", sort: str = "relevance", section: Optional[str] = None,
+               source: Optional[str] = None, entity: Optional[str] = None,
+               after: Optional[str] = None, before: Optional[str] = None,
+               limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0),
+               facets: bool = True):
+    """Full-text, semantic or hybrid search; the query language is described in the README."""
+    filters = _filters(section, source, entity, after, before)
+    if not q.strip() and not filters:
+        return JSONResponse({"detail": {"message": "give q or a filter", "position": None}}, 400)
+    try:
+        return search_results(request, q, mode, sort, filters, limit, offset, facets)
+    except (QueryError, ValueError) as exc:
+        return JSONResponse({"detail": _error(exc)}, status_code=400)
+
+
+# -- Atom feeds ---------------------------------------------------------------------------
+def atom(request: Request, feed_id: str, title: str, html_path: str,
+         articles: list[dict[str, Any]]) -> Response:
+    """An Atom document for these article dicts (services.article_brief shape)."""
+    from feedgen.feed import FeedGenerator
+
+    base = str(request.base_url).rstrip("/")
+    fg = FeedGenerator()
+    fg.id(base + feed_id)
+    fg.title(f"{title} · newsdesk")
+    fg.link(href=base + str(request.url.path) + (f"?{request.url.query}" if request.url.query
+                                                  else ""), rel="self", type=ATOM)
+    fg.link(href=base + html_path, rel="alternate", type="text/html")
+    fg.generator("newsdesk")
+    times = [a["published_at"] for a in articles if a.get("published_at")]
+    fg.updated(max(times) if times else datetime(1970, 1, 1, tzinfo=timezone.utc))
+    for a in reversed(articles):  # feedgen prepends each entry; reversed keeps our order
+        fe = fg.add_entry()
+        fe.id(f"{base}/articles/{a['id']}")
+        fe.title(a["title"])
+        fe.link(href=f"{base}/articles/{a['id']}", rel="alternate", type="text/html")
+        when = a.get("published_at") or "1970-01-01T00:00:00+00:00"
+        fe.updated(when)
+        if a.get("published_at"):
+            fe.published(when)
+        fe.author(name=a["source"]["name"] or "newsdesk")
+        text = a.get("snippet") or a["summary"]["text"]
+        if text:
+            fe.summary(text.replace("\x02", "").replace("\x03", ""))
+    return Response(fg.atom_str(pretty=True), media_type=ATOM)
+
+
+def _briefs(request: Request, flt: ArticleFilter) -> list[dict[str, Any]]:
+    return [services.article_brief(a) for a in request.app.state.store.list_articles(flt)]
+
+
+@router.get("/feeds/search")
+def search_feed(request: Request, q: str = Query("", max_length=500), mode: str = "hybrid",
+                sort: str = "relevance", section: Optional[str] = None,
+                source: Optional[str] = None, entity: Optional[str] = None,
+                after: Optional[str] = None, before: Optional[str] = None):
+    filters = _filters(section, source, entity, after, before)
+    if not q.strip() and not filters:
+        return JSONResponse({"detail": {"message": "give q or a filter", "position": None}}, 400)
+    try:
+        res = search_results(request, q, mode, sort, filters, FEED_ITEMS, 0, facets=False)
+    except (QueryError, ValueError) as exc:
+        return JSONResponse({"detail": _error(exc)}, status_code=400)
+    page = "/search?" + urlencode({"q": q, "mode": mode, "sort": sort, **filters})
+    return atom(request, page, f"Search: {q or urlencode(filters)}", page, res["items"])
+
+
+@router.get("/feeds/sections/{name}")
+def section_feed(request: Request, name: str):
+    items = _briefs(request, ArticleFilter(section=name, limit=FEED_ITEMS))
+    return atom(request, f"/sections/{name}", name, f"/sections/{name}", items)
+
+
+@router.get("/feeds/entities/{entity_id}")
+def entity_feed(request: Request, entity_id: int):
+    try:
+        entity = request.app.state.store.get_entity(entity_id)
+    except NotFound as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+    items = _briefs(request, ArticleFilter(entity_id=entity_id, limit=FEED_ITEMS))
+    return atom(request, f"/entities/{entity_id}", entity.name, f"/entities/{entity_id}", items)
+
+
+@router.get("/feeds/stories/{story_id}")
+def story_feed(request: Request, story_id: int):
+    try:
+        story = request.app.state.store.get_story(story_id)
+    except NotFound as exc:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+    items = _briefs(request, ArticleFilter(story_id=story_id, limit=FEED_ITEMS))
+    return atom(request, f"/stories/{story_id}", story.title, f"/stories/{story_id}", items)
