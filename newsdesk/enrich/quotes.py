@@ -131,7 +131,7 @@ def _attribute(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int,
     cue = _cue_near(doc, text, qs, qe, marks)
     if cue is None:
         return Quote(text="", speaker="")
-    return _quote_from_cue(doc, text, starts, spans, cue, before=qs)
+    return _quote_from_cue(doc, text, starts, spans, cue, before=qs, marks=marks)
 
 
 def _inside(i: int, marks: list[tuple[int, int]]) -> bool:
@@ -167,7 +167,8 @@ def _cue_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Token | None:
         if prev.text.rstrip().endswith(":"):
             before = [t for t in prev if not _inside(t.idx, marks)]
     for tok in reversed(before):
-        if _is_cue(tok, doc):
+        # `She continued, "..."`: right before the quote, any reporting verb introduces it.
+        if _is_cue(tok, doc, parenthetical=span.start - tok.i <= 3):
             return tok
     lead = text[para_lo:qs].rstrip(" “\"`")
     if before and lead.endswith(":"):
@@ -190,8 +191,9 @@ def _is_cue(tok: Token, doc: Doc, parenthetical: bool = False) -> bool:
     return parenthetical or word not in _WEAK
 
 
-def _quote_from_cue(doc: Doc, text: str, starts: list[int], spans, cue: Token, before: int) -> Quote:
-    subj = _subject(doc, cue)
+def _quote_from_cue(doc: Doc, text: str, starts: list[int], spans, cue: Token, before: int,
+                    marks=()) -> Quote:
+    subj = _subject(doc, cue, marks)
     verb = "according to" if cue.lower_ == "according" else cue.text
     quote = Quote(text="", speaker="", cue=verb)
     if subj is None:
@@ -208,13 +210,15 @@ def _quote_from_cue(doc: Doc, text: str, starts: list[int], spans, cue: Token, b
     return quote
 
 
-def _subject(doc: Doc, cue: Token) -> Token | None:
+def _subject(doc: Doc, cue: Token, marks=()) -> Token | None:
     if cue.lower_ == "according":
         to = doc[cue.i + 1]
         return next((c for c in to.children if c.dep_ == "pobj"), None)
     verb = cue
     for _ in range(3):  # a conjoined or participial cue borrows its head verb's subject
-        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        # The parser sometimes hangs a subject from inside the quote on the cue.
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                     and not _inside(c.idx, marks)), None)
         if subj is not None:
             return subj
         if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
@@ -248,9 +252,11 @@ def _name_at(spans, lo: int, hi: int) -> str:
 def _resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
              before: int) -> tuple[str, str, tuple[int, int] | None]:
     """Speaker's canonical name, role, and the mention naming them."""
-    for s, e, typ, name in spans:
-        if s <= subj.idx < e:
-            return name, role_of(doc, s, e, text) if typ == "PERSON" else "", (s, e)
+    named = [subj] + [c for c in subj.children if c.dep_ == "appos"]
+    for tok in named:  # `the nominee, Donald Trump, tweeted`: the name in apposition
+        for s, e, typ, name in spans:
+            if s <= tok.idx < e and (tok is subj or typ in ("PERSON", "ORG")):
+                return name, role_of(doc, s, e, text) if typ == "PERSON" else "", (s, e)
     persons = [(s, e, name) for s, e, typ, name in spans if typ == "PERSON" and e <= max(before, subj.idx)]
     word = subj.lower_
     if word in PRONOUNS:
