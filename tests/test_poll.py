@@ -168,7 +168,7 @@ def test_permanent_redirect_moves_the_feed(store, server):
     assert server.count("/old.xml") == 1 and server.count("/new.xml") == 2
 
 
-def _wikinews_site(server) -> list[dict]:
+def _wikinews_site(server) -> tuple[list[dict], bytes]:
     """An RSS feed of teasers (each record's first paragraph) and the records as full pages."""
     records = [json.loads(line) for line in (FIXTURES / "wikinews_three.jsonl").open()]
     items = []
@@ -192,11 +192,11 @@ def _wikinews_site(server) -> list[dict]:
     server.routes["/wikinews.xml"] = static(feed)
     server.routes["/robots.txt"] = static(b"User-agent: *\nDisallow: /closed/\n",
                                           Content_Type="text/plain")
-    return records
+    return records, feed
 
 
 def test_teasers_get_their_full_text_and_dates_from_the_page(store, server):
-    records = _wikinews_site(server)
+    records, _ = _wikinews_site(server)
     subscribe(store, server, {"w": "/wikinews.xml"})
     assert poll_once(store, fetcher(), PollSettings(workers=2))[0].new == 3
     by_title = {a.title: a for a in store.list_articles(ArticleFilter(limit=10))}
@@ -266,3 +266,20 @@ def test_sources_page_and_api_show_feed_health(sqlite_store, server):
     feeds = client.get("/api/sources").json()["items"][0]["feeds"]
     assert {f["health"] for f in feeds} == {"retired", "healthy"}
     assert all("interval_s" in f and "last_error_at" in f for f in feeds)
+
+
+def test_entries_seen_once_are_not_fetched_again_even_as_duplicates(store, server):
+    _, body = _wikinews_site(server)
+    # A second feed carries the same stories under other URLs (a syndication partner).
+    server.routes["/mirror.xml"] = static(body.replace(b"/news/", b"/mirror/"))
+    for i in range(2):
+        server.routes[f"/mirror/{i}.html"] = server.routes[f"/news/{i}.html"]
+    subscribe(store, server, {"w": "/wikinews.xml"})
+    poll_once(store, fetcher(), PollSettings(workers=1))
+    subscribe(store, server, {"m": "/mirror.xml"})
+    first = poll_once(store, fetcher(), PollSettings(workers=1), now=later(1))
+    assert [o.status for o in first] == ["unchanged"]  # all duplicates of the first feed's
+    fetched = server.count("/mirror/0.html")
+    assert fetched == 1
+    poll_once(store, fetcher(), PollSettings(workers=1), now=later(48))
+    assert server.count("/mirror/0.html") == fetched and server.count("/news/0.html") == 1

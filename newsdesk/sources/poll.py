@@ -194,7 +194,8 @@ def poll_feed(store: Store, f: Fetcher, feed: Feed, s: PollSettings,
             parsed = parse_feed(got.content, feed.url)
             title = feed.title or parsed.title
             source = store.get_source(feed.source_id) if feed.source_id else None
-            seen: set[str] = set()
+            urls = {canonical_url(i.url) for i in parsed.items} - {""}
+            seen = store.seen_entries(feed.id, urls)
             for item in parsed.items:
                 url = canonical_url(item.url)
                 if not url or url in seen or store.find_duplicate(url, "") is not None:
@@ -223,6 +224,10 @@ def poll_feed(store: Store, f: Fetcher, feed: Feed, s: PollSettings,
 
     report = ingest_items(store, items, enrich=False) if items else None
     new_ids = tuple(report.new_ids) if report else ()
+    if report:
+        # Stored or a duplicate: done with for good. A failure (no text) is retried later.
+        store.mark_entries_seen(feed.id, [canonical_url(i.url) for i, r in
+                                          zip(items, report.results) if r.status != "failed"], now)
     _moved(store, feed, got.moved_to)
     feed.title = title
     feed.etag, feed.last_modified = got.etag, got.last_modified

@@ -224,9 +224,20 @@ END $$;
 """,
 }
 
+FEED_ENTRIES = """
+CREATE TABLE feed_entries (
+    feed_id BIGINT NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    url TEXT NOT NULL,
+    seen_at {ts} NOT NULL,
+    PRIMARY KEY (feed_id, url)
+);
+CREATE INDEX feed_entries_seen ON feed_entries(feed_id, seen_at);
+"""
+
 # (name, {dialect: sql}) in the order they apply.
 MIGRATIONS: list[tuple[str, dict[str, str]]] = [
     ("0001_core", {d: CORE.format(**t) for d, t in TYPES.items()}),
     ("0002_fulltext", FULLTEXT),
     ("0003_search_embeddings", EMBEDDINGS),
+    ("0004_feed_entries", {d: FEED_ENTRIES.format(**t) for d, t in TYPES.items()}),
 ]

@@ -17,6 +17,7 @@ import psycopg
 from .articles import ArticleQueries
 from .base import ArticleFilter, SearchHit
 from .enrichment import EnrichmentQueries
+from .feed_entries import FeedEntryQueries
 from .readers import ReaderQueries
 from .search import SearchQueries
 
@@ -73,7 +74,8 @@ def mixed_row(cursor: Any) -> Any:
     return make
 
 
-class PostgresStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQueries):
+class PostgresStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQueries,
+                    FeedEntryQueries):
     dialect = "postgres"
     lock_row = " FOR UPDATE"
 

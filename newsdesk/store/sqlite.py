@@ -8,6 +8,7 @@ from pathlib import Path
 from .articles import ArticleQueries
 from .base import ArticleFilter, SearchHit
 from .enrichment import EnrichmentQueries
+from .feed_entries import FeedEntryQueries
 from .readers import ReaderQueries
 from .search import SearchQueries
 
@@ -19,7 +20,8 @@ def fts_words(text: str, any_word: bool = False) -> str:
     return (" OR " if any_word else " ").join('"' + w + '"' for w in WORD.findall(text))
 
 
-class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQueries):
+class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQueries,
+                  FeedEntryQueries):
     dialect = "sqlite"
 
     def __init__(self, path: str):
