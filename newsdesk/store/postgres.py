@@ -4,7 +4,7 @@ One autocommit connection per thread (transactions are explicit, see SQLStore.tr
 The shared SQL uses `?` placeholders; they become psycopg's `%s` here. Full text lives in the
 `tsv` column of `articles`, weighted title A, summary B, body C, under the `newsdesk_english`
 text search configuration (English stemming, accents folded by `unaccent` where the server has
-it; migration 0002 sets it up).
+it; migration 0002 sets it up), indexed by GIN without a pending list (migration 0005).
 """
 from __future__ import annotations
 
