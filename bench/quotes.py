@@ -89,15 +89,8 @@ def same_name(pred: str, gold: str) -> bool:
     return p == g or p.split()[-1] == g.split()[-1]
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("split", type=Path, help="a PolNeAR split folder (text/, attributions/)")
-    ap.add_argument("--every", type=int, default=1, help="use every Nth article")
-    ap.add_argument("--show", action="store_true", help="print misses and wrong speakers")
-    args = ap.parse_args()
-    if not (args.split / "text").is_dir():
-        sys.exit(f"PolNeAR split not found: {args.split} (see /work/shared/data/SOURCES.md)")
-    items = load(args.split, args.every)
+def evaluate(items, show: bool = False) -> dict[str, float]:
+    """Recall, precision and speaker accuracy of direct quotes, precision of indirect ones."""
     results = analyse_many([a for _, a, _, _ in items])
     n_gold = found = n_pred = right = spk_n = spk_ok = ind_n = ind_ok = 0
     for (text, article, offs, atts), res in zip(items, results):
@@ -114,7 +107,7 @@ def main() -> None:
             n_gold += 1
             hit = next((q for a, b, q in preds if overlap(span, (a, b)) * 2 >= span[1] - span[0]), None)
             if hit is None:
-                if args.show:
+                if show:
                     print("MISS", article.url, repr(text[span[0]:span[1]][:100]))
                 continue
             found += 1
@@ -125,7 +118,7 @@ def main() -> None:
             ok = bool(at) and any(overlap((offs[at[0]] + at[1], offs[at[0]] + at[2]), s) for s in sources)
             ok = ok or any(same_name(hit.speaker, text[s[0]:s[1]]) for s in sources)
             spk_ok += ok
-            if args.show and not ok:
+            if show and not ok:
                 print("SPEAKER", article.url, repr(hit.speaker), "gold:",
                       [text[s[0]:s[1]] for s in sources],
                       repr(text[max(0, span[0] - 120):span[1] + 120]))
@@ -133,18 +126,31 @@ def main() -> None:
             n_pred += 1
             good = any(overlap((a, b), g) * 2 >= min(b - a, g[1] - g[0]) for g, _ in gold)
             right += good
-            if args.show and not good:
+            if show and not good:
                 print("EXTRA", article.url, repr(text[a:b][:100]), "by", repr(q.speaker))
-    recall = found / n_gold if n_gold else 0.0
-    precision = right / n_pred if n_pred else 0.0
-    speaker = spk_ok / spk_n if spk_n else 0.0
-    print(f"{len(items)} articles, {n_gold} gold direct quotes, {n_pred} predicted")
-    print(f"direct quotes: recall {recall:.3f} precision {precision:.3f}; "
-          f"speaker accuracy {speaker:.3f} over {spk_n} found quotes with a gold source")
-    print(f"indirect attributions: {ind_n} predicted, precision "
-          f"{ind_ok / ind_n if ind_n else 0.0:.3f}")
-    print(f"quote_recall={recall:.3f} quote_precision={precision:.3f} speaker_accuracy={speaker:.3f}"
-          f" indirect_precision={ind_ok / ind_n if ind_n else 0.0:.3f}")
+    return {"articles": len(items), "gold": n_gold, "predicted": n_pred, "with_source": spk_n,
+            "indirect": ind_n,
+            "recall": found / n_gold if n_gold else 0.0,
+            "precision": right / n_pred if n_pred else 0.0,
+            "speaker": spk_ok / spk_n if spk_n else 0.0,
+            "indirect_precision": ind_ok / ind_n if ind_n else 0.0}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("split", type=Path, help="a PolNeAR split folder (text/, attributions/)")
+    ap.add_argument("--every", type=int, default=1, help="use every Nth article")
+    ap.add_argument("--show", action="store_true", help="print misses and wrong speakers")
+    args = ap.parse_args()
+    if not (args.split / "text").is_dir():
+        sys.exit(f"PolNeAR split not found: {args.split} (see /work/shared/data/SOURCES.md)")
+    r = evaluate(load(args.split, args.every), args.show)
+    print(f"{r['articles']} articles, {r['gold']} gold direct quotes, {r['predicted']} predicted")
+    print(f"direct quotes: recall {r['recall']:.3f} precision {r['precision']:.3f}; speaker "
+          f"accuracy {r['speaker']:.3f} over {r['with_source']} found quotes with a gold source")
+    print(f"indirect attributions: {r['indirect']} predicted, precision {r['indirect_precision']:.3f}")
+    print(f"quote_recall={r['recall']:.3f} quote_precision={r['precision']:.3f} "
+          f"speaker_accuracy={r['speaker']:.3f} indirect_precision={r['indirect_precision']:.3f}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,43 @@
+"""Evaluation gate: entity and quote quality on small slices of the shared evaluation data
+may not drop below floors pinned a little under what was measured. The data is not
+redistributed with the project, so the gate skips (saying why) where it is absent."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+DATA = Path("/work/shared/data")
+CONLL = DATA / "entities" / "conll2003" / "eng.testa"
+POLNEAR_DEV = DATA / "quotes" / "polnear" / "data" / "dev"
+BENCH = Path(__file__).resolve().parents[1] / "bench"
+
+
+def _bench(name: str):
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", BENCH / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not CONLL.exists(), reason=f"CoNLL-2003 not present at {CONLL}")
+def test_entity_gate():
+    bench = _bench("entities")
+    docs = bench.read_conll(CONLL)[1::2][:12]  # held-out half: the first 12 documents
+    gold, ours, bare = bench.predict(docs)
+    f1 = bench.score(gold, ours)["ALL"][2]
+    bare_f1 = bench.score(gold, bare)["ALL"][2]
+    # Measured 0.746 (bare model 0.693) on this slice.
+    assert f1 >= 0.72
+    assert f1 > bare_f1
+
+
+@pytest.mark.skipif(not (POLNEAR_DEV / "text").is_dir(), reason=f"PolNeAR not present at {POLNEAR_DEV}")
+def test_quote_gate():
+    bench = _bench("quotes")
+    r = bench.evaluate(bench.load(POLNEAR_DEV, every=8))
+    # Measured on this slice: recall 0.842, precision 1.000, speaker accuracy 0.917.
+    assert r["recall"] >= 0.81
+    assert r["precision"] >= 0.93
+    assert r["speaker"] >= 0.88

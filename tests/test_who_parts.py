@@ -1,0 +1,87 @@
+"""The parts of who-said-what: entity keys, the store's short-form lookup, quote marks,
+date resolution."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from newsdesk.enrich.dates import resolve
+from newsdesk.enrich.entities import canonical_names, core_name
+from newsdesk.enrich.quotes import quote_spans
+from newsdesk.enrich.who import KnownEntities, analyse, entity_key
+from newsdesk.models import Article, Block, Source
+
+
+def test_entity_key():
+    assert entity_key("Ms. Takaichi's", "PERSON") == "takaichi"
+    assert entity_key("President Lee", "PERSON") == entity_key("Lee", "PERSON")
+    assert entity_key("U.S.", "PLACE") == entity_key("US", "PLACE") == "us"
+    assert entity_key("François Hollande", "PERSON") == "francois hollande"
+    assert entity_key("Dr. Jane  Goodall", "PERSON") == "jane goodall"
+    assert entity_key("the Korean Peninsula", "PLACE") == "korean peninsula"
+    assert core_name("Prime Minister Sanae Takaichi") == "Sanae Takaichi"
+
+
+class _Store:
+    """A store side of KnownEntities: canonical names by key and type."""
+
+    def __init__(self, names: dict[tuple[str, str], list[str]]):
+        self.names = names
+
+    def lookup(self, key: str, type: str) -> list[str]:
+        return self.names.get((key, type), [])
+
+
+def test_known_entities_resolve_only_unambiguous_short_forms():
+    store: KnownEntities = _Store({("lee", "PERSON"): ["Lee Jae Myung"],
+                                   ("kim", "PERSON"): ["Kim Jong Un", "Kim Yo Jong"]})
+    names = canonical_names([("Lee", "PERSON"), ("Kim", "PERSON"), ("Park", "PERSON")], store)
+    assert names == ["Lee Jae Myung", "Kim", "Park"]
+    # What the article itself says wins over the store.
+    names = canonical_names([("Lee Hsien Loong", "PERSON"), ("Lee", "PERSON")], store)
+    assert names == ["Lee Hsien Loong", "Lee Hsien Loong"]
+
+
+def test_known_entities_through_analyse():
+    article = Article(url="k", title="", source=Source("x"), body=[Block(
+        "paragraph", "Lee said on Monday that the talks would continue, according to aides.")])
+    store = _Store({("lee", "PERSON"): ["Lee Jae Myung"]})
+    result = analyse(article, store)
+    assert [m.canonical for m in result.entities if m.text == "Lee"] == ["Lee Jae Myung"]
+
+
+def test_quote_spans_straight_curly_and_unclosed():
+    text = 'He said “we will win,” and then "maybe not."\n\n“First part of a long quote'
+    spans = [text[a:b] for a, b in quote_spans(text)]
+    assert spans == ["we will win,", "maybe not.", "First part of a long quote"]
+
+
+def test_multi_paragraph_quote_keeps_its_speaker():
+    body = [
+        "“We have done what we promised,” said Maria Lopez, the mayor of the city. “The roads are open again.",
+        "“And the schools will open next week,” she added.",
+        "“There is more work to do for the harbour and the bridges over the river.",
+        "“But we are on the way.”",
+    ]
+    article = Article(url="m", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
+    quotes = [q for q in analyse(article).quotes if q.kind == "direct"]
+    assert [q.block for q in quotes] == [0, 0, 1, 2, 3]
+    assert {q.speaker for q in quotes} == {"Maria Lopez"}
+    assert quotes[0].speaker_role == "the mayor of the city"
+
+
+def test_resolve_dates_against_publication():
+    monday = datetime(2026, 1, 12, 9, 0)
+    assert resolve("Tuesday", monday, "future") == ("2026-01-13", "day")
+    assert resolve("Tuesday", monday, "past") == ("2026-01-06", "day")
+    assert resolve("Tuesday", monday, "") == ("2026-01-13", "day")
+    assert resolve("on Friday", monday, "past") == ("2026-01-09", "day")
+    assert resolve("in October", monday, "past") == ("2025-10", "month")
+    assert resolve("October", monday, "future") == ("2026-10", "month")
+    assert resolve("December 2024", monday) == ("2024-12", "month")
+    assert resolve("last year", monday) == ("2025", "year")
+    assert resolve("2025", monday) == ("2025", "year")
+    assert resolve("March 3, 2016", monday) == ("2016-03-03", "day")
+    for vague in ("days", "the past five years", "the 1990s", "this week", "recent years"):
+        assert resolve(vague, monday) is None, vague
+    assert resolve("Tuesday", None) is None  # nothing to resolve a weekday against
+    assert resolve("December 2024", None) == ("2024-12", "month")
