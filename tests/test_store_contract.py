@@ -536,3 +536,14 @@ def test_postgres_reconnects_after_losing_its_connection(store_url):
         assert victim.count_articles() == 1  # nothing of the broken transaction was kept
     finally:
         victim.close()
+
+
+def test_search_without_words_finds_nothing(store):
+    from newsdesk.models import Article, Block, Source
+    from newsdesk.store.base import ArticleFilter
+
+    store.add_article(Article(url="https://x.test/a", title="Words here", content_hash="h-empty",
+                              source=Source(name="X"), body=[Block("paragraph", "Some words.")]))
+    for text in ("", "   ", "?!.,", "\"\""):
+        assert store.search_articles(text, ArticleFilter()) == []
+        assert store.search_articles(text, ArticleFilter(), any_word=True) == []

@@ -56,12 +56,15 @@ class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQuerie
 
         bm25 weights: a word in the title counts ten times one in the body.
         """
+        match = fts_words(text, any_word)
+        if not match:  # no words at all (empty, punctuation): nothing matches
+            return []
         where, params = self._where(flt)
         extra = where.replace(" WHERE ", " AND ", 1)
         rows = self._all(
             "SELECT f.rowid AS id, bm25(article_fts, 10.0, 3.0, 1.0) AS score, "
             "snippet(article_fts, 2, '\x02', '\x03', '…', 24) AS snip FROM article_fts f "
             f"JOIN articles a ON a.id = f.rowid WHERE article_fts MATCH ?{extra} "
-            "ORDER BY score LIMIT ? OFFSET ?", (fts_words(text, any_word), *params, flt.limit, flt.offset))
+            "ORDER BY score LIMIT ? OFFSET ?", (match, *params, flt.limit, flt.offset))
         return [SearchHit(article_id=r["id"], score=-float(r["score"]), snippet=r["snip"])
                 for r in rows]
