@@ -20,14 +20,15 @@ router = APIRouter()
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
 
-def _render(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+def _render(request: Request, template: str, status_code: int = 200,
+            **context) -> HTMLResponse:
     settings = request.app.state.settings
     context.setdefault("sections", settings.section_list)
-    return templates.TemplateResponse(request, name, context, status_code=status)
+    return templates.TemplateResponse(request, template, context, status_code=status_code)
 
 
 def not_found(request: Request, message: str) -> HTMLResponse:
-    return _render(request, "error.html", 404, title="Not found", message=message)
+    return _render(request, "error.html", status_code=404, title="Not found", message=message)
 
 
 @router.get("/", response_class=HTMLResponse)
