@@ -91,6 +91,32 @@ def enrich(all_articles: bool = typer.Option(False, "--all", help="re-run every 
     store.close()
 
 
+@app.command("train-sections")
+def train_sections(db: Optional[str] = DB_OPTION) -> None:
+    """Retrain the section classifier on the store's articles that came with a section, then
+    re-classify the articles that did not."""
+    from .enrich.stages import train_section_model
+    from .pipeline import default_stages, enrich_articles
+    from .store.base import iter_all_ids
+
+    store = _store(db)
+    try:
+        n, labels = train_section_model(store)
+    except ValueError as exc:
+        console.print(f"[red]cannot train: {exc}[/red]")
+        raise typer.Exit(1)
+    stage = next(s for s in default_stages() if s.name == "section")
+    ids = list(iter_all_ids(store))
+    with _progress() as progress:
+        task = progress.add_task("re-classify", total=len(ids))
+        for start in range(0, len(ids), 200):
+            enrich_articles(store, ids[start:start + 200], [stage])
+            progress.advance(task, len(ids[start:start + 200]))
+    typer.echo(f"trained on {n} articles with sections {', '.join(labels)}; "
+               f"{len(ids)} articles re-classified")
+    store.close()
+
+
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="address to listen on"),
           port: int = typer.Option(8000, help="port to listen on"),
@@ -114,10 +140,15 @@ def demo(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
     """A fresh store with the bundled sample corpus (the seed page included), then serve it."""
     for suffix in ("", "-wal", "-shm"):
         Path(db + suffix).unlink(missing_ok=True)
-    if not BUNDLED_CORPUS.is_dir():
+    manifest = BUNDLED_CORPUS / "demo.json"
+    if not manifest.is_file():
         console.print(f"[red]the bundled corpus is missing at {BUNDLED_CORPUS}[/red]")
         raise typer.Exit(1)
-    ingest([str(BUNDLED_CORPUS)], source="", section="", no_enrich=False, db=db)
+    for entry in json.loads(manifest.read_text())["inputs"]:
+        console.print(f"ingest {entry['path']}")
+        ingest([str(BUNDLED_CORPUS / entry["path"])], source=entry.get("source", ""),
+               section=entry.get("section", ""), no_enrich=False, db=db)
+    train_sections(db=db)
     if not no_serve:
         serve(host=host, port=port, db=db)
 

@@ -140,7 +140,8 @@ def _run_stage(store: Store, stage: Stage, articles: list[Article]) -> dict[int,
             stage.run(store, [article])
         except Exception as exc:  # the error belongs to this article; the others go on
             errors[article.id] = f"{type(exc).__name__}: {exc}"
-            log.exception("stage failed stage=%s article_id=%s", stage.name, article.id)
+            log.warning("stage failed stage=%s article_id=%s error=%s", stage.name, article.id,
+                        errors[article.id], exc_info=log.isEnabledFor(logging.DEBUG))
     return errors
 
 
@@ -161,7 +162,8 @@ def enrich_articles(store: Store, ids: Sequence[int], stages: Sequence[Stage] | 
             errors = _run_stage(store, stage, articles)
         except Exception as exc:
             errors = {articles[0].id: f"{type(exc).__name__}: {exc}"}
-            log.exception("stage failed stage=%s article_id=%s", stage.name, articles[0].id)
+            log.warning("stage failed stage=%s article_id=%s error=%s", stage.name,
+                        articles[0].id, errors[articles[0].id])
         for article in articles:
             store.record_stage(article.id, stage.name, stage.version, errors.get(article.id, ""))
         failures[stage.name] = len(errors)

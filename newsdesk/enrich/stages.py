@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..pipeline import Stage
 
 SECTION_MODEL_BLOB = "sections.model"
-SECTION_THRESHOLD = 0.5
+MIN_SECTION_EXAMPLES = 3
 
 
 class StoreKnownEntities:
@@ -65,7 +65,9 @@ def run_summary(store: Store, articles: list[Article]) -> None:
 
 
 def run_section(store: Store, articles: list[Article]) -> None:
-    from .sections import SectionClassifier, classify, map_section
+    """A section the outlet gave, mapped onto the site's list; else the store's classifier,
+    shown only above its confidence threshold; else Uncategorised."""
+    from .sections import UNCATEGORISED, SectionClassifier, classify, map_section, section_text
 
     model = None
     blob = store.get_blob(SECTION_MODEL_BLOB)
@@ -74,14 +76,38 @@ def run_section(store: Store, articles: list[Article]) -> None:
     for article in articles:
         if article.section_given:
             mapped = map_section(article.section)
-            if mapped and mapped != article.section:
-                store.update_article_fields(article.id, section=mapped)
             if mapped:
+                if mapped != article.section:
+                    store.update_article_fields(article.id, section=mapped)
                 continue
-        label = "Uncategorised"
+        label = UNCATEGORISED
         if model is not None:
-            label = classify(f"{article.title}\n{article.text}", model, SECTION_THRESHOLD)
-        store.update_article_fields(article.id, section=label, section_given=False)
+            label = classify(section_text(article.title, article.text), model)
+        store.update_article_fields(article.id, section=label)
+
+
+def train_section_model(store: Store) -> tuple[int, list[str]]:
+    """Train the section classifier on the store's own articles whose outlet gave a section
+    that maps onto the site's list; keep it in the store. Returns (examples, labels)."""
+    from ..store.base import ArticleFilter, iter_all_ids
+    from .sections import SectionClassifier, map_section, section_text
+
+    texts, labels = [], []
+    ids = list(iter_all_ids(store))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for a in store.list_articles(ArticleFilter(ids=chunk, order="id", limit=len(chunk))):
+            mapped = map_section(a.section) if a.section_given else None
+            if mapped:
+                texts.append(section_text(a.title, a.text))
+                labels.append(mapped)
+    # A section seen once or twice cannot be learned (nor calibrated); leave it out.
+    counts = Counter(labels)
+    keep = [i for i, label in enumerate(labels) if counts[label] >= MIN_SECTION_EXAMPLES]
+    texts, labels = [texts[i] for i in keep], [labels[i] for i in keep]
+    model = SectionClassifier.train(texts, labels)  # ValueError with fewer than two sections
+    store.put_blob(SECTION_MODEL_BLOB, model.to_bytes())
+    return len(texts), model.labels
 
 
 def enrich_stages() -> list["Stage"]:
