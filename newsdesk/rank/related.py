@@ -1,8 +1,7 @@
-"""Related articles for an article page.
-
-Until story clustering lands, related means full-text similarity within the store: the
-article's title and keywords as an any-word query, ranked by BM25 (SQLite) or ts_rank
-(PostgreSQL), the article itself and its exact copies left out. Each result says why.
+"""Related articles for an article page: the same story from other outlets first, then
+related stories (sharing the article's people, places and organisations), then articles of
+similar text; each with its reason, and each wire text shown once whatever the outlets that
+ran it.
 """
 from __future__ import annotations
 
@@ -18,6 +17,8 @@ have had it its this that these those he she they we you i his her their our not
 than then so said says say will would could should may might can after before over under
 about into up down out new more most one two three also who what when where which why how
 all any some such mr mrs ms dr""".split())
+NAMED = ("PERSON", "ORG", "PLACE", "GPE", "LOC", "EVENT", "NORP")
+STORY_SCAN = 60  # articles of the own story looked at; the rail shows a handful
 
 
 @dataclass(slots=True)
@@ -38,31 +39,73 @@ def query_terms(article: Article, keywords: list[str], limit: int = 12) -> list[
     return terms[:limit]
 
 
-def similar_text(store: Store, article: Article, limit: int = 5) -> list[Related]:
+def _text_hits(store: Store, article: Article, limit: int) -> list[Article]:
     terms = query_terms(article, store.article_keywords(article.id))
     if not terms:
         return []
-    hits = store.search_articles(" ".join(terms), ArticleFilter(limit=limit * 3), any_word=True)
+    hits = store.search_articles(" ".join(terms), ArticleFilter(limit=limit), any_word=True)
     ids = [h.article_id for h in hits if h.article_id != article.id]
-    if not ids:
-        return []
     found = {a.id: a for a in store.list_articles(ArticleFilter(ids=ids, limit=len(ids)))}
-    out: list[Related] = []
-    seen_titles = {article.title.casefold()}
-    for aid in ids:
-        other = found.get(aid)
-        if other is None or other.content_hash == article.content_hash:
+    return [found[i] for i in ids if i in found]
+
+
+def same_story(store: Store, article: Article) -> list[Article]:
+    """The other articles of this article's story, other outlets first, oldest first."""
+    if article.story_id is None:
+        return []
+    others = [a for a in store.list_articles(ArticleFilter(story_id=article.story_id,
+                                                           limit=STORY_SCAN))
+              if a.id != article.id]
+    others.sort(key=lambda a: (a.source.id == article.source.id,
+                               a.published_at is None, a.published_at or 0, a.id))
+    return others
+
+
+def related_stories(store: Store, article: Article, limit: int) -> list[tuple[Article, str]]:
+    """Lead articles of other stories that name the same entities, with the names shared."""
+    mine = [e for e in store.article_entities(article.id) if e.type in NAMED][:8]
+    names = {e.entity_id: e.name for e in mine}
+    out = []
+    for story_id, n_shared in store.entity_story_ids(list(names), limit * 3):
+        if story_id == article.story_id or n_shared < 2:
+            continue  # one shared name ("China") relates half the archive
+        lead = store.list_articles(ArticleFilter(story_id=story_id, limit=1))
+        if not lead:
             continue
-        if other.title.casefold() in seen_titles:  # the same piece under another URL
-            continue
-        seen_titles.add(other.title.casefold())
-        shared = [t for t in terms if t in f"{other.title} {other.text}".lower()][:3]
-        out.append(Related(id=aid, title=other.title, source=other.source.name,
-                           reason="similar text" + (f": {', '.join(shared)}" if shared else "")))
-        if len(out) >= limit:
-            break
+        theirs = {e.entity_id for e in store.article_entities(lead[0].id)}
+        shared = [names[i] for i in names if i in theirs][:3]
+        if len(shared) >= 2:
+            out.append((lead[0], "shares " + ", ".join(shared)))
     return out
 
 
 def related_articles(store: Store, article: Article, limit: int = 5) -> list[Related]:
-    return similar_text(store, article, limit)
+    groups = store.wire_groups([article.id])
+    seen_groups = {groups[article.id]} if article.id in groups else set()
+    seen_ids = {article.id}
+    out: list[Related] = []
+
+    def take(candidates: list[tuple[Article, str]]) -> None:
+        group_of = store.wire_groups([a.id for a, _ in candidates])
+        for a, reason in candidates:
+            group = group_of.get(a.id)
+            if len(out) >= limit or a.id in seen_ids or (group is not None and group in seen_groups):
+                continue  # each wire text once
+            if a.content_hash == article.content_hash:
+                continue
+            seen_ids.add(a.id)
+            if group is not None:
+                seen_groups.add(group)
+            out.append(Related(id=a.id, title=a.title, source=a.source.name, reason=reason))
+
+    take([(a, "same story") for a in same_story(store, article)])
+    if len(out) < limit:
+        take(related_stories(store, article, limit))
+    if len(out) < limit:
+        take([(a, "similar text") for a in _text_hits(store, article, limit * 3)])
+    return out
+
+
+def similar_text(store: Store, article: Article, limit: int = 5) -> list[Related]:
+    return [Related(id=a.id, title=a.title, source=a.source.name, reason="similar text")
+            for a in _text_hits(store, article, limit * 3)][:limit]

@@ -234,6 +234,43 @@ CREATE TABLE feed_entries (
 CREATE INDEX feed_entries_seen ON feed_entries(feed_id, seen_at);
 """
 
+STORIES = """
+CREATE TABLE dedup_bands (
+    band BIGINT NOT NULL,
+    article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, article_id)
+);
+CREATE TABLE wire_copies (
+    article_id BIGINT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    group_id BIGINT NOT NULL,
+    similarity REAL NOT NULL DEFAULT 1
+);
+CREATE INDEX wire_copies_group ON wire_copies(group_id);
+CREATE TABLE story_df (
+    term TEXT PRIMARY KEY,
+    df INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE story_postings (
+    term TEXT NOT NULL,
+    day INTEGER NOT NULL,
+    story_id BIGINT NOT NULL,
+    PRIMARY KEY (term, day, story_id)
+);
+CREATE INDEX story_postings_story ON story_postings(story_id);
+CREATE TABLE story_vectors (
+    story_id BIGINT PRIMARY KEY,
+    vector TEXT NOT NULL,
+    n INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE story_lock (
+    id INTEGER PRIMARY KEY,
+    n BIGINT NOT NULL DEFAULT 0
+);
+INSERT INTO story_lock (id, n) VALUES (1, 0);
+ALTER TABLE stories ADD COLUMN merged_into BIGINT;
+CREATE INDEX stories_section ON stories(section, last_seen);
+"""
+
 # (name, {dialect: sql}) in the order they apply.
 MIGRATIONS: list[tuple[str, dict[str, str]]] = [
     ("0001_core", {d: CORE.format(**t) for d, t in TYPES.items()}),
@@ -247,4 +284,5 @@ MIGRATIONS: list[tuple[str, dict[str, str]]] = [
         "sqlite": "",
         "postgres": "ALTER INDEX articles_tsv SET (fastupdate = off);",
     }),
+    ("0006_stories", {d: STORIES.format(**t) for d, t in TYPES.items()}),
 ]

@@ -20,6 +20,7 @@ from .enrichment import EnrichmentQueries
 from .feed_entries import FeedEntryQueries
 from .readers import ReaderQueries
 from .search import SearchQueries
+from .stories import StoryQueries
 
 CONFIG = "newsdesk_english"
 # ts_rank_cd weights in {D, C, B, A} order: title (A) 10, summary (B) 3, body (C) 1, as the
@@ -75,7 +76,7 @@ def mixed_row(cursor: Any) -> Any:
 
 
 class PostgresStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQueries,
-                    FeedEntryQueries):
+                    FeedEntryQueries, StoryQueries):
     dialect = "postgres"
     lock_row = " FOR UPDATE"
 

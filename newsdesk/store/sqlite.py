@@ -11,6 +11,7 @@ from .enrichment import EnrichmentQueries
 from .feed_entries import FeedEntryQueries
 from .readers import ReaderQueries
 from .search import SearchQueries
+from .stories import StoryQueries
 
 WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -21,7 +22,7 @@ def fts_words(text: str, any_word: bool = False) -> str:
 
 
 class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQueries,
-                  FeedEntryQueries):
+                  FeedEntryQueries, StoryQueries):
     dialect = "sqlite"
 
     def __init__(self, path: str):

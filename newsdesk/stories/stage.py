@@ -1,15 +1,130 @@
-"""Story stages as the pipeline runs them (near-duplicates, clustering).
+"""The story stage: wire-copy detection then online clustering, one article at a time.
 
-Story clustering is not built yet (its issue is open); until then no story stage runs and
-articles carry no story_id.
+Each article is assigned inside one transaction that first takes the story lock row
+(`store.lock_stories()`), then re-reads the candidate stories: two workers adding articles of
+the same event at once take turns, and the second sees the story the first created.
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from typing import TYPE_CHECKING
+
+from ..models import Article, Story
+from . import cluster, dedup
 
 if TYPE_CHECKING:
     from ..pipeline import Stage
+    from ..store.base import Store
+
+VERSION = 1
+MAX_COPY_CANDIDATES = 10
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
+
+
+def find_copy(store: "Store", article: Article) -> tuple[int | None, float, list[int]]:
+    """The stored article this one copies (best match), its similarity, and its LSH bands."""
+    sh = dedup.shingles(article.text)
+    if len(sh) < dedup.MIN_SHINGLES:
+        return None, 0.0, []
+    bands = dedup.band_keys(dedup.signature(sh))
+    best, score = None, 0.0
+    for cid in store.dedup_candidates(bands, MAX_COPY_CANDIDATES + 1):
+        if cid == article.id:
+            continue
+        ok, sim = dedup.is_copy(sh, dedup.shingles(store.get_article(cid).text))
+        if ok and sim > score:
+            best, score = cid, sim
+    return best, score, bands
+
+
+def record_copy(store: "Store", article: Article) -> int | None:
+    """Find and record the wire copy this article is of; returns the copied article's id."""
+    copied, sim, bands = find_copy(store, article)
+    if copied is not None:
+        group = store.wire_group_of(copied)
+        if group is None:
+            group = copied
+            store.set_wire_copy(copied, group, 1.0)
+        store.set_wire_copy(article.id, group, round(sim, 4))
+    store.add_dedup_bands(article.id, bands)
+    return copied
+
+
+def one_line(text: str, limit: int = 240) -> str:
+    first = _SENTENCE_END.split(text.strip(), maxsplit=1)[0] if text.strip() else ""
+    return first if len(first) <= limit else first[:limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def refresh_story(store: "Store", story_id: int, centroid: dict[str, float]) -> None:
+    """Recompute a story's header from its articles: title, line, section, counts, dates."""
+    rows = store.story_article_rows(story_id)
+    if not rows:
+        return
+    lead = rows[0]
+    sections = Counter(r["section"] for r in rows if r["section"] and r["section"] != "Uncategorised")
+    dates = [r["published_at"] for r in rows if r["published_at"]]
+    story = store.get_story(story_id)
+    story.title = lead["title"]
+    story.summary = one_line(lead["summary"] or lead["title"])
+    story.section = sections.most_common(1)[0][0] if sections else (lead["section"] or "")
+    story.first_seen = min(dates) if dates else None
+    story.last_seen = max(dates) if dates else None
+    story.article_count = len(rows)
+    story.source_count = len({r["source_id"] for r in rows})
+    story.keywords = cluster.display_terms(centroid)
+    store.save_story(story)
+
+
+def assign(store: "Store", article: Article, entity_names: list[str]) -> int:
+    """Put one article in a story (joining, starting or merging stories); returns its id."""
+    if article.story_id is not None:  # already placed: re-running changes nothing
+        return article.story_id
+    with store.transaction():
+        store.lock_stories()
+        copied = record_copy(store, article)
+        counts = cluster.term_counts(article.title, article.text, entity_names)
+        df, n = store.term_df(counts)
+        df = {t: df.get(t, 0) + 1 for t in counts}  # this article counts as seen
+        vec = cluster.vectorise(counts, df, n + 1)
+        store.bump_term_df(counts)
+        when = article.published_at or article.fetched_at
+        day = cluster.day_number(when)
+        ids = store.story_candidates(cluster.top_terms(vec), day - cluster.WINDOW_BACK,
+                                     day + cluster.WINDOW_AHEAD, cluster.CANDIDATES)
+        candidates = store.story_vectors(ids)
+        story_id = None
+        if copied is not None:  # a copy of wire text belongs where the text already is
+            story_id = store.get_article(copied).story_id
+        if story_id is None:
+            story_id, _score = cluster.best_story(vec, candidates)
+        if story_id is None:
+            story_id = store.save_story(Story(title=article.title, first_seen=when,
+                                              last_seen=when))
+        centroid, size = candidates.get(story_id) or store.story_vectors([story_id]).get(
+            story_id, ({}, 0))
+        centroid, size = cluster.add_vectors(centroid, vec), size + 1
+        store.update_article_fields(article.id, story_id=story_id)
+        store.add_story_postings(story_id, cluster.top_terms(vec), day)
+        for other, (theirs, their_size) in candidates.items():
+            if other != story_id and cluster.cosine(centroid, theirs) >= cluster.MERGE:
+                keep, gone = (story_id, other) if size >= their_size else (other, story_id)
+                centroid = cluster.add_vectors(centroid, theirs)
+                size += their_size
+                store.merge_story_into(gone, keep)
+                story_id = keep
+        store.save_story_vector(story_id, centroid, size)
+        refresh_story(store, story_id, centroid)
+        return story_id
+
+
+def run_stories(store: "Store", articles: list[Article]) -> None:
+    for article in articles:
+        names = [e.name for e in store.article_entities(article.id)]
+        assign(store, article, names)
 
 
 def story_stages() -> list["Stage"]:
-    return []
+    from ..pipeline import Stage
+
+    return [Stage("stories", VERSION, run_stories, requires=("who",))]

@@ -1,0 +1,110 @@
+"""Online story clustering: each article joins the closest recent story or starts its own.
+
+An article is a TF-IDF vector of two unit-length parts: its words, and its names and numbers
+(capitalised tokens, figures, and the entities the "who" stage resolved), the second weighted
+more because two stories of the same kind (two earthquakes, two rehab check-ins) share their
+words but not their places, people and figures. Document frequencies are counted online, as
+articles arrive. A story is the sum of its articles' vectors (pruned to its heaviest terms).
+
+Candidate stories come from an index of each story's salient terms by day of activity, so
+finding them costs index lookups bounded by the recent window, whatever the archive's size.
+Thresholds were tuned on the odd ECB+ topics; bench/stories.py reports odd and even apart.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from datetime import datetime
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+THRESHOLD = 0.25  # join the best story at or above this cosine, else start a new one
+MERGE = 0.5  # two stories whose centroids come this close after a join become one
+NAME_WEIGHT = 2.0
+QUERY_TERMS = 15
+CANDIDATES = 30
+CENTROID_TERMS = 300
+WINDOW_BACK, WINDOW_AHEAD = 7, 1  # days of story activity an article is compared with
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")
+_NAME = re.compile(r"\b[A-Z][a-zA-Z'-]+|\b\d[\d,.]*\d\b|\b\d\b")
+STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "year", "years"}
+
+
+def term_counts(title: str, text: str, entities: list[str] = ()) -> Counter:
+    """Raw counts of word terms (`w:`) and name terms (`n:`) of one article."""
+    full = f"{title}\n{text}"
+    counts: Counter = Counter()
+    for w in _WORD.findall(full.lower()):
+        if w not in STOP:
+            counts["w:" + w] += 1
+    for n in _NAME.findall(full):
+        counts["n:" + n.lower()] += 1
+    for e in entities:
+        counts["n:" + e.casefold()] += 2  # a resolved entity is surer than a capital letter
+    return counts
+
+
+def idf(df: int, n: int) -> float:
+    # sklearn's smoothed idf, here with counts kept online
+    return math.log((1 + n) / (1 + df)) + 1
+
+
+def vectorise(counts: Counter, df: dict[str, int], n: int) -> dict[str, float]:
+    """Sublinear TF-IDF, each part (words, names) unit length, names weighted, then unit."""
+    parts: dict[str, dict[str, float]] = {"w": {}, "n": {}}
+    for term, c in counts.items():
+        parts[term[0]][term] = (1 + math.log(c)) * idf(df.get(term, 0), n)
+    vec: dict[str, float] = {}
+    for kind, weight in (("w", 1.0), ("n", NAME_WEIGHT)):
+        norm = math.sqrt(sum(x * x for x in parts[kind].values())) or 1.0
+        vec.update({t: weight * x / norm for t, x in parts[kind].items()})
+    return unit(vec)
+
+
+def unit(vec: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(x * x for x in vec.values())) or 1.0
+    return {t: x / norm for t, x in vec.items()}
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(x * b.get(t, 0.0) for t, x in a.items())
+    na = math.sqrt(sum(x * x for x in a.values())) or 1.0
+    nb = math.sqrt(sum(x * x for x in b.values())) or 1.0
+    return dot / (na * nb)
+
+
+def add_vectors(centroid: dict[str, float], vec: dict[str, float],
+                keep: int = CENTROID_TERMS) -> dict[str, float]:
+    out = dict(centroid)
+    for t, x in vec.items():
+        out[t] = out.get(t, 0.0) + x
+    top = sorted(out.items(), key=lambda kv: -kv[1])[:keep]
+    return {t: round(x, 5) for t, x in top}
+
+
+def top_terms(vec: dict[str, float], k: int = QUERY_TERMS) -> list[str]:
+    return [t for t, _ in sorted(vec.items(), key=lambda kv: -kv[1])[:k]]
+
+
+def best_story(vec: dict[str, float],
+               candidates: dict[int, tuple[dict[str, float], int]]) -> tuple[int | None, float]:
+    best, score = None, 0.0
+    for sid, (centroid, _n) in sorted(candidates.items()):
+        s = cosine(vec, centroid)
+        if s > score:
+            best, score = sid, s
+    return (best, score) if score >= THRESHOLD else (None, score)
+
+
+def day_number(when: datetime | None) -> int:
+    """Days since 1970 (0 when the date is unknown), the unit of the candidate window."""
+    return 0 if when is None else int(when.timestamp() // 86400)
+
+
+def display_terms(centroid: dict[str, float], k: int = 8) -> list[str]:
+    """A story's keywords: its heaviest terms, names as written in lower case."""
+    return [t[2:] for t in top_terms(centroid, k * 2) if len(t) > 4][:k]
