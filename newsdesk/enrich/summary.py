@@ -1,0 +1,172 @@
+"""Extractive summaries for articles and stories.
+
+An article summary is two or three body sentences, in document order, each traceable to the
+body block it came from. Sentences are scored by a lead prior (news puts the key facts
+first), their centrality in the article (TF-IDF cosine to the article's centroid) and a
+fragment penalty, then picked greedily with maximal marginal relevance so two sentences never
+say the same thing. The weights were tuned on one deterministic half of FRANK's CNN/DailyMail
+articles (bench/summaries.py reports both halves).
+
+A story summary pools the leading sentences of several outlets' articles, favours sentences
+that other outlets agree with, removes repeats across outlets with MMR, and ends with how
+many outlets it draws on.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import sentencex
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from newsdesk.models import Article
+
+# Tuned on the tuning half of FRANK CNN/DM (bench/summaries.py); see the module docstring.
+LEAD_DECAY = 8.0  # position prior exp(-i / LEAD_DECAY), i = sentence index in the body
+CENTRALITY_WEIGHT = 1.0
+REDUNDANCY_WEIGHT = 1.0  # MMR: subtract this times the max cosine to an already chosen one
+MIN_WORDS = 6  # shorter "sentences" are fragments: "He was 88.", "No wonder."
+DUPLICATE_COSINE = 0.6  # two sentences this similar state the same fact
+STORY_SENTENCES = 4
+STORY_LEAD_SENTENCES = 6  # each outlet's candidates: its first few sentences
+
+# sentencex (like most rule splitters) sometimes breaks after an honorific ("Ms. | Takaichi");
+# rejoining after these tokens is cheaper than running a second, slower splitter.
+_HONORIFIC_END = re.compile(
+    r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Cmdr|Rev|Hon|St|Mt|Fr|Pres|Supt|Insp|[A-Z])\.$"
+)
+_WORD = re.compile(r"\w+")
+
+
+def split_sentences(text: str, language: str = "en") -> list[str]:
+    """Sentences of one paragraph, stripped; abbreviations, decimals and quotes kept whole."""
+    try:
+        parts = [p.strip() for p in sentencex.segment(language or "en", text)]
+    except Exception:  # an unknown language code: English rules are the safest fallback
+        parts = [p.strip() for p in sentencex.segment("en", text)]
+    out: list[str] = []
+    for part in parts:
+        if not part:
+            continue
+        if out and _HONORIFIC_END.search(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+    return out
+
+
+def body_sentences(article: Article) -> list[tuple[int, str]]:
+    """(block index, sentence) for every sentence of the article's paragraphs."""
+    lang = (article.language or "en").split("-")[0].lower()
+    return [
+        (i, s)
+        for i, block in enumerate(article.body)
+        if block.kind == "paragraph" and block.text.strip()
+        for s in split_sentences(block.text, lang)
+    ]
+
+
+def needs_summary(article: Article) -> bool:
+    """True when a summary should be generated: a given (outlet's) summary is never replaced."""
+    return not article.summary.strip() or article.summary_generated
+
+
+def _similarity(sentences: list[str]) -> np.ndarray | None:
+    """Cosine similarity of the sentences' TF-IDF vectors; None when no word survives."""
+    try:
+        x = TfidfVectorizer(sublinear_tf=True).fit_transform(sentences)
+    except ValueError:  # only stop words or punctuation
+        return None
+    return (x @ x.T).toarray()
+
+
+def _base_scores(sentences: list[str], sim: np.ndarray | None) -> np.ndarray:
+    n = len(sentences)
+    position = np.exp(-np.arange(n) / LEAD_DECAY)
+    centrality = sim.mean(axis=1) if sim is not None else np.zeros(n)
+    if centrality.max() > 0:
+        centrality = centrality / centrality.max()
+    words = np.array([len(_WORD.findall(s)) for s in sentences])
+    # a long-sentence and an opening-quote penalty were tried too; neither helped on the tuning half
+    return position + CENTRALITY_WEIGHT * centrality - 0.5 * (words < MIN_WORDS)
+
+
+def _mmr(scores: np.ndarray, sim: np.ndarray | None, k: int) -> list[int]:
+    """Greedy maximal-marginal-relevance pick of up to k indices, skipping near-repeats."""
+    chosen: list[int] = []
+    candidates = set(range(len(scores)))
+    while candidates and len(chosen) < k:
+        def gain(j: int) -> float:
+            if sim is None or not chosen:
+                return float(scores[j])
+            return float(scores[j] - REDUNDANCY_WEIGHT * max(sim[j, c] for c in chosen))
+
+        best = max(candidates, key=lambda j: (gain(j), -j))
+        candidates.discard(best)
+        if sim is not None and chosen and max(sim[best, c] for c in chosen) > DUPLICATE_COSINE:
+            continue
+        chosen.append(best)
+    return chosen
+
+
+def summarise_article(article: Article, max_sentences: int = 3) -> tuple[str, list[int]]:
+    """An extractive summary of up to `max_sentences` body sentences, and each one's block index.
+
+    Sentences come back in document order and verbatim, so each is traceable to its block.
+    Returns ("", []) for an article without paragraph text.
+    """
+    pairs = body_sentences(article)
+    if not pairs or max_sentences <= 0:
+        return "", []
+    sentences = [s for _, s in pairs]
+    sim = _similarity(sentences)
+    chosen = sorted(_mmr(_base_scores(sentences, sim), sim, max_sentences))
+    return " ".join(sentences[i] for i in chosen), [pairs[i][0] for i in chosen]
+
+
+def outlet_count(articles: list[Article]) -> int:
+    """How many distinct outlets the articles come from (by source id, else name)."""
+    keys = {a.source.id if a.source.id is not None else a.source.name.strip().lower() for a in articles}
+    return len(keys)
+
+
+def summarise_story(articles: list[Article]) -> str:
+    """A story summary from several outlets' articles, without repeats, ending with its outlet count.
+
+    Candidates are each article's leading sentences (or its given summary's sentences);
+    a candidate scores by its place in its own article plus how much the other outlets'
+    candidates agree with it, and MMR drops anything a chosen sentence already says.
+    """
+    articles = [a for a in articles if a is not None]
+    if not articles:
+        return ""
+    candidates: list[tuple[int, int, str]] = []  # (article index, position, sentence)
+    for ai, article in enumerate(articles):
+        if article.summary.strip() and not article.summary_generated:
+            lang = (article.language or "en").split("-")[0].lower()
+            sents = split_sentences(article.summary, lang)
+        else:
+            sents = [s for _, s in body_sentences(article)]
+        for pos, s in enumerate(sents[:STORY_LEAD_SENTENCES]):
+            candidates.append((ai, pos, s))
+    n_outlets = outlet_count(articles)
+    tail = f"Drawn from {n_outlets} outlet{'s' if n_outlets != 1 else ''}."
+    if not candidates:
+        return tail
+    sentences = [s for _, _, s in candidates]
+    sim = _similarity(sentences)
+    position = np.array([math.exp(-pos / 2.0) for _, pos, _ in candidates])
+    words = np.array([len(_WORD.findall(s)) for s in sentences])
+    penalty = 0.5 * (words < MIN_WORDS)
+    agree = np.zeros(len(candidates))
+    owner = np.array([ai for ai, _, _ in candidates])
+    owners = sorted(set(owner.tolist()))
+    if sim is not None and len(owners) > 1:
+        # agreement: how well each sentence is matched, on average, by every other article
+        for i in range(len(candidates)):
+            agree[i] = np.mean([sim[i, owner == aj].max() for aj in owners if aj != owner[i]])
+    scores = position + CENTRALITY_WEIGHT * agree - penalty
+    # picked best first: across outlets there is no document order to keep
+    chosen = _mmr(scores, sim, STORY_SENTENCES if len(owners) > 1 else 3)
+    return " ".join([sentences[i] for i in chosen] + [tail])
