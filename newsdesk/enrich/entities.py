@@ -139,6 +139,9 @@ _LAYOUT = [
     (re.compile(rf"(?:^|: |, )({_NAME}) \d+(?:-\d+)?(?: and \d+(?:-\d+)?)?(?= \(| \.| ,|$)"), "ORG"),
     (re.compile(r"(?<![\w.])((?:[A-Z]\. ?){1,2}[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)\b"), "PERSON"),
     (re.compile(rf"(?:^|, |; |\d )([A-Z][a-z]+(?: [A-Z][\w'’-]+){{1,2}}) \( [A-Z]"), "PERSON"),
+    # A dateline: `COLOMBO 1996-08-30`, `WIGAN, England 1996-08-31`, `LONDON (Reuters) -`.
+    (re.compile(r"^([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){0,2})(?: ?, ([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+)?))?"
+                r"(?= \d{4}-\d\d-\d\d$| \((?:Reuters|AP|AFP)\)| -- | - )"), "PLACE"),
 ]
 
 
@@ -158,6 +161,9 @@ def _propagate(text: str, doc: Doc, spans: list[tuple[int, int, str]]) -> list[t
     """What the article names once it names the same way elsewhere: tag the untagged
     repeats of a tagged surface form (one sense per discourse), and let a full name
     replace a shorter span the model found inside one of its repeats."""
+    # Search the model's view, where upper-case headlines are re-cased (`AUSTRIA` is found
+    # as the `Austria` of the body); offsets are the same.
+    text = doc.text
     other = [(e.start_char, e.end_char) for e in doc.ents if e.label_ not in TYPES]
     labels: dict[str, Counter] = {}
     for s, e, t in spans:
