@@ -132,9 +132,10 @@ def with_full_text(f: Fetcher, item: RawItem, s: PollSettings, now: datetime) ->
     if page_words <= max(entry_words * s.teaser_ratio, entry_words + 40):
         return _dated(item, got.published_at, now)
     teaser = plain_text(item.html or item.summary)
-    full = replace(item, html="", blocks=got.blocks, summary=item.summary or teaser,
-                   byline=item.byline or got.byline, media=item.media or got.media,
-                   title=item.title or got.title)
+    # A record with blocks: extract keeps them as they are (the page was extracted above).
+    full = replace(item, kind="record", html="", blocks=got.blocks,
+                   summary=item.summary or teaser, byline=item.byline or got.byline,
+                   media=item.media or got.media, title=item.title or got.title)
     return _dated(full, got.published_at, now)
 
 
