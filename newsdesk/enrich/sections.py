@@ -1,0 +1,188 @@
+"""Sections: map an outlet's own section onto the site's list, or classify the text.
+
+`map_section` handles what outlets give (section names in several languages, feed
+categories, URL paths); `SectionClassifier` predicts a section from the text when nothing is
+given, and `classify` falls back to "Uncategorised" when it is not confident enough.
+
+The classifier is a TF-IDF (words, English stop words removed) linear SVM with
+sigmoid calibration, so its confidence is a probability. Measured on a held-out third of the
+BBC News set (bench/sections.py), see CLASSIFY_THRESHOLD for how the threshold was chosen.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+import zipfile
+
+import skops.io as sio
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import Pipeline
+from sklearn.svm import LinearSVC
+
+DEFAULT_SECTIONS = ("Politics", "World", "Business", "Technology", "Science", "Health", "Sport", "Culture")
+UNCATEGORISED = "Uncategorised"
+
+# Calibrated probability below which a prediction is shown as Uncategorised. Chosen on the
+# BBC development split (bench/sections.py --split): at 0.5 about 98% of articles get a
+# section and those are ~99% right; raising it trades coverage for little precision.
+CLASSIFY_THRESHOLD = 0.5
+
+# Words (casefolded, accents stripped) that name each section, in the languages of the feeds
+# newsdesk reads (en, de, fr, es, it, nl, pt). Hand-written: no package maps section names.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    "Politics": (
+        "politics", "political", "politik", "politique", "politica", "politiek", "election",
+        "elections", "government", "parliament", "congress", "whitehouse", "uspolitics",
+    ),
+    "World": (
+        "world", "international", "internacional", "internazionale", "worldnews", "global",
+        "welt", "ausland", "monde", "mundo", "mondo", "buitenland", "foreign", "africa",
+        "asia", "europe", "americas", "middleeast", "asiapacific", "latinamerica",
+    ),
+    "Business": (
+        "business", "economy", "economics", "economie", "economia", "economía", "wirtschaft",
+        "finance", "finanzen", "finances", "markets", "market", "money", "companies",
+        "industry", "trade", "work", "careers", "dealbook", "boerse", "bourse", "negocios",
+    ),
+    "Technology": (
+        "technology", "tech", "technik", "technologie", "tecnologia", "digital", "internet",
+        "computing", "gadgets", "innovation", "ai", "cyber", "netzwelt", "gaming", "games",
+    ),
+    "Science": (
+        "science", "sciences", "wissenschaft", "wissen", "ciencia", "scienza", "wetenschap",
+        "space", "environment", "climate", "nature", "research", "umwelt", "klima",
+    ),
+    "Health": (
+        "health", "gesundheit", "sante", "salud", "salute", "gezondheid", "medicine",
+        "medical", "wellbeing", "wellness", "coronavirus", "covid",
+    ),
+    "Sport": (
+        "sport", "sports", "football", "soccer", "fussball", "futbol", "calcio", "cricket",
+        "rugby", "tennis", "golf", "formula1", "f1", "cycling", "athletics", "basketball",
+        "baseball", "nfl", "nba", "olympics", "deportes", "esportes", "boxing", "motorsport",
+    ),
+    "Culture": (
+        "culture", "cultura", "kultur", "cultuur", "arts", "art", "entertainment", "film",
+        "films", "movies", "cinema", "music", "musik", "musique", "books", "literature",
+        "theatre", "theater", "tv", "television", "radio", "celebrity", "showbiz", "stage",
+        "feuilleton", "kunst", "media", "fashion", "style",
+    ),
+}
+_WORD_TO_SECTION = {w: s for s, words in _ALIASES.items() for w in words}
+# two-word names that only mean something together ("middle east", "white house")
+_PAIRS = {("middle", "east"): "middleeast", ("white", "house"): "whitehouse",
+          ("asia", "pacific"): "asiapacific", ("latin", "america"): "latinamerica",
+          ("formula", "1"): "formula1", ("formula", "one"): "formula1"}
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def _fold(text: str) -> str:
+    """Casefold and strip accents, so `Économie` and `economie` look the same."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _tokens(given: str) -> list[str]:
+    text = _fold(given)
+    if "://" in text:  # a full URL: only its path names sections
+        text = text.split("://", 1)[1].partition("/")[2]
+    if "/" in text:
+        segments = [seg for seg in text.split("?")[0].split("/") if seg]
+        # a last segment of many words is the story's slug, whose words are not its section
+        if len(segments) > 1 and len(_TOKEN.findall(segments[-1])) > 3:
+            segments = segments[:-1]
+        text = " ".join(segments)
+    words = _TOKEN.findall(text)
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        pair = _PAIRS.get(tuple(words[i:i + 2]))
+        out.append(pair or words[i])
+        i += 2 if pair else 1
+    return out
+
+
+def map_section(given: str, sections=DEFAULT_SECTIONS) -> str | None:
+    """The site section an outlet's own section name or URL path stands for, else None.
+
+    Words are read left to right and the first that names a section wins, so a path's
+    broadest segment decides (`/world/asia/...` is World) and a qualifier before the topic
+    does not (`US politics` is Politics). A name equal to one of `sections` always maps to it.
+    """
+    if not given or not given.strip():
+        return None
+    wanted = {_fold(s): s for s in sections}
+    if _fold(given.strip()) in wanted:
+        return wanted[_fold(given.strip())]
+    for token in _tokens(given):
+        if token in wanted:
+            return wanted[token]
+        section = _WORD_TO_SECTION.get(token)
+        if section is not None and section in sections:
+            return section
+    return None
+
+
+def section_text(title: str, body: str) -> str:
+    """The text the classifier reads: the title, then the body."""
+    return f"{title.strip()}.\n{body}" if title.strip() else body
+
+
+class SectionClassifier:
+    """A trained text classifier for sections; kept in the store as bytes (skops format)."""
+
+    __slots__ = ("pipeline",)
+
+    def __init__(self, pipeline: Pipeline):
+        self.pipeline = pipeline
+
+    @classmethod
+    def train(cls, texts: list[str], labels: list[str]) -> SectionClassifier:
+        if len(set(labels)) < 2:
+            raise ValueError("a section classifier needs examples of at least two sections")
+        counts = {label: labels.count(label) for label in set(labels)}
+        folds = max(2, min(3, min(counts.values())))
+        pipeline = Pipeline([
+            # word unigrams: bigrams and character n-grams scored no better on the BBC dev split
+            # and made the stored model ten times larger
+            ("tfidf", TfidfVectorizer(sublinear_tf=True, stop_words="english")),
+            ("svm", CalibratedClassifierCV(LinearSVC(C=1.0), cv=folds, method="sigmoid")),
+        ])
+        pipeline.fit(texts, labels)
+        return cls(pipeline)
+
+    @property
+    def labels(self) -> list[str]:
+        return [str(c) for c in self.pipeline.classes_]
+
+    def predict(self, text: str) -> tuple[str, float]:
+        """(label, calibrated probability of that label)."""
+        proba = self.pipeline.predict_proba([text])[0]
+        best = int(proba.argmax())
+        return str(self.pipeline.classes_[best]), float(proba[best])
+
+    def predict_many(self, texts: list[str]) -> list[tuple[str, float]]:
+        probas = self.pipeline.predict_proba(texts)
+        classes = self.pipeline.classes_
+        return [(str(classes[int(p.argmax())]), float(p.max())) for p in probas]
+
+    def to_bytes(self) -> bytes:
+        return sio.dumps(self.pipeline, compression=zipfile.ZIP_DEFLATED)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> SectionClassifier:
+        # skops refuses unknown types; trust only what our own pipeline is made of
+        untrusted = sio.get_untrusted_types(data=data)
+        unexpected = [t for t in untrusted if not t.startswith(("sklearn.", "numpy.", "scipy."))]
+        if unexpected:
+            raise ValueError(f"refusing to load a section model with types {unexpected}")
+        return cls(sio.loads(data, trusted=untrusted))
+
+
+def classify(text: str, model: SectionClassifier, threshold: float = CLASSIFY_THRESHOLD) -> str:
+    """The predicted section, or "Uncategorised" when the model is less sure than `threshold`."""
+    if not text or not text.strip():
+        return UNCATEGORISED
+    label, confidence = model.predict(text)
+    return label if confidence >= threshold else UNCATEGORISED
