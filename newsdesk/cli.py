@@ -267,6 +267,9 @@ from .cli_feeds import feeds_app, poll  # noqa: E402  (feeds and polling live in
 
 app.add_typer(feeds_app, name="feeds")
 app.command()(poll)
+from .stories.cli import trending  # noqa: E402  (stories own their command)
+
+app.command()(trending)
 
 if __name__ == "__main__":
     app()

@@ -13,7 +13,7 @@ from typing import Any
 from .errors import InputError
 from .models import Article, Feedback
 from .rank.related import related_articles
-from .rank.trending import most_read
+from .rank.trending import WINDOWS, most_read, trending_entities, trending_stories
 from .sources.poll import feed_health
 from .store.base import ArticleFilter, Store
 
@@ -56,8 +56,11 @@ def article_full(store: Store, article_id: int, *, with_related: bool = True) ->
         "related": [],
     })
     if with_related:
+        from .stories.views import wire_copies
+
         data["related"] = [{"id": r.id, "title": r.title, "source": r.source,
                             "reason": r.reason} for r in related_articles(store, a)]
+        data["wire"] = wire_copies(store, a)
     return data
 
 
@@ -85,10 +88,30 @@ def home(store: Store, sections: list[str], per_section: int = 5) -> "OrderedDic
     return out
 
 
-def trending(store: Store, now: datetime | None = None, limit: int = 5) -> dict[str, Any]:
-    now = now or datetime.now(timezone.utc)
-    items = most_read(store, now, 24, limit)
-    return {"as_of": iso(now), "window": "24h", "basis": "page views",
+def home_stories(store: Store, sections: list[str], per_section: int = 3) -> dict[str, list]:
+    """Top stories (widest coverage among the recent) of each section."""
+    from .stories.views import top_stories
+
+    return {name: top_stories(store, name, per_section) for name in sections + ["Uncategorised"]}
+
+
+def trending(store: Store, now: datetime | None = None, limit: int = 5,
+             window: str = "24h") -> dict[str, Any]:
+    """Stories and entities bursting above their baseline in the window, and the most read;
+    `now` in the past replays an archive."""
+    if now is None:  # an archive (no news this week) trends as of its newest article
+        now = datetime.now(timezone.utc)
+        newest = store.list_articles(ArticleFilter(limit=1))
+        if newest and newest[0].published_at and newest[0].published_at < now - WINDOWS["7d"]:
+            now = newest[0].published_at + timedelta(minutes=1)
+    if window not in WINDOWS:
+        raise InputError(f"window must be one of {', '.join(WINDOWS)}")
+    items = most_read(store, now, int(WINDOWS[window].total_seconds() // 3600), limit)
+    return {"as_of": iso(now), "window": window,
+            "basis": "new articles, distinct outlets and page views against each one's own "
+                     f"mean over the {window} windows before",
+            "stories": trending_stories(store, now, window, limit),
+            "entities": trending_entities(store, now, window, limit),
             "articles": [{"id": t.id, "title": t.title, "source": t.source, "views": t.views}
                          for t in items]}
 

@@ -1,14 +1,23 @@
-"""Trending for the rails and /trending.
+"""Trending stories and entities: activity that bursts above its own baseline.
 
-Until the trending-stories issue lands, trending is the most-read articles of the last 24
-hours, from the page views the store records: simple, but real data, never a fixed list.
+Activity in a window is new articles (each wire text counted once), distinct outlets, and
+reader views (one point per VIEWS_PER_POINT views). The baseline is the mean activity of the
+BASELINE_WINDOWS windows before it; the burst is a Poisson z-score, (now - mean) / sqrt(mean
++ 1), so a story that always has ten articles a day does not trend on its eleventh while a
+quiet one that suddenly draws five outlets does. `now` may be any past instant: an archive
+is replayed by counting only what was published before it.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ..store.base import ArticleFilter, Store
+
+WINDOWS = {"1h": timedelta(hours=1), "24h": timedelta(hours=24), "7d": timedelta(days=7)}
+BASELINE_WINDOWS = 7
+VIEWS_PER_POINT = 10
 
 
 @dataclass(slots=True)
@@ -17,6 +26,58 @@ class TrendingArticle:
     title: str
     source: str
     views: int
+
+
+def burst(now: float, before: float) -> float:
+    mean = before / BASELINE_WINDOWS
+    return (now - mean) / math.sqrt(mean + 1)
+
+
+def _activity(rows: list[tuple[int, int, int]], views: dict[int, int]) -> dict[int, float]:
+    out = {k: float(n + outlets) for k, n, outlets in rows}
+    for k, v in views.items():
+        out[k] = out.get(k, 0.0) + v / VIEWS_PER_POINT
+    return out
+
+
+def trending_stories(store: Store, now: datetime, window: str = "24h",
+                     limit: int = 10) -> list[dict]:
+    span = WINDOWS[window]
+    start, base_start = now - span, now - span * (1 + BASELINE_WINDOWS)
+    current = store.story_activity(start, now)
+    cur = _activity(current, store.story_views(start, now))
+    base = _activity(store.story_activity(base_start, start), store.story_views(base_start, start))
+    counts = {k: (n, o) for k, n, o in current}
+    ranked = sorted(((burst(a, base.get(k, 0.0)), k) for k, a in cur.items()
+                     if a > base.get(k, 0.0) / BASELINE_WINDOWS), reverse=True)[:limit]
+    out = []
+    for score, sid in ranked:
+        story = store.get_story(sid)
+        n, outlets = counts.get(sid, (0, 0))
+        out.append({"id": sid, "title": story.title, "summary": story.summary,
+                    "section": story.section, "articles": n, "outlets": outlets,
+                    "score": round(score, 2)})
+    return out
+
+
+def trending_entities(store: Store, now: datetime, window: str = "24h",
+                      limit: int = 10) -> list[dict]:
+    span = WINDOWS[window]
+    start, base_start = now - span, now - span * (1 + BASELINE_WINDOWS)
+    current = store.entity_activity(start, now)
+    cur = _activity(current, {})
+    base = _activity(store.entity_activity(base_start, start), {})
+    counts = {k: (n, o) for k, n, o in current}
+    ranked = sorted(((burst(a, base.get(k, 0.0)), k) for k, a in cur.items()
+                     if counts[k][1] >= 2 and a > base.get(k, 0.0) / BASELINE_WINDOWS),
+                    reverse=True)[:limit]
+    out = []
+    for score, eid in ranked:
+        entity = store.get_entity(eid)
+        out.append({"id": eid, "name": entity.name, "type": entity.type,
+                    "articles": counts[eid][0], "outlets": counts[eid][1],
+                    "score": round(score, 2)})
+    return out
 
 
 def most_read(store: Store, now: datetime, hours: int = 24, limit: int = 5) -> list[TrendingArticle]:

@@ -102,6 +102,7 @@ class ArticleOut(ArticleBrief):
     attribution: str
     section_given: bool
     related: list[RelatedOut]
+    wire: Optional[dict] = None  # other outlets that ran the same wire text, and their changes
 
 
 class ArticleList(BaseModel):
@@ -155,11 +156,6 @@ def post_feedback(request: Request, article_id: int, body: FeedbackIn):
     except InputError as exc:
         raise HTTPException(422, str(exc)) from None
     return {"id": fid, "status": "new"}
-
-
-@router.get("/trending")
-def get_trending(request: Request):
-    return services.trending(_store(request))
 
 
 @router.get("/sources")

@@ -8,7 +8,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ..config import Settings
 from ..store.base import Store, open_store
-from . import api, entities, pages, search
+from . import api, entities, pages, search, stories
 from .security import BodySizeLimit
 
 
@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(pages.router)
     app.include_router(search.router)
     app.include_router(entities.router)
+    app.include_router(stories.router)
 
     @app.middleware("http")
     async def security_headers(request, call_next):

@@ -36,6 +36,7 @@ def home(request: Request):
     store = request.app.state.store
     by_section = services.home(store, request.app.state.settings.section_list)
     return _render(request, "home.html", title="Top stories", by_section=by_section,
+                   stories=services.home_stories(store, request.app.state.settings.section_list),
                    trending=services.trending(store))
 
 
@@ -88,12 +89,6 @@ def article_feedback(request: Request, article_id: int, kind: str = Form(...),
 def sources(request: Request):
     return _render(request, "sources.html", title="Sources",
                    items=services.sources(request.app.state.store))
-
-
-@router.get("/trending", response_class=HTMLResponse)
-def trending(request: Request):
-    return _render(request, "trending.html", title="Trending",
-                   trending=services.trending(request.app.state.store, limit=20))
 
 
 # -- admin ------------------------------------------------------------------------------

@@ -1,0 +1,65 @@
+"""Story pages and trending: /stories/{id}, /trending, and their JSON twins."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Optional
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse
+
+from .. import services
+from ..errors import InputError, NotFound
+from ..stories.views import story_full
+from .pages import _render, not_found
+
+router = APIRouter()
+WINDOW = Query("24h", pattern="^(1h|24h|7d)$")
+
+
+def parse_as_of(value: Optional[str]) -> datetime | None:
+    """An ISO date or date-time (UTC unless it says otherwise); None for now."""
+    if not value:
+        return None
+    try:
+        dt = datetime.fromisoformat(value)
+    except ValueError:
+        raise InputError(f"as_of must be an ISO date such as 2008-09-15, not {value!r}") from None
+    if len(value) == 10:  # a bare date replays the whole of that day
+        dt = dt.replace(hour=23, minute=59, second=59)
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+@router.get("/api/stories/{story_id}")
+def api_story(request: Request, story_id: int):
+    try:
+        return story_full(request.app.state.store, story_id)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from None
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: int):
+    try:
+        data = story_full(request.app.state.store, story_id)
+    except NotFound:
+        return not_found(request, f"There is no story {story_id}.")
+    return _render(request, "story.html", title=data["title"], s=data)
+
+
+@router.get("/api/trending")
+def api_trending(request: Request, window: str = WINDOW, as_of: Optional[str] = None,
+                 limit: int = Query(10, ge=1, le=50)):
+    try:
+        return services.trending(request.app.state.store, parse_as_of(as_of), limit, window)
+    except InputError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+@router.get("/trending", response_class=HTMLResponse)
+def trending_page(request: Request, window: str = WINDOW, as_of: Optional[str] = None):
+    try:
+        data = services.trending(request.app.state.store, parse_as_of(as_of), 20, window)
+    except InputError as exc:
+        return _render(request, "error.html", status_code=422, title="Bad request",
+                       message=str(exc))
+    return _render(request, "trending.html", title="Trending", trending=data)
