@@ -13,7 +13,11 @@ import nh3
 from .errors import ExtractError
 from .models import Article, Block, RawItem, Source
 
-TRACKING_PARAMS = re.compile(r"^(utm_|fbclid$|gclid$|mc_cid$|mc_eid$|ref$|cmpid$|ocid$)", re.I)
+# Campaign and click trackers that outlets and feed services append (utm_*, BBC's at_*,
+# DW's maca, Facebook/Google/Mailchimp click ids); they never change the page.
+TRACKING_PARAMS = re.compile(
+    r"^(utm_|at_|fbclid$|gclid$|dclid$|msclkid$|mc_cid$|mc_eid$|ref$|cmpid$|ocid$|maca$|"
+    r"smid$|mod$|src$|sr_share$|__twitter_impression$)", re.I)
 _SPACE = re.compile(r"\s+")
 
 
