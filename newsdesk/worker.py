@@ -16,6 +16,7 @@ twice. The broker (RabbitMQ or Redis) is NEWSDESK_BROKER; the store is NEWSDESK_
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import os
 from datetime import datetime
@@ -45,9 +46,36 @@ def make_celery(broker: str) -> Celery:
             os.environ.get("NEWSDESK_VISIBILITY_TIMEOUT", "600"))},
         task_ignore_result=True,
     )
-    app.task(name="newsdesk.ingest", bind=True, max_retries=5)(ingest_task)
-    app.task(name="newsdesk.stage", bind=True, max_retries=5)(stage_task)
+    app.task(name="newsdesk.ingest", bind=True, max_retries=MAX_RETRIES)(retrying(ingest_task))
+    app.task(name="newsdesk.stage", bind=True, max_retries=MAX_RETRIES)(retrying(stage_task))
     return app
+
+
+# A task that fails is acknowledged and its message gone, so an unreachable or busy database
+# (a PostgreSQL restart or fail-over, SQLite's writer lock held past its timeout) is retried
+# with a fresh connection, waiting 1, 2, 4 ... 60 s: about nine minutes in all.
+MAX_RETRIES = 12
+
+
+def _transient() -> tuple[type[BaseException], ...]:
+    import sqlite3
+
+    import psycopg
+
+    return (psycopg.OperationalError, sqlite3.OperationalError)
+
+
+def retrying(fn):
+    @functools.wraps(fn)
+    def run(task, *args):
+        try:
+            return fn(task, *args)
+        except _transient() as exc:
+            log.warning("store unavailable (%s); retry %d of %d", exc, task.request.retries + 1,
+                        MAX_RETRIES)
+            _store().close()  # its connections may be dead; the next use opens new ones
+            raise task.retry(exc=exc, countdown=min(2 ** task.request.retries, 60))
+    return run
 
 
 @lru_cache(maxsize=1)

@@ -109,3 +109,61 @@ def test_kill_9_mid_task_loses_nothing_and_stores_nothing_twice(broker_name, tmp
             second.wait(20)
         except subprocess.TimeoutExpired:
             os.killpg(second.pid, signal.SIGKILL)
+
+
+PG_ADMIN = os.environ.get("NEWSDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+def test_database_dropping_the_workers_connections_loses_nothing(tmp_path):
+    """PostgreSQL restarting or failing over closes every connection under a running worker;
+    the items it takes meanwhile are retried on new connections, not acknowledged and lost."""
+    import psycopg
+
+    celery = make_celery(BROKERS["rabbitmq"])
+    name = f"newsdesk_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    db = f"{PG_ADMIN.rsplit('/', 1)[0]}/{name}"
+    log = tmp_path / "worker.log"
+    env = dict(os.environ, NEWSDESK_DB=db, NEWSDESK_BROKER=BROKERS["rabbitmq"])
+    # Only the ingest queue: storing is what this is about, and it needs no language model.
+    worker = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "worker", "--concurrency",
+                               "1", "--queues", "ingest"], cwd=ROOT, env=env,
+                              stdout=open(log, "ab"), stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    try:
+        with celery.connection_for_write() as conn:
+            for q in all_queues():
+                try:
+                    conn.default_channel.queue_purge(q)
+                except Exception:  # not declared yet: nothing to purge
+                    pass
+        items = _items()
+        store = open_store(db)
+        enqueue_items(celery, items[:1])
+        _wait_for(lambda: store.count_articles() == 1, 120, "the first item to be stored")
+        store.close()
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            killed = admin.execute("SELECT COUNT(pg_terminate_backend(pid)) FROM "
+                                   "pg_stat_activity WHERE datname = %s", (name,)).fetchone()[0]
+        assert killed >= 1  # the worker's own connection was among them
+        enqueue_items(celery, items[1:])
+        store = open_store(db)
+        _wait_for(lambda: store.count_articles() == len(items), 120,
+                  "the items sent after the connections dropped")
+        assert b"store unavailable" in log.read_bytes()  # it did meet the dead connection
+        store.close()
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        try:
+            worker.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(worker.pid, signal.SIGKILL)
+        with celery.connection_for_write() as conn:
+            for q in all_queues():  # the stage tasks nobody here consumes
+                try:
+                    conn.default_channel.queue_purge(q)
+                except Exception:
+                    pass
+        with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
