@@ -137,11 +137,11 @@ _LAYOUT = [
     (re.compile(rf"^({_NAME})(?: -?\.?\d+(?:\.\d+)?){{4,}}$"), "ORG"),  # standings row
     (re.compile(rf"^(?:Postponed : )?({_NAME}) v ({_NAME})\b"), "ORG"),  # fixture
     (re.compile(rf"(?:^|: |, )({_NAME}) \d+(?:-\d+)?(?: and \d+(?:-\d+)?)?(?= \(| \.| ,|$)"), "ORG"),
-    (re.compile(r"(?<![\w.])((?:[A-Z]\. ?){1,2}[A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)\b"), "PERSON"),
+    (re.compile(r"(?<![\w.])((?:[A-Z]\. ){1,2}[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b"), "PERSON"),
     (re.compile(rf"(?:^|, |; |\d )([A-Z][a-z]+(?: [A-Z][\w'’-]+){{1,2}}) \( [A-Z]"), "PERSON"),
-    # A dateline: `COLOMBO 1996-08-30`, `WIGAN, England 1996-08-31`, `LONDON (Reuters) -`.
+    # A dateline: `COLOMBO 1996-08-30`, `WIGAN, England 1996-08-31`, `LONDON (Reuters)`.
     (re.compile(r"^([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){0,2})(?: ?, ([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+)?))?"
-                r"(?= \d{4}-\d\d-\d\d$| \((?:Reuters|AP|AFP)\)| -- | - )"), "PLACE"),
+                r"(?= \d{4}-\d\d-\d\d$| \((?:Reuters|AP|AFP)\))"), "PLACE"),
 ]
 
 
