@@ -1,0 +1,132 @@
+"""Article and story summaries: sentences verbatim and traceable, given summaries kept,
+stories without repeats and with their outlet count; a ROUGE floor on real FRANK articles."""
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+from rouge_score import rouge_scorer
+
+from newsdesk.enrich.summary import (
+    needs_summary,
+    split_sentences,
+    summarise_article,
+    summarise_story,
+)
+from newsdesk.models import Article, Block, Source
+
+FIX = Path(__file__).parent / "fixtures" / "summaries"
+
+
+def _frank() -> list[dict]:
+    return [json.loads(line) for line in (FIX / "frank_cnndm_16.jsonl").open(encoding="utf-8")]
+
+
+def _ecb_articles() -> list[Article]:
+    rows = [json.loads(line) for line in (FIX / "ecbplus_1_ecb_4.jsonl").open(encoding="utf-8")]
+    return [
+        Article(url=f"ecb:{r['doc_id']}", title="", source=Source(name=f"outlet {i}", id=i),
+                body=[Block("paragraph", line) for line in r["text"].split("\n") if line.strip()])
+        for i, r in enumerate(rows)
+    ]
+
+
+def _paragraph_article(text: str) -> Article:
+    """A FRANK article as paragraphs of four sentences, with a subhead, so blocks matter."""
+    sents = split_sentences(text)
+    body: list[Block] = []
+    for i in range(0, len(sents), 4):
+        if i == 8:
+            body.append(Block("subhead", "More details"))
+        body.append(Block("paragraph", " ".join(sents[i:i + 4])))
+    return Article(url="", title="", source=Source(name="fixture"), body=body, language="en")
+
+
+def test_sentence_splitting_keeps_abbreviations_decimals_and_quotes():
+    text = ('The U.S. economy grew 2.5 per cent, Ms. Smith told Dr. Jones on Friday. '
+            '"We are happy," said Mr. Brown. She met Ms. Takaichi. Then they left.')
+    assert split_sentences(text) == [
+        "The U.S. economy grew 2.5 per cent, Ms. Smith told Dr. Jones on Friday.",
+        '"We are happy," said Mr. Brown.',
+        "She met Ms. Takaichi.",
+        "Then they left.",
+    ]
+
+
+def test_summary_sentences_are_verbatim_and_point_to_their_blocks():
+    for row in _frank()[:6]:
+        article = _paragraph_article(row["article"])
+        summary, blocks = summarise_article(article)
+        assert 2 <= len(blocks) <= 3
+        assert blocks == sorted(blocks)
+        sentences = split_sentences(summary)
+        # each chosen sentence, in order, sits in the block its index names
+        pos = 0
+        for b in blocks:
+            assert article.body[b].kind == "paragraph"
+            found = [s for s in split_sentences(article.body[b].text) if summary.startswith(s, pos)]
+            assert found, (summary[pos:pos + 80], article.body[b].text[:80])
+            pos += len(found[0]) + 1
+        assert pos >= len(summary)
+        assert len(sentences) >= len(blocks)
+
+
+def test_max_sentences_is_respected_and_empty_articles_are_safe():
+    article = _paragraph_article(_frank()[0]["article"])
+    summary, blocks = summarise_article(article, max_sentences=2)
+    assert len(blocks) == 2 and summary
+    empty = Article(url="", title="t", source=Source(name="x"))
+    assert summarise_article(empty) == ("", [])
+    only_subhead = Article(url="", title="t", source=Source(name="x"), body=[Block("subhead", "Intro")])
+    assert summarise_article(only_subhead) == ("", [])
+
+
+def test_a_given_summary_is_never_replaced():
+    article = _paragraph_article(_frank()[0]["article"])
+    assert needs_summary(article)
+    article.summary = "The outlet's own standfirst."
+    article.summary_generated = False
+    assert not needs_summary(article)
+    article.summary_generated = True  # one we generated earlier may be regenerated
+    assert needs_summary(article)
+
+
+def test_story_summary_has_no_repeats_and_counts_outlets():
+    articles = _ecb_articles()
+    text = summarise_story(articles)
+    assert text.endswith("Drawn from 4 outlets.")
+    body = text.removesuffix("Drawn from 4 outlets.").strip()
+    sentences = split_sentences(body)
+    assert 2 <= len(sentences) <= 5
+    assert len({s.lower() for s in sentences}) == len(sentences)
+    every = {x for a in articles for b in a.body for x in split_sentences(b.text)}
+    assert all(s in every for s in sentences)
+
+
+def test_story_summary_drops_the_same_fact_from_a_second_outlet():
+    original = _ecb_articles()[0]
+    copy = Article(url="copy", title="", source=Source(name="another outlet", id=99), body=list(original.body))
+    text = summarise_story([original, copy])
+    assert text.endswith("Drawn from 2 outlets.")
+    sentences = split_sentences(text.removesuffix("Drawn from 2 outlets.").strip())
+    assert len(sentences) == len(set(sentences))
+
+
+def test_story_summary_works_with_one_article():
+    text = summarise_story(_ecb_articles()[:1])
+    assert text.endswith("Drawn from 1 outlet.")
+    assert len(text) > len("Drawn from 1 outlet.") + 20
+    assert summarise_story([]) == ""
+
+
+def test_rouge_gate_on_frank_sample():
+    # measured 0.2011 ROUGE-2 F on these 16 articles (lead-3: 0.1953); the floor sits just under
+    scorer = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)
+    scores = []
+    for row in _frank():
+        article = Article(url=row["url"], title="", source=Source(name="fixture"),
+                          body=[Block("paragraph", row["article"])], language="en")
+        summary, _ = summarise_article(article)
+        scores.append(scorer.score(row["reference"], summary)["rouge2"].fmeasure)
+    assert statistics.fmean(scores) >= 0.19
