@@ -52,6 +52,8 @@ def test_sentence_splitting_keeps_abbreviations_decimals_and_quotes():
         "She met Ms. Takaichi.",
         "Then they left.",
     ]
+    spaced = "She met Ms.  Takaichi in Nara.\nThen Dr. No left."
+    assert split_sentences(spaced) == ["She met Ms.  Takaichi in Nara.", "Then Dr. No left."]
 
 
 def test_summary_sentences_are_verbatim_and_point_to_their_blocks():

@@ -42,18 +42,16 @@ _WORD = re.compile(r"\w+")
 def split_sentences(text: str, language: str = "en") -> list[str]:
     """Sentences of one paragraph, stripped; abbreviations, decimals and quotes kept whole."""
     try:
-        parts = [p.strip() for p in sentencex.segment(language or "en", text)]
+        parts = list(sentencex.segment(language or "en", text))
     except Exception:  # an unknown language code: English rules are the safest fallback
-        parts = [p.strip() for p in sentencex.segment("en", text)]
+        parts = list(sentencex.segment("en", text))
     out: list[str] = []
-    for part in parts:
-        if not part:
-            continue
-        if out and _HONORIFIC_END.search(out[-1]):
-            out[-1] = f"{out[-1]} {part}"
+    for part in parts:  # raw parts keep their whitespace, so rejoined ones stay verbatim
+        if out and _HONORIFIC_END.search(out[-1].rstrip()):
+            out[-1] += part
         else:
             out.append(part)
-    return out
+    return [s.strip() for s in out if s.strip()]
 
 
 def body_sentences(article: Article) -> list[tuple[int, str]]:
