@@ -48,6 +48,11 @@ _ORG_RE = re.compile(
     rf"\b(?:{_CAP}\s+){{1,4}}(?:{_ORG_HEADS})\b(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}})?"
     rf"|\b(?:{_ORG_HEADS})\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}}"
 )
+# Named events: "<Capitalised words> Open|Cup|Championship|Games ...".
+_EVENT_RE = re.compile(
+    rf"\b(?:{_CAP}\s+){{1,4}}(?:Open|Cup|Championships?|Games|Olympics|Grand Prix|Tour|Series|"
+    rf"Trophy|Masters|Classic|Tournament|Marathon|Rally|Summit|Festival|War|Election)\b"
+)
 _NOT_NAME_START = {"The", "A", "An", "This", "That", "Both", "And", "But", "In", "On", "At",
                    "For", "Of", "By", "With", "As", "If", "When", "While", "After"}
 
@@ -111,8 +116,10 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
 
 
 def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Organisations the model misses or cuts short, by their heads (`... University`)."""
-    for m in _ORG_RE.finditer(text):
+    """Organisations and events the model misses or cuts short, by their heads
+    (`... University`, `... Open`)."""
+    found = [(m, "ORG") for m in _ORG_RE.finditer(text)] + [(m, "EVENT") for m in _EVENT_RE.finditer(text)]
+    for m, label in found:
         start, end = m.start(), m.end()
         first = text[start:end].split()[0]
         if first in _NOT_NAME_START:
@@ -125,7 +132,7 @@ def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tupl
         overlapping = [s for s in spans if s[0] < end and start < s[1]]
         if any(s[0] < start or s[1] > end for s in overlapping):
             continue
-        spans = [s for s in spans if s not in overlapping] + [(start, end, "ORG")]
+        spans = [s for s in spans if s not in overlapping] + [(start, end, label)]
     return sorted(spans)
 
 
