@@ -19,6 +19,7 @@ RRF_K = 60
 SEMANTIC_WEIGHT = 1.0  # the semantic list's weight in the fusion, text's being 1
 POOL = 100  # candidates each ranker gives the fusion
 MAX_POOL = 1000
+FACET_POOL = 200  # facets count the best this many matches (all of them cost too much at 1M)
 RELAX_BELOW = 5  # fewer all-words hits than this: rank by any word instead
 EXACT_LIMIT = 20_000  # a filter passing fewer articles than this is searched exactly
 FILTER_FIELDS = ("section", "source", "entity", "speaker", "after", "before")
@@ -67,7 +68,7 @@ def semantic_ranking(store, vi, text: str, preds: str, params: list,
                      k: int) -> list[tuple[int, float]]:
     if not text:
         return []
-    vec = embed_texts([text])[0]
+    vec = embed_texts([text], vi.model)[0] if vi is not None else embed_texts([text])[0]
     if getattr(store, "has_pgvector", lambda: False)() and vi is None:
         hits = store.pgvector_search(vec, k * 4 if preds else k)
     elif vi is not None:  # the caller keeps it in step (vectors.sync)
@@ -83,8 +84,7 @@ def semantic_ranking(store, vi, text: str, preds: str, params: list,
     # Few neighbours passed a narrow filter: search exactly among the articles that pass it.
     allowed = store.search_filter_all(preds, params, EXACT_LIMIT + 1)
     if len(allowed) <= EXACT_LIMIT:
-        return vectors.exact_search(store, vi.model if vi else "", vec, allowed, k) \
-            if vi is not None else kept[:k]
+        return vectors.exact_search(vi, vec, allowed, k) if vi is not None else kept[:k]
     return kept[:k]
 
 
@@ -126,9 +126,12 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
         total = len(ranked)
     else:  # text, or nothing to mean: the text ranking (or date order for filters alone)
         total = store.search_count(match, preds, params)
-        # Paged in SQL; the placeholders keep positions for the common slice below.
-        ranked = [(None, 0.0)] * offset + store.search_ranked(
-            match, preds, params, sort=sort, limit=limit, offset=offset)
+        want = offset + limit
+        if want <= FACET_POOL:  # one query gives the page and the facets' pool
+            ranked = store.search_ranked(match, preds, params, sort=sort, limit=FACET_POOL)
+        else:  # a deep page: paged in SQL, placeholders keep positions for the slice below
+            ranked = [(None, 0.0)] * offset + store.search_ranked(
+                match, preds, params, sort=sort, limit=limit, offset=offset)
     if sort == "date" and fused and ranked:
         dates = {a.id: a.published_at for a in _articles(store, [i for i, _ in ranked])}
         ranked.sort(key=lambda h: (dates.get(h[0]) is not None, dates.get(h[0])), reverse=True)
@@ -139,10 +142,10 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
     snippet_match = _any_word_match(node, store.dialect)
     out["snippets"] = store.search_snippets([h["id"] for h in out["hits"]], snippet_match)
     if facets:
-        pool_ids = [i for i, _ in ranked if i is not None]
-        if not fused:  # facets count the best MAX_POOL matches, not only this page
+        pool_ids = [i for i, _ in ranked if i is not None][:FACET_POOL]
+        if not fused and offset + limit > FACET_POOL:
             pool_ids = [i for i, _ in store.search_ranked(match, preds, params, sort=sort,
-                                                          limit=MAX_POOL)]
+                                                          limit=FACET_POOL)]
         out["facets"] = store.search_facets(pool_ids)
         out["facet_pool"] = len(pool_ids)
     return out

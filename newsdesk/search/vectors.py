@@ -129,15 +129,17 @@ def search(vi: VectorIndex, vector: np.ndarray, k: int) -> list[tuple[int, float
     return [(int(key), 1.0 - float(d)) for key, d in zip(m.keys, m.distances)]
 
 
-def exact_search(store, model: str, vector: np.ndarray, ids: list[int],
+def exact_search(vi: VectorIndex, vector: np.ndarray, ids: list[int],
                  k: int) -> list[tuple[int, float]]:
     """Exact cosine over a given set of articles (a narrow filter, where HNSW would have to
-    look far for enough survivors)."""
-    got = store.get_embeddings(model, ids)
-    if not got:
+    look far for enough survivors); the vectors come from the index's memory."""
+    keys = np.array(ids, dtype=np.uint64)
+    if not len(keys) or not len(vi.index):
         return []
-    keys = list(got)
-    mat = np.stack([np.frombuffer(got[i], dtype=np.float16) for i in keys]).astype(np.float32)
+    keys = keys[vi.index.contains(keys)]
+    if not len(keys):
+        return []
+    mat = np.asarray(vi.index.get(keys), dtype=np.float32).reshape(len(keys), -1)
     sims = mat @ np.asarray(vector, dtype=np.float32)
     top = np.argsort(-sims)[:k]
-    return [(keys[i], float(sims[i])) for i in top]
+    return [(int(keys[i]), float(sims[i])) for i in top]

@@ -102,9 +102,11 @@ class SearchQueries(SQLStore):
             return {}
         marks = ",".join("?" * len(ids))
         if self.dialect == "sqlite":
-            rows = self._all("SELECT rowid, snippet(article_fts, 2, '\x02', '\x03', '…', 28) "
-                             f"FROM article_fts WHERE article_fts MATCH ? AND rowid IN ({marks})",
-                             (match, *ids))
+            # One article at a time: with `rowid = ?` FTS5 seeks, where IN (...) would first
+            # run the MATCH over the whole index.
+            rows = [r for aid in ids for r in self._all(
+                "SELECT rowid, snippet(article_fts, 2, '\x02', '\x03', '…', 28) FROM article_fts "
+                "WHERE article_fts MATCH ? AND rowid = ?", (match, aid))]
         else:
             rows = self._all(
                 "SELECT a.id, ts_headline(?::regconfig, d.text, to_tsquery(?::regconfig, ?), "
