@@ -19,8 +19,8 @@ from datasketch import MinHash
 SHINGLE = 5
 NUM_PERM = 128
 BANDS, ROWS = 42, 3  # candidate at Jaccard ~0.3 with p 0.68, at 0.5 with p 0.996
-MIN_CONTAINMENT = 0.6
-MIN_JACCARD = 0.35
+MIN_CONTAINMENT = 0.8
+MIN_JACCARD = 0.5
 MIN_SHINGLES = 8  # shorter texts (a headline, a caption) are not compared at all
 
 _WORD = re.compile(r"\w+", re.UNICODE)
