@@ -547,3 +547,25 @@ def test_search_without_words_finds_nothing(store):
     for text in ("", "   ", "?!.,", "\"\""):
         assert store.search_articles(text, ArticleFilter()) == []
         assert store.search_articles(text, ArticleFilter(), any_word=True) == []
+
+
+def test_undated_articles_list_by_arrival(store):
+    from datetime import datetime, timezone
+
+    from newsdesk.models import Article, Block, Source
+    from newsdesk.store.base import ArticleFilter
+
+    def add(url, published, fetched):
+        return store.add_article(Article(
+            url=url, title=url, content_hash=url, source=Source(name="X"),
+            body=[Block("paragraph", "text")], published_at=published, fetched_at=fetched))
+
+    old = add("https://x.test/old", datetime(2010, 1, 1, tzinfo=timezone.utc),
+              datetime(2026, 1, 1, tzinfo=timezone.utc))
+    dump = add("https://x.test/dump", None, datetime(2026, 1, 2, tzinfo=timezone.utc))
+    new = add("https://x.test/new", datetime(2025, 6, 1, tzinfo=timezone.utc),
+              datetime(2026, 1, 1, tzinfo=timezone.utc))
+    assert [a.id for a in store.list_articles(ArticleFilter())] == [dump, new, old]
+    assert store.get_article(dump).published_at is None  # not invented
+    store.update_article_fields(dump, published_at=datetime(2001, 1, 1, tzinfo=timezone.utc))
+    assert [a.id for a in store.list_articles(ArticleFilter())] == [new, old, dump]

@@ -116,13 +116,14 @@ class ArticleQueries(SQLStore):
             aid = self._insert(
                 "INSERT INTO articles (url, source_id, feed_id, title, section, section_given, "
                 "byline, published_at, language, summary, summary_generated, body, media, "
-                "attribution, content_hash, fetched_at, story_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "attribution, content_hash, fetched_at, story_id, listed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (article.url, source.id, article.feed_id, article.title, article.section,
                  int(article.section_given), article.byline, self._ts(article.published_at),
                  article.language, article.summary, int(article.summary_generated),
                  body_to_json(article.body), media_to_json(article.media), article.attribution,
-                 article.content_hash, self._ts(article.fetched_at), article.story_id))
+                 article.content_hash, self._ts(article.fetched_at), article.story_id,
+                 self._ts(article.published_at or article.fetched_at)))
             self._index_text(aid, article.title, article.summary, article.text)
         return aid
 
@@ -159,7 +160,7 @@ class ArticleQueries(SQLStore):
     def list_articles(self, flt: ArticleFilter) -> list[Article]:
         where, params = self._where(flt)
         # NULLS LAST spelled out: the backends disagree on where NULL sorts by default.
-        order = ("a.published_at DESC NULLS LAST, a.id DESC" if flt.order == "published"
+        order = ("a.listed_at DESC NULLS LAST, a.id DESC" if flt.order == "published"
                  else "a.id")
         rows = self._all(f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON "
                          f"s.id = a.source_id{where} ORDER BY {order} LIMIT ? OFFSET ?",
@@ -184,6 +185,9 @@ class ArticleQueries(SQLStore):
         with self.transaction():
             self._execute(f"UPDATE articles SET {', '.join(k + ' = ?' for k in fields)} "
                           "WHERE id = ?", (*values, article_id))
+            if "published_at" in fields:
+                self._execute("UPDATE articles SET listed_at = COALESCE(published_at, "
+                              "fetched_at) WHERE id = ?", (article_id,))
             if "summary" in fields or "title" in fields:
                 a = self.get_article(article_id)
                 self._index_text(article_id, a.title, a.summary, a.text)

@@ -271,6 +271,16 @@ ALTER TABLE stories ADD COLUMN merged_into BIGINT;
 CREATE INDEX stories_section ON stories(section, last_seen);
 """
 
+# Lists run newest first; an article whose outlet gave no date (a page dump) is listed by
+# when it arrived, without pretending that is its publication date.
+LISTED_AT = """
+ALTER TABLE articles ADD COLUMN listed_at {ts};
+UPDATE articles SET listed_at = COALESCE(published_at, fetched_at);
+CREATE INDEX articles_listed ON articles(listed_at);
+CREATE INDEX articles_section_listed ON articles(section, listed_at);
+CREATE INDEX articles_source_listed ON articles(source_id, listed_at)
+"""
+
 # (name, {dialect: sql}) in the order they apply.
 MIGRATIONS: list[tuple[str, dict[str, str]]] = [
     ("0001_core", {d: CORE.format(**t) for d, t in TYPES.items()}),
@@ -285,4 +295,5 @@ MIGRATIONS: list[tuple[str, dict[str, str]]] = [
         "postgres": "ALTER INDEX articles_tsv SET (fastupdate = off);",
     }),
     ("0006_stories", {d: STORIES.format(**t) for d, t in TYPES.items()}),
+    ("0007_listed_at", {d: LISTED_AT.format(**t) for d, t in TYPES.items()}),
 ]
