@@ -270,6 +270,9 @@ app.command()(poll)
 from .stories.cli import trending  # noqa: E402  (stories own their command)
 
 app.command()(trending)
+from .search.cli import search_app  # noqa: E402  (search owns its commands)
+
+app.add_typer(search_app, name="search")
 
 if __name__ == "__main__":
     app()
