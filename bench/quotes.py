@@ -108,7 +108,8 @@ def evaluate(items, show: bool = False) -> dict[str, float]:
             hit = next((q for a, b, q in preds if overlap(span, (a, b)) * 2 >= span[1] - span[0]), None)
             if hit is None:
                 if show:
-                    print("MISS", article.url, repr(text[span[0]:span[1]][:100]))
+                    print("MISS", article.url, repr(text[span[0]:span[1]][:100]), "IN",
+                          repr(text[max(0, span[0] - 100):span[1] + 60]))
                 continue
             found += 1
             if not sources:

@@ -81,6 +81,8 @@ def find_quotes(doc: Doc, text: str, starts: list[int],
         if not quote.speaker and prev is not None and _adjacent(text, prev_end, qs):
             quote = Quote(text="", speaker=prev.speaker, cue=prev.cue, said_to=prev.said_to,
                           speaker_role=prev.speaker_role, speaker_at=prev.speaker_at)
+        if not quote.speaker:
+            quote = _stance(doc, text, starts, spans, qs, qe, marks) or quote
         if not quote.speaker and (len(text[qs:qe].split()) < 8 or not _is_quote(text, (qs, qe))):
             continue  # an unattributed short phrase is a term in scare quotes
         if quote.speaker and not _is_quote(text, (qs, qe)) and not _governed(doc, qs, qe, quote):
@@ -90,6 +92,29 @@ def find_quotes(doc: Doc, text: str, starts: list[int],
         prev, prev_end = quote, qe
     out.extend(_indirect(doc, text, starts, spans, marks))
     return out
+
+
+def _stance(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int, marks) -> Quote | None:
+    """A quote worked into a sentence whose subject is a person (`Clinton supports
+    "appropriate pay raises"`, `he blasted Trump as a "bully"`): that person's words."""
+    span = doc.char_span(qs, qe, alignment_mode="expand")
+    if span is None:
+        return None
+    verb = span.root
+    for _ in range(6):
+        if verb.tag_.startswith("VB") or verb.head is verb:
+            break
+        verb = verb.head
+    if not verb.tag_.startswith("VB") or _inside(verb.idx, marks):
+        return None
+    subj = _subject(doc, verb, marks)
+    if subj is None:
+        return None
+    is_person = subj.lower_ in PRONOUNS or any(
+        s <= subj.idx < e and typ == "PERSON" for s, e, typ, _ in spans)
+    if not is_person:
+        return None
+    return _quote_from_cue(doc, text, starts, spans, verb, before=qs, marks=marks)
 
 
 def _is_quote(text: str, q: tuple[int, int]) -> bool:
