@@ -98,9 +98,9 @@ def start_worker(db: str, broker: str, queues: str, log: Path) -> subprocess.Pop
 def stop(procs: list[subprocess.Popen]) -> None:
     import signal
 
-    for p in procs:
+    for p in procs:  # the main process only: a warm shutdown lets the running task finish
         if p.poll() is None:
-            os.killpg(p.pid, signal.SIGTERM)
+            os.kill(p.pid, signal.SIGTERM)
     for p in procs:
         try:
             p.wait(30)
@@ -171,9 +171,12 @@ def throughput(n_workers: int, jsonl: Path, n: int, admin: str, broker: str,
                 "SELECT COUNT(*) FROM stage_runs WHERE stage = ?", (last,))), stored, 3600)
         finally:
             stop(workers)
-        errors = int(store._scalar("SELECT COUNT(*) FROM stage_runs WHERE error <> ''"))
+        errors = store._all("SELECT stage, error FROM stage_runs WHERE error <> ''")
         print(f"  {n_workers} worker(s): {stored} of {sent} stored; ingest {ingest:.1f}/s, "
-              f"enrichment {enrich:.2f}/s; stage errors {errors}", flush=True)
+              f"enrichment {enrich:.2f}/s; articles with a stage error: {len(errors)}",
+              flush=True)
+        for stage, error in errors[:5]:
+            print(f"    {stage}: {error[:160]}")
         store.close()
         return ingest, enrich
     finally:
@@ -337,7 +340,8 @@ def main() -> int:
         tmp = Path(tempfile.mkdtemp(prefix="nd-scale-"))
         jsonl = tmp / "items.jsonl"
         n = jsonl_items(args.data, args.items, jsonl)
-        print(f"throughput: {n} real articles through RabbitMQ into PostgreSQL (logs in {tmp})")
+        print(f"throughput: {n} real articles through RabbitMQ into PostgreSQL (logs in {tmp});"
+              f" load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         for w in (1, 2):
             ingest, enrich = throughput(w, jsonl, n, args.pg_admin, args.broker, tmp)
             figures[f"ingest_{w}w_per_s"], figures[f"enrich_{w}w_per_s"] = ingest, enrich
@@ -358,7 +362,7 @@ def main() -> int:
             print(f"{label}: no large store at {db} ({why}); build one with "
                   f"python bench/make_store.py {args.data} --db {db}")
             continue
-        print(f"{label}: {db}")
+        print(f"{label}: {db}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         total, groups = sqlite_size(db) if label == "sqlite" else pg_size(db)
         figures[f"{label}_bytes_per_article"] = show_size("size", total, n, groups)
         if not args.skip_latency:

@@ -37,9 +37,16 @@ def _progress() -> Progress:
 
 
 @app.callback()
-def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="log each item")) -> None:
+def main(verbose: bool = typer.Option(False, "--verbose", "-v", help="log each item"),
+         db: Optional[str] = typer.Option(None, "--db", help="the store for every command "
+                                          "(`newsdesk --db postgresql://... serve`)")) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
                         format="%(levelname)s %(name)s %(message)s")
+    if db:
+        # Each command reads NEWSDESK_DB when it has no --db of its own; it parses after this.
+        import os
+
+        os.environ["NEWSDESK_DB"] = db
 
 
 @app.command()
