@@ -3,7 +3,7 @@ SQLite and PostgreSQL, and store size per article.
 
     python bench/scale.py /work/shared/data [--sqlite /tmp/newsdesk_scale_1m.db]
         [--pg postgresql://postgres@127.0.0.1:5432/newsdesk_scale_1m] [--items 300]
-        [--requests 1000] [--budget 420] [--skip-throughput] [--skip-latency]
+        [--requests 1000] [--budget 150] [--skip-throughput] [--skip-latency]
 
 1. Throughput. `--items` real articles (BBC News and ECB+, alternating, as newsdesk JSONL) are
    sent to RabbitMQ (`--broker`) and worked by 1, then 2, `newsdesk worker` processes (one
@@ -14,7 +14,7 @@ SQLite and PostgreSQL, and store size per article.
    so the start (model loading) and the stragglers do not count.
 2. Latency. `newsdesk serve` in a subprocess on loopback over each 1M-article store built by
    bench/make_store.py; `--requests` GETs each of an article page (random ids), /trending and
-   /search?q= (two words of a random real headline), after 20 to warm up: p50 and p95. An
+   /search?mode=text&q= (two words of a random real headline; vectors are bench/search_scale.py's), after 20 to warm up: p50 and p95. An
    endpoint stops early when it has used `--budget` seconds, and says how many it made.
 3. Size. Store bytes per article of each 1M store: the SQLite file (with its WAL) and the sum
    of pg_total_relation_size over the store's tables (heap, TOAST, indexes), by table.
@@ -253,7 +253,7 @@ def latency(db: str, data: Path, requests: int, budget: float) -> dict[str, tupl
             plans = {
                 "page": [f"{base}/articles/{rng.randint(1, top)}" for _ in range(requests + 20)],
                 "trending": [f"{base}/trending"] * (requests + 20),
-                "search": [f"{base}/search?q={q}" for q in
+                "search": [f"{base}/search?mode=text&q={q}" for q in
                            search_queries(data, requests + 20, rng)],
             }
             for name, urls in plans.items():
@@ -320,7 +320,7 @@ def main() -> int:
     ap.add_argument("--broker", default="amqp://guest:guest@127.0.0.1:5672//")
     ap.add_argument("--items", type=int, default=300)
     ap.add_argument("--requests", type=int, default=1000)
-    ap.add_argument("--budget", type=float, default=420, help="seconds per endpoint at most")
+    ap.add_argument("--budget", type=float, default=150, help="seconds per endpoint at most")
     ap.add_argument("--min-articles", type=int, default=100_000,
                     help="a smaller store is taken as absent")
     ap.add_argument("--skip-throughput", action="store_true")
