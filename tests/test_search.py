@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.enrich.embed import EMBED_MODEL, embed_articles, embed_texts
+from newsdesk.enrich.embed import embed_articles, embed_texts
 from newsdesk.errors import QueryError
 from newsdesk.models import Article, Block, Source
 from newsdesk.search import hybrid, vectors

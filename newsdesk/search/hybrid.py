@@ -6,9 +6,11 @@ negated words) hold in every mode: semantic neighbours are checked against them 
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any
 
 from ..enrich.embed import embed_texts
+from ..store.search import COUNT_CAP
 from . import vectors
 from .query import (And, Leaf, Not, conjuncts, is_text, parse, parse_date, positive_words,
                     split, to_fts, to_sql, to_tsquery)
@@ -22,6 +24,7 @@ MAX_POOL = 1000
 FACET_POOL = 200  # facets count the best this many matches (all of them cost too much at 1M)
 RELAX_BELOW = 5  # fewer all-words hits than this: rank by any word instead
 EXACT_LIMIT = 20_000  # a filter passing fewer articles than this is searched exactly
+EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)  # undated articles sort last by date
 FILTER_FIELDS = ("section", "source", "entity", "speaker", "after", "before")
 
 
@@ -107,7 +110,7 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
     if node is None:
         return out
     match, preds, params = split(node, store.dialect)
-    if _plain_words(node) and len(store.search_ranked(match, preds, params, limit=RELAX_BELOW)) \
+    if mode != "semantic" and _plain_words(node) and len(store.search_ranked(match, preds, params, limit=RELAX_BELOW)) \
             < RELAX_BELOW:
         # A sentence typed as a question rarely has every word in one article: rank by any.
         match = _any_word_match(node, store.dialect)
@@ -134,9 +137,9 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
                 match, preds, params, sort=sort, limit=limit, offset=offset)
     if sort == "date" and fused and ranked:
         dates = {a.id: a.published_at for a in _articles(store, [i for i, _ in ranked])}
-        ranked.sort(key=lambda h: (dates.get(h[0]) is not None, dates.get(h[0])), reverse=True)
-    out["total"] = min(total, store_cap(total))
-    out["total_capped"] = total > store_cap(total)
+        ranked.sort(key=lambda h: dates.get(h[0]) or EPOCH, reverse=True)
+    out["total"] = min(total, COUNT_CAP)
+    out["total_capped"] = total > COUNT_CAP
     page = [h for h in ranked[offset:offset + limit] if h[0] is not None]
     out["hits"] = [{"id": i, "score": round(float(s), 6)} for i, s in page]
     snippet_match = _any_word_match(node, store.dialect)
@@ -149,11 +152,6 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
         out["facets"] = store.search_facets(pool_ids)
         out["facet_pool"] = len(pool_ids)
     return out
-
-
-def store_cap(total: int) -> int:
-    from ..store.search import COUNT_CAP
-    return COUNT_CAP if total > COUNT_CAP else total
 
 
 def _plain_words(node) -> bool:

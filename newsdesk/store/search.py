@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 import numpy as np
 
-from .base import SearchHit
 from .sql import SQLStore
 
 PG_CONFIG = "newsdesk_english"
