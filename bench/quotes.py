@@ -24,8 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from newsdesk.enrich.who import analyse_many, entity_key  # noqa: E402
 from newsdesk.models import Article, Block, Source  # noqa: E402
 
-# Independent of the scanner under test: plain pairs of curly or straight marks.
-_PAIRS = re.compile(r"“([^“”\n]+)”|\"([^\"\n]+)\"")
+# Independent of the scanner under test: the text between two quotation marks of either
+# style, with no mark between them, within a line.
+_PAIRS = re.compile(r"[“\"]([^“”\"\n]+)[”\"]")
 
 
 def read_ann(path: Path) -> list[dict]:
@@ -52,8 +53,7 @@ def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 def gold_quotes(text: str, attributions: list[dict]) -> list[tuple[tuple[int, int], list]]:
     out = []
     for m in _PAIRS.finditer(text):
-        g = 1 if m.group(1) is not None else 2
-        span = (m.start(g), m.end(g))
+        span = (m.start(1), m.end(1))
         for att in attributions:
             if sum(overlap(span, c) for c in att["content"]) * 2 >= span[1] - span[0]:
                 out.append((span, att["source"]))

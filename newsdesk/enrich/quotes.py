@@ -45,26 +45,55 @@ CUES = {f for lemma in _CUE_LEMMAS for f in _forms(lemma.split("_")[0])}
 _WEAK = {f for lemma in ("believe", "think", "agree", "estimate", "charge", "describe",
                          "continue", "post", "report", "repeat", "maintain") for f in _forms(lemma)}
 PRONOUNS = {"he", "she"}
-_OPEN = "“\"«"
-_QUOTE_RE = re.compile(r"“[^“”]*(?:”|$)|\"[^\"]*(?:\"|$)|``.*?(?:''|$)", re.MULTILINE)
+# Quotation marks: curly ones say which way they face; straight ones (and the `` ''
+# of tokenised text) are read from the characters around them. Hand-written because
+# publishers mix the styles within one paragraph (`"... ,” said X.`), which no
+# tokenizer's quote handling pairs up.
+_MARK = re.compile(r"``|''|[“”\"«»„]")
+_OPENERS, _CLOSERS = {"“", "``", "«", "„"}, {"”", "''", "»"}
+
+
+def _facing(text: str, m: re.Match) -> str:
+    mark = m.group(0)
+    if mark in _OPENERS:
+        return "open"
+    if mark in _CLOSERS:
+        return "close"
+    before = text[m.start() - 1] if m.start() else " "
+    after = text[m.end()] if m.end() < len(text) else " "
+    if before.isspace() or before in "([{—–-/:" or m.start() == 0:
+        return "open"
+    if after.isspace() or after in ".,;:!?)]}—–-":
+        return "close"
+    return "open" if not before.isalnum() else "close"
 
 
 def quote_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of the words inside each pair of quotation marks, per paragraph; an
     unclosed quote runs to the end of its paragraph (the next one re-opens it)."""
     out = []
-    for m in _QUOTE_RE.finditer(text):
-        raw = m.group(0)
-        lead = 2 if raw.startswith("``") else 1
-        trail = 2 if raw.endswith("''") else (1 if raw[-1:] in "”\"" and len(raw) > 1 else 0)
-        start, end = m.start() + lead, m.end() - trail
+    pos = 0
+    for para in text.split("\n\n"):
+        opened = None
+        for m in _MARK.finditer(para):
+            facing = _facing(para, m)
+            if facing == "open" and opened is None:
+                opened = m.end()
+            elif facing == "close" and opened is not None:
+                out.append((pos + opened, pos + m.start()))
+                opened = None
+        if opened is not None:
+            out.append((pos + opened, pos + len(para)))
+        pos += len(para) + 2
+    trimmed = []
+    for start, end in out:
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():
             end -= 1
         if end > start:
-            out.append((start, end))
-    return out
+            trimmed.append((start, end))
+    return trimmed
 
 
 def find_quotes(doc: Doc, text: str, starts: list[int],
