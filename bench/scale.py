@@ -6,7 +6,10 @@ SQLite and PostgreSQL, and store size per article.
         [--requests 1000] [--budget 150] [--skip-throughput] [--skip-latency]
 
 1. Throughput. `--items` real articles (BBC News and ECB+, alternating, as newsdesk JSONL) are
-   sent to RabbitMQ (`--broker`) and worked by 1, then 2, `newsdesk worker` processes (one
+   sent to RabbitMQ (`--broker`; by default the vhost `newsdesk_scale`, made once with
+   `rabbitmqctl add_vhost newsdesk_scale && rabbitmqctl set_permissions -p newsdesk_scale guest
+   ".*" ".*" ".*"`, because test runs purge and consume the default vhost's queues) and
+   worked by 1, then 2, `newsdesk worker` processes (one
    Celery process each, as on separate machines) into a throwaway PostgreSQL database. Two
    phases per run, so that each is timed alone: the workers consume only the `ingest` queue
    (extract, normalise, dedup, store), then only the stage queues (the enrichment stages). A
@@ -321,7 +324,8 @@ def main() -> int:
     ap.add_argument("--sqlite", default="/tmp/newsdesk_scale_1m.db")
     ap.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432/newsdesk_scale_1m")
     ap.add_argument("--pg-admin", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    ap.add_argument("--broker", default="amqp://guest:guest@127.0.0.1:5672//")
+    # A vhost of its own: test runs on the same RabbitMQ purge and consume the default one.
+    ap.add_argument("--broker", default="amqp://guest:guest@127.0.0.1:5672/newsdesk_scale")
     ap.add_argument("--items", type=int, default=300)
     ap.add_argument("--requests", type=int, default=1000)
     ap.add_argument("--budget", type=float, default=150, help="seconds per endpoint at most")
