@@ -99,13 +99,13 @@ def trending(store: Store, now: datetime | None = None, limit: int = 5,
              window: str = "24h") -> dict[str, Any]:
     """Stories and entities bursting above their baseline in the window, and the most read;
     `now` in the past replays an archive."""
-    if now is None:  # an archive (no news this week) trends as of its newest article
-        now = datetime.now(timezone.utc)
-        newest = store.list_articles(ArticleFilter(limit=1))
-        if newest and newest[0].published_at and newest[0].published_at < now - WINDOWS["7d"]:
-            now = newest[0].published_at + timedelta(minutes=1)
     if window not in WINDOWS:
         raise InputError(f"window must be one of {', '.join(WINDOWS)}")
+    if now is None:  # an archive (nothing new in the window) trends as of its newest article
+        now = datetime.now(timezone.utc)
+        newest = store.newest_published()
+        if newest and newest < now - WINDOWS[window]:
+            now = newest + timedelta(minutes=1)
     items = most_read(store, now, int(WINDOWS[window].total_seconds() // 3600), limit)
     return {"as_of": iso(now), "window": window,
             "basis": "new articles, distinct outlets and page views against each one's own "

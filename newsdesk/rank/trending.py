@@ -69,7 +69,7 @@ def trending_entities(store: Store, now: datetime, window: str = "24h",
     base = _activity(store.entity_activity(base_start, start), {})
     counts = {k: (n, o) for k, n, o in current}
     ranked = sorted(((burst(a, base.get(k, 0.0)), k) for k, a in cur.items()
-                     if counts[k][1] >= 2 and a > base.get(k, 0.0) / BASELINE_WINDOWS),
+                     if counts[k][0] >= 2 and a > base.get(k, 0.0) / BASELINE_WINDOWS),
                     reverse=True)[:limit]
     out = []
     for score, eid in ranked:

@@ -130,6 +130,9 @@ class StoryQueries(SQLStore):
                  "group_id": None if r[6] is None else int(r[6])} for r in rows]
 
     # -- activity, for trending -----------------------------------------------------------
+    def newest_published(self) -> datetime | None:
+        return self._dt(self._scalar("SELECT MAX(published_at) FROM articles"))
+
     def story_activity(self, since: datetime, until: datetime) -> list[tuple[int, int, int]]:
         """(story, articles counting each wire text once, distinct outlets) published in range."""
         rows = self._all("SELECT a.story_id, COUNT(DISTINCT COALESCE(w.group_id, a.id)), "

@@ -106,5 +106,11 @@ def day_number(when: datetime | None) -> int:
 
 
 def display_terms(centroid: dict[str, float], k: int = 8) -> list[str]:
-    """A story's keywords: its heaviest terms, names as written in lower case."""
-    return [t[2:] for t in top_terms(centroid, k * 2) if len(t) > 4][:k]
+    """A story's keywords: its heaviest terms (a name and its word once), in lower case."""
+    return list(dict.fromkeys(t[2:] for t in top_terms(centroid, k * 3) if len(t) > 4))[:k]
+
+
+def headline_score(title: str, centroid: dict[str, float]) -> float:
+    """How well a headline names a story: its words' weight in the story's centroid."""
+    words = [w for w in _WORD.findall(title.lower()) if w not in STOP]
+    return sum(centroid.get("w:" + w, 0.0) for w in words) / math.sqrt(len(words) or 1)

@@ -61,7 +61,8 @@ def refresh_story(store: "Store", story_id: int, centroid: dict[str, float]) -> 
     rows = store.story_article_rows(story_id)
     if not rows:
         return
-    lead = rows[0]
+    # The headline that best names the whole coverage, not merely the first one seen.
+    lead = max(rows, key=lambda r: (cluster.headline_score(r["title"], centroid), -r["id"]))
     sections = Counter(r["section"] for r in rows if r["section"] and r["section"] != "Uncategorised")
     dates = [r["published_at"] for r in rows if r["published_at"]]
     story = store.get_story(story_id)
