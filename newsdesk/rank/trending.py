@@ -70,10 +70,13 @@ def trending_entities(store: Store, now: datetime, window: str = "24h",
     counts = {k: (n, o) for k, n, o in current}
     ranked = sorted(((burst(a, base.get(k, 0.0)), k) for k, a in cur.items()
                      if counts[k][0] >= 2 and a > base.get(k, 0.0) / BASELINE_WINDOWS),
-                    reverse=True)[:limit]
-    out = []
+                    reverse=True)[:limit * 2]
+    out, names = [], set()
     for score, eid in ranked:
         entity = store.get_entity(eid)
+        if entity.name in names or len(out) >= limit:
+            continue  # one name typed two ways by the entity stage is shown once
+        names.add(entity.name)
         out.append({"id": eid, "name": entity.name, "type": entity.type,
                     "articles": counts[eid][0], "outlets": counts[eid][1],
                     "score": round(score, 2)})
