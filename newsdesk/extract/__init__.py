@@ -1,105 +1,100 @@
-"""The extract stage: a fetched page, a feed entry or a page dump into article parts.
+"""The extract stage: a fetched page, a feed entry or a page dump becomes article parts.
 
-`extract(item)` returns a copy of the RawItem with its body blocks and whatever the input
-gives of title, standfirst, media, source, section, byline, date and language. Fields already
-set on the input win; empty ones are filled. Raises ExtractError when there is no article text.
-
-(Written first as a plain dispatcher so the rest of the pipeline could run; the HTML and
-page-dump readers behind it are the extraction engineer's, in html.py and dump.py.)
+`extract(item)` returns a copy of the RawItem with `blocks` (paragraphs and subheads in
+reading order) and whatever else the input gives: title, summary (a standfirst the page
+gives, never generated here), media with caption and credits, source name, section, byline,
+publication time, language, URL. Fields already set on the item win; empty ones get filled.
 """
 from __future__ import annotations
 
-import dataclasses
+import copy
 import re
-from datetime import datetime, timezone
 
-from lxml import etree
+from newsdesk.errors import DecodeError, ExtractError, TooLargeError
+from newsdesk.models import Block, RawItem
 
-from ..errors import ExtractError, TooLargeError
-from ..models import Block, RawItem
+__all__ = ["extract", "split_paragraphs", "MAX_INPUT_CHARS"]
 
-MAX_TEXT_CHARS = 5_000_000
-_PARAS = re.compile(r"\n\s*\n")
-
-
-def _date(value: str) -> datetime | None:
-    try:
-        dt = datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return None
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+# Pages bigger than this are not articles (a long article with its markup is well under 2 MB);
+# the cap keeps a hostile input from tying up a worker.
+MAX_INPUT_CHARS = 5_000_000
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f]")
+_PARA_SPLIT = re.compile(r"\n\s*\n")
 
 
-def extract_html(html: str, url: str = "") -> dict:
-    """Main text and metadata of a web page through trafilatura (XML output keeps headings)."""
-    import trafilatura
-
-    xml = trafilatura.extract(html, url=url or None, output_format="xml",
-                              include_formatting=True, include_comments=False,
-                              include_tables=False, with_metadata=True)
-    if not xml:
-        raise ExtractError("no article text found in the HTML")
-    root = etree.fromstring(xml.encode("utf-8"), etree.XMLParser(resolve_entities=False,
-                                                                 no_network=True))
-    blocks: list[Block] = []
-    title = root.get("title") or ""
-    for el in root.iter("head", "p", "item", "quote"):
-        if el.getparent() is not None and el.getparent().tag in ("comments",):
-            continue
-        text = " ".join("".join(el.itertext()).split())
-        if not text:
-            continue
-        if el.tag == "head":
-            if text == title and not blocks:
-                continue  # the headline itself, not a subhead
-            blocks.append(Block("subhead", text))
-        else:
-            blocks.append(Block("paragraph", text))
-    categories = [c.strip() for c in (root.get("categories") or "").split(",") if c.strip()]
-    return {"title": title, "source_name": root.get("sitename") or "",
-            "byline": root.get("author") or "", "published_at": _date(root.get("date") or ""),
-            "section": categories[0] if categories else "", "blocks": blocks,
-            "summary": "", "media": [], "language": root.get("language") or "",
-            "url": root.get("source") or ""}
+def _check_text(value: str | bytes, what: str) -> None:
+    if len(value) > MAX_INPUT_CHARS:
+        raise TooLargeError(f"{what} is {len(value):,} characters, over the {MAX_INPUT_CHARS:,} cap")
+    head = value[:8192]
+    if isinstance(head, bytes):
+        if b"\x00" in head:
+            raise DecodeError(f"{what} is binary, not text")
+        return
+    bad = len(_CONTROL.findall(head))
+    if "\x00" in head or (head and bad / len(head) > 0.05):
+        raise DecodeError(f"{what} is binary, not text")
 
 
-def _fill(item: RawItem, found: dict) -> RawItem:
-    out = dataclasses.replace(item)
-    for name, value in found.items():
-        if value and not getattr(out, name):
-            setattr(out, name, value)
+def split_paragraphs(text: str) -> list[Block]:
+    """Plain text as paragraphs: blank lines separate them, or single line breaks when the
+    text has no blank lines at all."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    parts = _PARA_SPLIT.split(text) if _PARA_SPLIT.search(text) else text.split("\n")
+    return [Block("paragraph", " ".join(p.split())) for p in parts if p.strip()]
+
+
+def _merge(item: RawItem, found: dict) -> RawItem:
+    out = copy.deepcopy(item)
+    for key, value in found.items():
+        if value and not getattr(out, key):
+            setattr(out, key, value)
     return out
 
 
 def extract(item: RawItem) -> RawItem:
-    size = max(len(item.html), len(item.text))
-    if size > MAX_TEXT_CHARS:
-        raise TooLargeError(f"{size:,} characters of input is over the {MAX_TEXT_CHARS:,} cap")
-    if item.kind == "dump":
-        from .dump import read_dump
+    """A copy of `item` with its article parts filled in. Raises ExtractError when no article
+    text can be found, TooLargeError over the size cap, DecodeError for binary input."""
+    kind = item.kind
+    if kind == "html":
+        from newsdesk.extract.html import extract_html
 
-        return _fill(item, read_dump(item.text))
-    if item.kind in ("html", "feed-entry"):
-        content = item.html or item.text
-        if not content.strip():
-            raise ExtractError("the page is empty")
-        if item.kind == "feed-entry" and "<" not in content:
-            blocks = [Block("paragraph", p.strip()) for p in _PARAS.split(content) if p.strip()]
-            return _fill(item, {"blocks": blocks})
-        if item.kind == "feed-entry":
-            # A feed entry is a fragment: wrap it so the page extractor sees an article.
-            content = f"<html><body><article>{content}</article></body></html>"
-            try:
-                return _fill(item, extract_html(content, item.url))
-            except ExtractError:
-                from ..normalise import plain_text
+        if not item.html or not item.html.strip():
+            raise ExtractError(f"{item.origin}: empty HTML page")
+        _check_text(item.html, f"{item.origin}: HTML page")
+        return _merge(item, extract_html(item.html, item.url))
+    if kind == "dump":
+        from newsdesk.extract.dump import read_dump
 
-                text = plain_text(item.html)
-                return _fill(item, {"blocks": [Block("paragraph", text)] if text else []})
-        return _fill(item, extract_html(content, item.url))
-    if item.kind == "record":
+        if not item.text.strip():
+            raise ExtractError(f"{item.origin}: empty page dump")
+        _check_text(item.text, f"{item.origin}: page dump")
+        try:
+            return _merge(item, read_dump(item.text))
+        except ExtractError as exc:
+            raise ExtractError(f"{item.origin}: {exc}") from exc
+    if kind == "feed-entry":
+        return _feed_entry(item)
+    if kind == "record":
         if item.blocks:
-            return dataclasses.replace(item)
-        blocks = [Block("paragraph", p.strip()) for p in _PARAS.split(item.text) if p.strip()]
-        return _fill(item, {"blocks": blocks})
-    raise ExtractError(f"unknown input kind {item.kind!r}")
+            return copy.deepcopy(item)
+        if not item.text.strip():
+            raise ExtractError(f"{item.origin}: record has neither blocks nor text")
+        _check_text(item.text, f"{item.origin}: record text")
+        return _merge(item, {"blocks": split_paragraphs(item.text)})
+    raise ExtractError(f"{item.origin}: unknown item kind {kind!r}")
+
+
+def _feed_entry(item: RawItem) -> RawItem:
+    from newsdesk.extract.html import fragment_blocks
+
+    source = item.html if item.html.strip() else item.text
+    if not source.strip():
+        raise ExtractError(f"{item.origin}: feed entry has no content")
+    _check_text(source, f"{item.origin}: feed entry")
+    if item.html.strip() and "<" in item.html:
+        blocks, media = fragment_blocks(item.html)
+    else:
+        blocks, media = split_paragraphs(source), []
+    if not blocks:
+        raise ExtractError(f"{item.origin}: no article text in feed entry")
+    return _merge(item, {"blocks": blocks, "media": media})
