@@ -182,7 +182,7 @@ def _adjacent(text: str, prev_end: int, start: int) -> bool:
 
 def _attribute(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int,
                marks: list[tuple[int, int]]) -> Quote:
-    cue = _cue_near(doc, text, qs, qe, marks)
+    cue = _cue_near(doc, text, qs, qe, marks) or _cue_before_paragraph(doc, text, qs, marks)
     if cue is None:
         return Quote(text="", speaker="")
     return _quote_from_cue(doc, text, starts, spans, cue, before=qs, marks=marks)
@@ -229,6 +229,23 @@ def _cue_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Token | None:
         root = before[-1].sent.root
         if root.tag_.startswith("VB") and _subject(doc, root) is not None:
             return root  # `he returned to his familiar lines: "..."`
+    return None
+
+
+def _cue_before_paragraph(doc: Doc, text: str, qs: int, marks) -> Token | None:
+    """A paragraph that is all quote, after one that says who speaks (`X said Y.` then
+    `"..."`): the reporting verb of that paragraph's last sentence."""
+    para_lo = text.rfind("\n\n", 0, qs)
+    if para_lo < 0 or text[para_lo + 2:qs].strip(" “\"`'"):
+        return None
+    prev_lo = text.rfind("\n\n", 0, para_lo) + 2 if text.rfind("\n\n", 0, para_lo) >= 0 else 0
+    span = doc.char_span(prev_lo, para_lo, alignment_mode="contract")
+    if span is None or not len(span):
+        return None
+    last = list(span.sents)[-1]
+    for tok in last:
+        if not _inside(tok.idx, marks) and _is_cue(tok, doc):
+            return tok
     return None
 
 
