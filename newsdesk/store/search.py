@@ -95,27 +95,6 @@ class SearchQueries(SQLStore):
         out["entity"] = [(str(r[0]), int(r[1])) for r in rows]
         return out
 
-    def search_snippets(self, ids: list[int], match: str | None) -> dict[int, str]:
-        """A passage of each article around the query's words, hits between \\x02 and \\x03."""
-        if not ids or not match:
-            return {}
-        marks = ",".join("?" * len(ids))
-        if self.dialect == "sqlite":
-            # One article at a time: with `rowid = ?` FTS5 seeks, where IN (...) would first
-            # run the MATCH over the whole index.
-            rows = [r for aid in ids for r in self._all(
-                "SELECT rowid, snippet(article_fts, 2, '\x02', '\x03', '…', 28) FROM article_fts "
-                "WHERE article_fts MATCH ? AND rowid = ?", (match, aid))]
-        else:
-            rows = self._all(
-                "SELECT a.id, ts_headline(?::regconfig, d.text, to_tsquery(?::regconfig, ?), "
-                "'StartSel=\x02, StopSel=\x03, MaxWords=28, MinWords=12, MaxFragments=1') "
-                "FROM articles a CROSS JOIN LATERAL (SELECT COALESCE(string_agg(b.block->>'text',"
-                " ' ' ORDER BY b.n), '') AS text FROM jsonb_array_elements(a.body::jsonb) WITH "
-                f"ORDINALITY AS b(block, n)) d WHERE a.id IN ({marks})",
-                (PG_CONFIG, PG_CONFIG, match, *ids))
-        return {int(r[0]): r[1] for r in rows if r[1] and "\x02" in r[1]}
-
     # -- embeddings -----------------------------------------------------------------------
     def put_embeddings(self, model: str, ids: list[int], vectors: np.ndarray) -> None:
         """Store (or replace) one vector per article; each write gets a new, higher seq."""
