@@ -88,7 +88,7 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
                 out.append(("field", name.lower(), i))
                 i += len(name) + 1
                 continue
-            else:
+            elif WORD.search(word):  # bare punctuation ("-", "&") pasted with a title: skip
                 out.append(("word", word, i))
         i = m.end()
     return out
