@@ -50,14 +50,20 @@ def _text_hits(store: Store, article: Article, limit: int) -> list[Article]:
 
 
 def same_story(store: Store, article: Article) -> list[Article]:
-    """The other articles of this article's story, other outlets first, oldest first."""
+    """The other articles of this article's story, other outlets first, the closest in text
+    first: a story gathered online can hold a stray, and the closest are the surest."""
+    from ..stories import cluster
+
     if article.story_id is None:
         return []
     others = [a for a in store.list_articles(ArticleFilter(story_id=article.story_id,
                                                            limit=STORY_SCAN))
               if a.id != article.id]
+    counts = {a.id: cluster.term_counts(a.title, a.text) for a in others + [article]}
+    df, n = store.term_df({t for c in counts.values() for t in c})
+    vecs = {i: cluster.vectorise(c, df, n) for i, c in counts.items()}
     others.sort(key=lambda a: (a.source.id == article.source.id,
-                               a.published_at is None, a.published_at or 0, a.id))
+                               -cluster.cosine(vecs[article.id], vecs[a.id]), a.id))
     return others
 
 
