@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 import lxml.html
 from lxml import etree
 
-from newsdesk.errors import DecodeError, ExtractError
+from newsdesk.errors import DecodeError, ExtractError, ParseError
 from newsdesk.extract.credits import split_caption
 from newsdesk.models import Block, Media
 
@@ -30,7 +30,7 @@ def _load(html: str | bytes):
 
     tree = load_html(html)
     if tree is None:
-        raise DecodeError("not an HTML document that can be parsed")
+        raise ParseError("not an HTML document that can be parsed")
     return tree
 
 
@@ -94,15 +94,43 @@ def _date(value: str | None) -> datetime | None:
     return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
 
 
+def page_metadata(tree, url: str = ""):
+    """trafilatura's metadata reader without its costly fallbacks: meta tags, JSON-LD, the
+    headline, the site name and htmldate's quick date search. Its whole-page searches for an
+    author, categories, tags and a licence cost as much as the text extraction itself, so a
+    byline and a section come only from what the page declares."""
+    from htmldate import find_date
+    from trafilatura.metadata import examine_meta, extract_meta_json, extract_sitename, extract_title, \
+        extract_url
+
+    meta = examine_meta(tree)
+    if meta.author and " " not in meta.author:
+        meta.author = None  # a single word is a handle or a site, as trafilatura also judges
+    try:
+        meta = extract_meta_json(tree, meta)
+    except Exception:  # trafilatura's JSON-LD reader can trip on malformed JSON-LD; keep the meta tags
+        pass
+    if not meta.title:
+        meta.title = extract_title(tree)
+    if not meta.url:
+        meta.url = extract_url(tree, url or None)
+    meta.date = find_date(tree, url=meta.url, extensive_search=False, original_date=True)
+    if not meta.sitename:
+        meta.sitename = extract_sitename(tree)
+    if meta.sitename:
+        meta.sitename = meta.sitename.lstrip("@")
+    meta.clean_and_trim()
+    return meta
+
+
 def extract_html(html: str | bytes, url: str = "") -> dict:
     """Article fields of a whole web page. Raises ExtractError when no main text is found."""
     from trafilatura import bare_extraction
-    from trafilatura.metadata import extract_metadata
 
     tree = _load(html)
     lang = (tree.get("lang") or tree.get("xml:lang") or "").split("-")[0].lower()
     # metadata and figures first: trafilatura's extraction prunes the tree it is given
-    meta = extract_metadata(tree, default_url=url or None, extensive=False)
+    meta = page_metadata(tree, url)
     media = _figures(tree, url)
     doc = bare_extraction(tree, url=url or None, fast=True, with_metadata=False,
                           include_comments=False, include_tables=True, include_formatting=False,

@@ -1,0 +1,86 @@
+"""Every kind of input, and hostile ones: errors are the right ones and come quickly."""
+import gzip
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from newsdesk.errors import DecodeError, ExtractError, ParseError, TooLargeError
+from newsdesk.extract import MAX_INPUT_CHARS, extract
+from newsdesk.models import Block, RawItem
+
+SAMPLE = Path(__file__).parent / "fixtures" / "extract" / "eval_sample.json.gz"
+
+
+def _page():
+    with gzip.open(SAMPLE, "rt", encoding="utf-8") as f:
+        return json.load(f)["html"][0]
+
+
+def test_html_page_gives_blocks_and_metadata():
+    page = _page()
+    a = extract(RawItem(origin=page["file"], kind="html", html=page["html"]))
+    assert a.blocks and all(b.kind in ("paragraph", "subhead") for b in a.blocks)
+    assert a.title
+    assert any(w in " ".join(b.text for b in a.blocks) for w in page["with"])
+
+
+def test_feed_entry_fragment_keeps_given_fields():
+    html = "<p>First paragraph of the entry.</p><h2>A subhead</h2><p>Second <b>paragraph</b>.</p>"
+    a = extract(RawItem(origin="feed", kind="feed-entry", html=html, title="Given"))
+    assert a.title == "Given"
+    assert [(b.kind, b.text) for b in a.blocks] == [
+        ("paragraph", "First paragraph of the entry."), ("subhead", "A subhead"),
+        ("paragraph", "Second paragraph.")]
+
+
+def test_feed_entry_plain_text_and_record_text_split_into_paragraphs():
+    a = extract(RawItem(origin="feed", kind="feed-entry", text="One.\n\nTwo."))
+    assert [b.text for b in a.blocks] == ["One.", "Two."]
+    r = extract(RawItem(origin="rec", kind="record", text="Alpha beta.\n\nGamma delta."))
+    assert [b.text for b in r.blocks] == ["Alpha beta.", "Gamma delta."]
+    given = [Block("paragraph", "kept")]
+    assert extract(RawItem(origin="rec", kind="record", blocks=given)).blocks == given
+
+
+@pytest.mark.parametrize("kind, field", [("html", "html"), ("dump", "text"), ("feed-entry", "html"),
+                                         ("record", "text")])
+def test_empty_input_is_an_extract_error(kind, field):
+    with pytest.raises(ExtractError):
+        extract(RawItem(origin="empty", kind=kind, **{field: "   "}))
+
+
+def test_binary_input_is_a_decode_error():
+    junk = "".join(chr(i % 32) for i in range(5000))
+    for kind, field in (("html", "html"), ("dump", "text")):
+        with pytest.raises(DecodeError):
+            extract(RawItem(origin="bin", kind=kind, **{field: junk}))
+
+
+def test_huge_input_is_refused_quickly():
+    huge = "<html><body>" + "<p>word word word</p>" * (MAX_INPUT_CHARS // 20 + 10) + "</body></html>"
+    t0 = time.monotonic()
+    for kind, field in (("html", "html"), ("dump", "text"), ("feed-entry", "html")):
+        with pytest.raises(TooLargeError):
+            extract(RawItem(origin="huge", kind=kind, **{field: huge}))
+    assert time.monotonic() - t0 < 2
+
+
+def test_truncated_and_deeply_nested_html_end_quickly():
+    page = _page()["html"]
+    t0 = time.monotonic()
+    try:
+        a = extract(RawItem(origin="cut", kind="html", html=page[: len(page) // 2]))
+        assert a.blocks
+    except ExtractError:
+        pass
+    deep = "<div>" * 100_000 + "text" + "</div>" * 100_000
+    with pytest.raises((ParseError, ExtractError)):
+        extract(RawItem(origin="deep", kind="html", html=deep))
+    assert time.monotonic() - t0 < 10
+
+
+def test_chrome_only_dump_is_an_extract_error():
+    with pytest.raises(ExtractError):
+        extract(RawItem(origin="menu", kind="dump", text="Home\nNews\nSport\nContact\nLog in\n"))
