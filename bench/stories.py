@@ -107,13 +107,14 @@ def main() -> None:
         report("online, even topics (held)", pred, gold, even)
 
         by_id = {aid: doc for doc, aid in articles.items()}
-        hits, total = 0, 0
+        hits = {}
         for doc, aid in articles.items():
             rel = related_articles(store, store.get_article(aid), 5)
-            hits += sum(1 for r in rel if gold[by_id[r.id]] == gold[doc])
-            total += 5
-        p5 = hits / total
-        print(f"related articles: precision@5 {p5:.3f} (missing slots count as misses)")
+            hits[doc] = sum(1 for r in rel if gold[by_id[r.id]] == gold[doc]) / 5
+        p5 = sum(hits.values()) / len(hits)
+        halves = [sum(hits[d] for d in part) / max(len(part), 1) for part in (odd, even)]
+        print(f"related articles: precision@5 {p5:.3f} (odd {halves[0]:.3f}, even "
+              f"{halves[1]:.3f}; missing slots count as misses)")
         store.close()
 
     best_t, best_f = 0.0, -1.0
