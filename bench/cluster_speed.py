@@ -1,6 +1,7 @@
 """Throughput of wire-copy detection and story clustering as the store grows.
 
-    python bench/cluster_speed.py ../shared/data [--sizes 1000,10000,100000] [--db PATH]
+    python bench/cluster_speed.py ../shared/data [--sizes 1000,10000,100000] [--measure 500]
+        [--db PATH]
 
 Real text: BBC News and ECB+ articles, mixed sentence by sentence (half of each new article
 from one base article, the rest from two others) so that every article is new text and goes
@@ -69,6 +70,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("data", help="the shared data folder (../shared/data)")
     ap.add_argument("--sizes", default="1000,10000,100000")
+    ap.add_argument("--measure", type=int, default=MEASURE, help="articles timed at each size")
     ap.add_argument("--db", default="", help="SQLite file to build (default: a temporary one)")
     args = ap.parse_args()
     data = Path(args.data)
@@ -89,7 +91,7 @@ def main() -> None:
                 assign(store, a, [])
                 made.append(a)
             times = []
-            for _ in range(MEASURE):
+            for _ in range(args.measure):
                 a = make(len(made), docs, rng, made)
                 t0 = time.perf_counter()
                 a.id = store.add_article(a)
@@ -100,7 +102,7 @@ def main() -> None:
             results[size] = 1 / med
             stories = store._scalar("SELECT COUNT(*) FROM stories WHERE article_count > 0")
             print(f"store at {size:>7} articles: median {med * 1000:.1f} ms per article "
-                  f"({1 / med:.0f}/s; mean {MEASURE / sum(times):.0f}/s), {stories} stories; "
+                  f"({1 / med:.0f}/s; mean {len(times) / sum(times):.0f}/s), {stories} stories; "
                   f"{time.perf_counter() - t_fill:.0f} s so far", flush=True)
         store.close()
     first, last = results[sizes[0]], results[sizes[-1]]
