@@ -39,18 +39,22 @@ def run_who(store: Store, articles: list[Article]) -> None:
             for m in found.entities:
                 by_name.setdefault((m.canonical or m.text, m.type), []).append(m)
             ids: dict[str, int] = {}
-            links: list[EntityLink] = []
+            links: dict[int, EntityLink] = {}
             for (name, type_), mentions in by_name.items():
                 roles = [r for r, _ in Counter(m.role for m in mentions if m.role).most_common()]
                 entity = Entity(name=name, type=type_, roles=roles,
                                 aliases=sorted({m.text for m in mentions} - {name}))
                 eid = store.upsert_entity(entity, entity_key(name, type_))
                 ids.setdefault(name, eid)
-                links.append(EntityLink(entity_id=eid, mentions=len(mentions),
-                                        role=roles[0] if roles else ""))
+                # Two spellings may share one key ("U.S." and "US"): one link, mentions summed.
+                link = links.setdefault(eid, EntityLink(entity_id=eid, mentions=0,
+                                                        role=roles[0] if roles else ""))
+                link.mentions += len(mentions)
+                link.role = link.role or (roles[0] if roles else "")
             for q in found.quotes:
                 q.speaker_entity_id = ids.get(q.speaker)
-            store.replace_article_enrichment(article.id, links, found.quotes, found.dates,
+            store.replace_article_enrichment(article.id, list(links.values()), found.quotes,
+                                             found.dates,
                                              keywords(article))
 
 
