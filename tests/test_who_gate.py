@@ -24,12 +24,12 @@ def _bench(name: str):
 @pytest.mark.skipif(not CONLL.exists(), reason=f"CoNLL-2003 not present at {CONLL}")
 def test_entity_gate():
     bench = _bench("entities")
-    docs = bench.read_conll(CONLL)[1::2][:12]  # held-out half: the first 12 documents
+    docs = bench.read_conll(CONLL)[0::2][:12]  # held-out half: its first 12 documents
     gold, ours, bare = bench.predict(docs)
     f1 = bench.score(gold, ours)["ALL"][2]
     bare_f1 = bench.score(gold, bare)["ALL"][2]
-    # Measured 0.757 (bare model 0.693) on this slice.
-    assert f1 >= 0.73
+    # Measured 0.744 (bare model 0.683) on this slice.
+    assert f1 >= 0.72
     assert f1 > bare_f1
 
 
