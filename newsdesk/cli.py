@@ -22,7 +22,6 @@ app = typer.Typer(help="newsdesk: a self-hosted news platform that reads the new
 console = Console(stderr=True)
 DB_OPTION = typer.Option(None, "--db", envvar="NEWSDESK_DB",
                          help="SQLite file path or postgresql:// URL [default: ./newsdesk.db]")
-BUNDLED_CORPUS = Path(__file__).resolve().parent.parent / "data" / "corpus"
 
 
 def _store(db: Optional[str]):
@@ -147,14 +146,17 @@ def demo(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
     """A fresh store with the bundled sample corpus (the seed page included), then serve it."""
     for suffix in ("", "-wal", "-shm"):
         Path(db + suffix).unlink(missing_ok=True)
-    manifest = BUNDLED_CORPUS / "demo.json"
-    if not manifest.is_file():
-        console.print(f"[red]the bundled corpus is missing at {BUNDLED_CORPUS}[/red]")
+    from .corpus import bundled_inputs
+
+    try:
+        inputs = bundled_inputs()
+    except FileNotFoundError as exc:
+        console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1)
-    for entry in json.loads(manifest.read_text())["inputs"]:
-        console.print(f"ingest {entry['path']}")
-        ingest([str(BUNDLED_CORPUS / entry["path"])], source=entry.get("source", ""),
-               section=entry.get("section", ""), no_enrich=False, db=db)
+    for entry in inputs:
+        console.print(f"ingest {entry.path.name}")
+        ingest([str(entry.path)], source=entry.source, section=entry.section,
+               no_enrich=False, db=db)
     train_sections(db=db)
     if not no_serve:
         serve(host=host, port=port, db=db)

@@ -14,7 +14,8 @@ from .decode import MAX_INPUT_BYTES, decode_text
 from .feeds import looks_like_feed, parse_feed
 from .records import read_jsonl
 
-SKIP_NAMES = {"NOTICE", "LICENSE", "LICENSE.txt", "README.md", "SOURCES.md"}
+# Files that describe a folder rather than hold articles (licences, the demo manifest).
+SKIP_NAMES = {"NOTICE", "LICENSE", "LICENSE.txt", "README.md", "SOURCES.md", "demo.json"}
 KNOWN_SUFFIXES = {".html", ".htm", ".xhtml", ".txt", ".xml", ".rss", ".atom", ".json", ".jsonl",
                   ".rdf", ""}
 
