@@ -114,3 +114,52 @@ def headline_score(title: str, centroid: dict[str, float]) -> float:
     """How well a headline names a story: its words' weight in the story's centroid."""
     words = [w for w in _WORD.findall(title.lower()) if w not in STOP]
     return sum(centroid.get("w:" + w, 0.0) for w in words) / math.sqrt(len(words) or 1)
+
+
+# -- splitting: a story whose articles have drifted into two events ------------------------
+SPLIT_MIN = 8  # stories smaller than this are never checked
+SPLIT_EVERY = 4  # ... and larger ones at most once every this many additions
+SPLIT_WINDOW = 200  # the newest articles examined, so a check costs the same at any size
+SPLIT_PART = 3  # each side of a split holds at least this many articles
+SPLIT_GAIN = 0.05  # each side's mean cosine to its centre beats the whole's by this much
+SPLIT_SEP = 0.3  # and the two centres are no closer than this cosine (under MERGE)
+
+
+def split_groups(vectors: list[dict[str, float]]) -> list[int] | None:
+    """Two coherent groups among these article vectors (a 0/1 label each), or None.
+
+    2-means on the unit vectors (spherical in effect, as cosine is what the clusterer uses);
+    the split stands only when both groups are big, each tighter than the whole, and their
+    centres far apart, so a coherent story is left alone.
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.preprocessing import normalize
+
+    if len(vectors) < 2 * SPLIT_PART:
+        return None
+    x = normalize(DictVectorizer().fit_transform(vectors))
+    labels = KMeans(n_clusters=2, n_init=3, random_state=0).fit_predict(x).tolist()
+    groups = [[v for v, g in zip(vectors, labels) if g == k] for k in (0, 1)]
+    if min(len(g) for g in groups) < SPLIT_PART:
+        return None
+    whole = tightness(vectors)
+    if any(tightness(g) < whole + SPLIT_GAIN for g in groups):
+        return None
+    if cosine(mean_vector(groups[0]), mean_vector(groups[1])) >= SPLIT_SEP:
+        return None
+    return labels
+
+
+def mean_vector(vectors: list[dict[str, float]]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for v in vectors:
+        for t, x in v.items():
+            out[t] = out.get(t, 0.0) + x
+    return out
+
+
+def tightness(vectors: list[dict[str, float]]) -> float:
+    """Mean cosine of the vectors to their centre: 1 for identical articles."""
+    centre = mean_vector(vectors)
+    return sum(cosine(v, centre) for v in vectors) / len(vectors)

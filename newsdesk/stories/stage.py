@@ -116,7 +116,62 @@ def assign(store: "Store", article: Article, entity_names: list[str]) -> int:
                 story_id = keep
         store.save_story_vector(story_id, centroid, size)
         refresh_story(store, story_id, centroid)
+        if size >= cluster.SPLIT_MIN and size % cluster.SPLIT_EVERY == 0:
+            new_id, moved = split_story(store, story_id, centroid, size)
+            if article.id in moved:
+                return new_id
         return story_id
+
+
+def article_vectors(store: "Store", articles: list[Article]) -> list[dict[str, float]]:
+    """The articles' vectors recomputed from their text, with today's document frequencies
+    (the clusterer keeps only story centroids, so a split re-reads a bounded window)."""
+    counts = []
+    for a in articles:
+        names = [e.name for e in store.article_entities(a.id)]
+        counts.append(cluster.term_counts(a.title, a.text, names))
+    df, n = store.term_df(set().union(*counts))
+    return [cluster.vectorise(c, df, max(n, 1)) for c in counts]
+
+
+def split_story(store: "Store", story_id: int, centroid: dict[str, float],
+                size: int) -> tuple[int | None, set[int]]:
+    """Move the smaller of two drifted groups of a story's newest articles to a new story.
+
+    Runs inside the caller's transaction and story lock. Returns the new story's id and the
+    moved article ids, or (None, empty set) when the story is coherent, so a repeat is a no-op.
+    """
+    rows = store.story_article_rows(story_id)
+    window = [store.get_article(r["id"]) for r in rows[-cluster.SPLIT_WINDOW:]]
+    vectors = article_vectors(store, window)
+    labels = cluster.split_groups(vectors)
+    if labels is None:
+        return None, set()
+    # the larger group keeps the story's id; on a tie, the group holding its oldest article
+    move = 1 if labels.count(1) < labels.count(0) or (
+        labels.count(1) == labels.count(0) and labels[0] == 0) else 0
+    moved = [(r, v) for r, v, g in zip(window, vectors, labels) if g == move]
+    kept = [v for v, g in zip(vectors, labels) if g != move]
+    moved_sum = cluster.mean_vector([v for _r, v in moved])
+    if len(window) == len(rows):
+        kept_centroid = cluster.add_vectors({}, cluster.mean_vector(kept))
+    else:  # older articles were not re-read: take the moved ones out of the running sum
+        kept_centroid = cluster.add_vectors(
+            {}, {t: x - moved_sum.get(t, 0.0) for t, x in centroid.items()
+                 if x - moved_sum.get(t, 0.0) > 1e-6})
+    first = moved[0][0]
+    new_id = store.save_story(Story(title=first.title, first_seen=first.published_at,
+                                    last_seen=first.published_at))
+    for a, v in moved:
+        store.update_article_fields(a.id, story_id=new_id)
+        store.add_story_postings(new_id, cluster.top_terms(v),
+                                 cluster.day_number(a.published_at or a.fetched_at))
+    new_centroid = cluster.add_vectors({}, moved_sum)
+    store.save_story_vector(story_id, kept_centroid, size - len(moved))
+    store.save_story_vector(new_id, new_centroid, len(moved))
+    refresh_story(store, story_id, kept_centroid)
+    refresh_story(store, new_id, new_centroid)
+    return new_id, {a.id for a, _v in moved}
 
 
 def run_stories(store: "Store", articles: list[Article]) -> None:
