@@ -148,3 +148,14 @@ def test_views_feed_trending(site):
     trending = site.get("/api/trending").json()
     assert json.dumps(trending)  # serialisable
     assert SEED_TITLE in json.dumps(trending)
+
+
+def test_section_entity_and_story_pages_link_their_atom_feeds(site):
+    assert 'type="application/atom+xml" title="Politics' in site.get("/sections/Politics").text
+    a = site.get(f"/api/articles/{site.seed_id}").json()
+    ent = a["entities"][0]["id"]
+    page = site.get(f"/entities/{ent}").text
+    assert f'href="/feeds/entities/{ent}"' in page
+    assert site.get(f"/feeds/entities/{ent}").headers["content-type"].startswith("application/atom")
+    assert a["story_id"]
+    assert f'href="/feeds/stories/{a["story_id"]}"' in site.get(f"/stories/{a['story_id']}").text
