@@ -3,7 +3,8 @@
     python bench/stories.py ../shared/data/stories/ecbplus/ecbplus_docs.jsonl [--limit N]
 
 Every article goes, in a fixed random order, through the real story stage (wire-copy check,
-online clustering) on a temporary SQLite store. The "who" stage is not run here (spaCy on 772
+online clustering, with stories split when their articles drift into two events) on a
+temporary SQLite store. The "who" stage is not run here (spaCy on 772
 articles costs minutes); names come from capitalised words and figures, as for any article
 the entity stage has not seen. Reported: B-cubed precision, recall, F1 and the number of
 stories, on all topics and on the odd (tuned on) and even (held out) topics apart; the

@@ -24,14 +24,14 @@ def pile(store, docs: list[dict]) -> tuple[int, dict[str, int], dict[str, float]
     itself keeps these events apart, so the wrong merge is made by hand)."""
     sid = store.save_story(Story(title="pile"))
     ids, arts = {}, []
-    for d in docs:
-        a = to_article(d)
-        a.id = store.add_article(a)
-        store.add_dedup_bands(a.id, [])
-        store.bump_term_df(cluster.term_counts(a.title, a.text))
-        store.update_article_fields(a.id, story_id=sid)
-        ids[d["doc_id"]] = a.id
-        arts.append(store.get_article(a.id))
+    with store.transaction():  # one commit, so PostgreSQL is not waited on per row
+        for d in docs:
+            a = to_article(d)
+            a.id = store.add_article(a)
+            store.bump_term_df(cluster.term_counts(a.title, a.text))
+            store.update_article_fields(a.id, story_id=sid)
+            ids[d["doc_id"]] = a.id
+            arts.append(store.get_article(a.id))
     centroid: dict[str, float] = {}
     for v in article_vectors(store, arts):
         centroid = cluster.add_vectors(centroid, v)

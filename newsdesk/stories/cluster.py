@@ -8,6 +8,8 @@ articles arrive. A story is the sum of its articles' vectors (pruned to its heav
 
 Candidate stories come from an index of each story's salient terms by day of activity, so
 finding them costs index lookups bounded by the recent window, whatever the archive's size.
+A story that has grown is checked now and then for two events inside it (split_groups); the
+smaller one then becomes a story of its own.
 Thresholds were tuned on the odd ECB+ topics; bench/stories.py reports odd and even apart.
 """
 from __future__ import annotations
@@ -120,9 +122,9 @@ def headline_score(title: str, centroid: dict[str, float]) -> float:
 SPLIT_MIN = 8  # stories smaller than this are never checked
 SPLIT_EVERY = 4  # ... and larger ones at most once every this many additions
 SPLIT_WINDOW = 200  # the newest articles examined, so a check costs the same at any size
-SPLIT_PART = 3  # each side of a split holds at least this many articles
-SPLIT_GAIN = 0.05  # each side's mean cosine to its centre beats the whole's by this much
-SPLIT_SEP = 0.3  # and the two centres are no closer than this cosine (under MERGE)
+SPLIT_PART = 4  # each side of a split holds at least this many articles
+SPLIT_GAIN = 0.04  # each side's mean cosine to its centre beats the whole's by this much
+SPLIT_SEP = 0.45  # and the two centres are no closer than this cosine (under MERGE)
 
 
 def split_groups(vectors: list[dict[str, float]]) -> list[int] | None:
