@@ -20,6 +20,8 @@ DB_OPTION = typer.Option(None, "--db", envvar="NEWSDESK_DB",
                          help="SQLite file path or postgresql:// URL [default: ./newsdesk.db]")
 ALLOW_PRIVATE = typer.Option(False, "--allow-private", envvar="NEWSDESK_ALLOW_PRIVATE",
                              help="allow loopback and private addresses (tests, intranets)")
+BROKER_OPTION = typer.Option(None, "--broker", envvar="NEWSDESK_BROKER",
+                             help="Celery broker URL: new entries go to the workers' ingest queue")
 
 
 def _store(db: Optional[str]):
@@ -125,17 +127,29 @@ def poll(once: bool = typer.Option(False, "--once", help="one pass over the due 
          full_text: bool = typer.Option(True, "--full-text/--no-full-text",
                                         help="fetch the page of entries that are only teasers"),
          no_enrich: bool = typer.Option(False, "--no-enrich", help="store only; enrich later"),
-         allow_private: bool = ALLOW_PRIVATE, db: Optional[str] = DB_OPTION) -> None:
-    """Keep the feeds current: check each when due, store new articles; stop with Ctrl-C."""
+         allow_private: bool = ALLOW_PRIVATE, broker: Optional[str] = BROKER_OPTION,
+         db: Optional[str] = DB_OPTION) -> None:
+    """Keep the feeds current: check each when due, store new articles; stop with Ctrl-C.
+
+    With a broker, new entries are sent to the workers (`newsdesk worker`), which store and
+    enrich them; the poller keeps only the feeds' own state."""
     from .pipeline import enrich_articles
     from .sources.poll import PollSettings, poll_forever, poll_once, stop_on_signals
 
     store = _store(db)
     f = _fetcher(allow_private, host_delay, per_host)
     settings = PollSettings(workers=workers, full_text=full_text)
+    celery = None
+    if broker:
+        from .worker import make_celery
+
+        celery = make_celery(broker)
 
     def after_pass(outcomes) -> None:
         new_ids = [i for o in outcomes for i in o.new_ids]
+        queued = sum(o.new for o in outcomes if o.status == "queued")
+        if queued:
+            typer.echo(f"{queued} new entries sent to the workers")
         if new_ids and not no_enrich:
             enrich_articles(store, new_ids)
         counts: dict[str, int] = {}
@@ -149,9 +163,9 @@ def poll(once: bool = typer.Option(False, "--once", help="one pass over the due 
 
     with stop_on_signals(f.stop):
         if once:
-            after_pass(poll_once(store, f, settings))
+            after_pass(poll_once(store, f, settings, celery=celery))
         else:
             console.print("polling; Ctrl-C stops after the feeds being stored are done")
-            poll_forever(store, f, settings, on_pass=after_pass)
+            poll_forever(store, f, settings, on_pass=after_pass, celery=celery)
     f.client.close()
     store.close()

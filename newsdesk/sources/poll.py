@@ -1,10 +1,20 @@
 """Polling feeds like a good citizen.
 
-One pass (`poll_once`) takes the feeds that are due, fetches them on a thread pool under the
-fetcher's per-host limits, and for each feed: conditional GET; on new entries, the full text
-of those that only carry a teaser; the articles go through `pipeline.ingest_items` (the one
-code path every input takes); then the feed's state is saved: validators, the next check
-time from an interval that follows how often the feed publishes, or a backoff on errors.
+One pass (`poll_once`) takes the feeds that are due and, for each feed: conditional GET; on
+new entries, the full text of those that only carry a teaser; articles for what is new; then
+the feed's state: validators, the next check time from an interval that follows how often
+the feed publishes, or a backoff on errors.
+
+The work of a pass is split three ways, because one Python process cannot do it all at once:
+- feed threads (`PollSettings.workers`) do the network, under the fetcher's per-host limits;
+- a pool of worker processes (`PollSettings.processes`, 2 on a 2-core machine) does the CPU
+  half: parsing feeds, extracting pages and preparing articles (`pipeline.prepare`). Profiled
+  in threads, page extraction was ~80% of a changed feed's CPU and the GIL serialised it;
+- the thread that called `poll_once` does every store read and write (`pipeline.store_article`,
+  the feed's state), so a pass opens no connection of its own (one per feed thread used to
+  pile up pass after pass) and SQLite's writers do not queue on each other's locks.
+With a Celery app (`celery=`), new entries are sent to the `newsdesk.ingest` queue instead of
+stored here; the feed's own state is still saved by the poller.
 
 A stop (SIGINT/SIGTERM, see `stop_on_signals`) lets a feed that is already storing finish and
 abandons the others before they write anything, so nothing is half stored: a feed whose
@@ -13,25 +23,27 @@ state was not saved is simply due again next time, and its articles are deduplic
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import queue
 import random
 import re
 import signal
 import statistics
 import threading
 from collections import defaultdict
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
 from ..errors import FetchError, InputError
-from ..models import Feed, RawItem
+from ..models import Article, Feed, IngestResult, RawItem
 from ..normalise import canonical_url, plain_text
 from ..store.base import Store
-from .fetch import Fetcher, fetch, robots_allowed
 from .feeds import parse_feed
+from .fetch import Fetched, Fetcher, fetch, robots_allowed
 
 log = logging.getLogger("newsdesk.poll")
 WORD = re.compile(r"\w+")
@@ -39,7 +51,8 @@ WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True, slots=True)
 class PollSettings:
-    workers: int = 8
+    workers: int = 8  # feed threads (network)
+    processes: int = 2  # worker processes for parsing and extraction; 0: in the feed threads
     batch: int = 500  # due feeds taken per pass
     min_interval_s: int = 15 * 60
     max_interval_s: int = 24 * 3600
@@ -55,10 +68,23 @@ class PollSettings:
 class FeedOutcome:
     feed_id: int
     url: str
-    status: str  # "new" | "unchanged" | "not-modified" | "error" | "retired" | "stopped"
-    new: int = 0
+    # "new" | "queued" | "unchanged" | "not-modified" | "error" | "retired" | "stopped"
+    status: str
+    new: int = 0  # articles stored, or entries sent to the workers
     error: str = ""
-    new_ids: tuple[int, ...] = ()
+    new_ids: tuple[int, ...] = ()  # stored here (none when they went to the workers)
+
+
+@dataclass(frozen=True, slots=True)
+class _Pass:
+    """What the feed threads of one pass share."""
+
+    f: Fetcher
+    s: PollSettings
+    now: datetime | None
+    cpu: Executor | None  # None: CPU work in the feed thread itself
+    calls: queue.Queue  # store work for the calling thread: (function, args, Future) or None
+    celery: Any = None
 
 
 def utcnow() -> datetime:
@@ -104,39 +130,65 @@ def _words(text: str) -> int:
     return len(WORD.findall(text))
 
 
-def with_full_text(f: Fetcher, item: RawItem, s: PollSettings, now: datetime) -> RawItem:
+# -- an entry's page: fetched in a feed thread, read in a worker process ----------------------
+def page_for(f: Fetcher, item: RawItem, s: PollSettings, now: datetime) -> Fetched | None:
+    """The page behind an entry that is only a teaser (or has a wrong date), else None.
+
+    Pages that robots.txt closes to us, or that fail, give None: the entry stays as it came.
+    """
+    if not item.url.startswith(("http://", "https://")):
+        return None
+    if (_words(plain_text(item.html or item.summary)) >= s.full_entry_words
+            and not date_is_wrong(item.published_at, now)):
+        return None
+    try:
+        if not robots_allowed(f, item.url):
+            log.info("robots.txt disallows %s", item.url)
+            return None
+        return fetch(f, item.url, kind="page")
+    except FetchError as exc:
+        log.info("no full text for %s: %s", item.url, exc)
+        return None
+
+
+def with_page(item: RawItem, page: Fetched | None, s: PollSettings, now: datetime) -> RawItem:
     """The entry with its page's text when the entry is only a teaser; its date corrected.
 
     The entry's own text is measured against the page's: the page wins only when it says
     much more, so a feed that carries whole articles never loses them to a page's chrome.
-    Pages that robots.txt closes to us, or that fail, leave the entry as it came.
     """
-    entry_words = _words(plain_text(item.html or item.summary))
-    wrong_date = date_is_wrong(item.published_at, now)
-    if not item.url.startswith(("http://", "https://")) or (
-            entry_words >= s.full_entry_words and not wrong_date):
+    if page is None:
         return _dated(item, None, now)
-    from ..extract import extract  # imported late: it loads a model the poller may not need
+    from ..extract import extract  # imported late: the feed threads never need it
 
+    teaser = plain_text(item.html or item.summary)
+    entry_words = _words(teaser)
     try:
-        if not robots_allowed(f, item.url):
-            log.info("robots.txt disallows %s", item.url)
-            return _dated(item, None, now)
-        page = fetch(f, item.url, kind="page")
         html = page.content.decode(_charset(page.content_type) or "utf-8", "replace")
         got = extract(RawItem(origin=page.final_url, kind="html", html=html, url=item.url))
-    except (FetchError, InputError) as exc:
+    except (LookupError, InputError) as exc:  # LookupError: a charset Python does not know
         log.info("no full text for %s: %s", item.url, exc)
         return _dated(item, None, now)
     page_words = sum(_words(b.text) for b in got.blocks if b.kind == "paragraph")
     if page_words <= max(entry_words * s.teaser_ratio, entry_words + 40):
         return _dated(item, got.published_at, now)
-    teaser = plain_text(item.html or item.summary)
     # A record with blocks: extract keeps them as they are (the page was extracted above).
     full = replace(item, kind="record", html="", blocks=got.blocks,
                    summary=item.summary or teaser, byline=item.byline or got.byline,
                    media=item.media or got.media, title=item.title or got.title)
     return _dated(full, got.published_at, now)
+
+
+def finish_entry(item: RawItem, page: Fetched | None, s: PollSettings,
+                 now: datetime) -> tuple[RawItem, Article | None, str]:
+    """The CPU half of a new entry (in a worker process): (item, its article or None, error)."""
+    from ..pipeline import prepare
+
+    item = with_page(item, page, s, now)
+    try:
+        return item, prepare(item), ""
+    except InputError as exc:
+        return item, None, str(exc) or type(exc).__name__
 
 
 def _dated(item: RawItem, page_date: datetime | None, now: datetime) -> RawItem:
@@ -149,6 +201,77 @@ def _dated(item: RawItem, page_date: datetime | None, now: datetime) -> RawItem:
 def _charset(content_type: str) -> str:
     m = re.search(r"charset=([\w.:-]+)", content_type, re.I)
     return m.group(1) if m else ""
+
+
+# -- the store's half: run on the thread that called poll_once -----------------------------
+def _new_entries(store: Store, feed: Feed, items: list[RawItem]) -> list[RawItem]:
+    """Entries neither seen on this feed before nor already stored from elsewhere."""
+    source = store.get_source(feed.source_id) if feed.source_id else None
+    seen = store.seen_entries(feed.id, {canonical_url(i.url) for i in items} - {""})
+    new = []
+    for item in items:
+        url = canonical_url(item.url)
+        if not url or url in seen or store.find_duplicate(url, "") is not None:
+            continue
+        seen.add(url)
+        item.feed_id = feed.id
+        if source is not None:
+            item.source_name, item.source_site = source.name, source.site or item.source_site
+        new.append(item)
+    return new
+
+
+def _store_entries(store: Store, feed: Feed, done: list[tuple[RawItem, Article | None, str]],
+                   now: datetime, celery: Any) -> tuple[int, tuple[int, ...]]:
+    """Store (or send to the workers) what became an article; returns (count, new ids)."""
+    ok = [(item, article) for item, article, _ in done if article is not None]
+    for item, _, error in done:
+        if error:
+            log.warning("ingest failed origin=%s error=%s", item.origin, error)
+    if celery is not None:
+        from ..worker import enqueue_items
+
+        count, new_ids = enqueue_items(celery, [item for item, _ in ok]), ()
+    else:
+        from ..pipeline import store_article
+
+        results: list[IngestResult] = [store_article(store, article) for _, article in ok]
+        new_ids = tuple(r.article_id for r in results if r.status == "new" and r.article_id)
+        count = len(new_ids)
+    # Stored, a duplicate or sent on: done with for good. A failure (no text) is retried later.
+    store.mark_entries_seen(feed.id, [canonical_url(item.url) for item, _ in ok], now)
+    return count, new_ids
+
+
+def _moved(store: Store, feed: Feed, new_url: str) -> None:
+    """Follow a permanent redirect, unless another feed already has that URL."""
+    if new_url and new_url != feed.url:
+        if any(other.url == new_url for other in store.list_feeds()):
+            log.warning("feed %s moved to %s, which is already a feed", feed.url, new_url)
+        else:
+            log.info("feed %s moved permanently to %s", feed.url, new_url)
+            feed.url = new_url
+
+
+def _checked(store: Store, feed: Feed, got: Fetched, title: str,
+             done: list[tuple[RawItem, Article | None, str]], now: datetime, s: PollSettings,
+             celery: Any) -> FeedOutcome:
+    """A successful check: its articles and the feed's new state, stored together."""
+    count, new_ids = _store_entries(store, feed, done, now, celery) if done else (0, ())
+    _moved(store, feed, got.moved_to)
+    feed.title = title
+    feed.etag, feed.last_modified = got.etag, got.last_modified
+    feed.error_count = 0
+    feed.last_checked_at = now
+    feed.interval_s = next_interval(feed, [i.published_at for i, _, _ in done], count, s)
+    feed.next_check_at = now + _jitter(feed.interval_s)
+    out = FeedOutcome(feed.id, feed.url, "not-modified" if got.not_modified else "unchanged")
+    if count:
+        feed.last_new_at = now
+        out.status = "queued" if celery is not None else "new"
+        out.new, out.new_ids = count, new_ids
+    store.save_feed(feed)
+    return out
 
 
 def _failed(feed: Feed, exc: Exception, now: datetime, s: PollSettings) -> str:
@@ -172,75 +295,104 @@ def _failed(feed: Feed, exc: Exception, now: datetime, s: PollSettings) -> str:
     return "error"
 
 
-def _moved(store: Store, feed: Feed, new_url: str) -> None:
-    """Follow a permanent redirect, unless another feed already has that URL."""
-    if new_url and new_url != feed.url:
-        if any(other.url == new_url for other in store.list_feeds()):
-            log.warning("feed %s moved to %s, which is already a feed", feed.url, new_url)
-        else:
-            log.info("feed %s moved permanently to %s", feed.url, new_url)
-            feed.url = new_url
+# -- one feed, in a feed thread ---------------------------------------------------------------
+def _db(p: _Pass, fn: Callable, *args: Any) -> Any:
+    """Run `fn(store, *args)` on the thread that serves the store, and wait for its result."""
+    done: Future = Future()
+    p.calls.put((fn, args, done))
+    return done.result()
 
 
-def poll_feed(store: Store, f: Fetcher, feed: Feed, s: PollSettings,
-              now: datetime | None = None) -> FeedOutcome:
+def _cpu(p: _Pass, fn: Callable, *args: Any) -> Future:
+    if p.cpu is not None:
+        return p.cpu.submit(fn, *args)
+    done: Future = Future()
+    done.set_result(fn(*args))
+    return done
+
+
+def poll_feed(p: _Pass, feed: Feed) -> FeedOutcome:
     """Check one feed and store what is new; every failure stays on this feed."""
-    now = now or utcnow()
-    out = FeedOutcome(feed.id, feed.url, "not-modified")
+    f, s = p.f, p.s
+    now = p.now or utcnow()
     try:
         got = fetch(f, feed.url, kind="feed", etag=feed.etag, last_modified=feed.last_modified)
-        items: list[RawItem] = []
+        done: list[tuple[RawItem, Article | None, str]] = []
         title = feed.title
         if not got.not_modified:
-            parsed = parse_feed(got.content, feed.url)
+            parsed = _cpu(p, parse_feed, got.content, feed.url).result()
             title = feed.title or parsed.title
-            source = store.get_source(feed.source_id) if feed.source_id else None
-            urls = {canonical_url(i.url) for i in parsed.items} - {""}
-            seen = store.seen_entries(feed.id, urls)
-            for item in parsed.items:
-                url = canonical_url(item.url)
-                if not url or url in seen or store.find_duplicate(url, "") is not None:
-                    continue
-                seen.add(url)
-                item.feed_id = feed.id
-                if source is not None:
-                    item.source_name, item.source_site = source.name, source.site or item.source_site
-                items.append(item)
-            if s.full_text:
-                items = [with_full_text(f, item, s, now) for item in items]
-            else:
-                items = [_dated(item, None, now) for item in items]
-            out.status = "unchanged"
+            items = _db(p, _new_entries, feed, parsed.items) if parsed.items else []
+            pages = [page_for(f, item, s, now) if s.full_text else None for item in items]
+            work = [_cpu(p, finish_entry, item, page, s, now) for item, page in zip(items, pages)]
+            done = [w.result() for w in work]
     except (FetchError, InputError) as exc:
         if f.stop.is_set():
             return FeedOutcome(feed.id, feed.url, "stopped")
-        out.status, out.error = _failed(feed, exc, now, s), feed.last_error
-        store.save_feed(feed)
-        log.warning("feed failed feed_id=%s url=%s error=%s", feed.id, feed.url, out.error)
-        return out
+        status = _failed(feed, exc, now, s)
+        _db(p, lambda store: store.save_feed(feed))
+        log.warning("feed failed feed_id=%s url=%s error=%s", feed.id, feed.url, feed.last_error)
+        return FeedOutcome(feed.id, feed.url, status, error=feed.last_error)
     if f.stop.is_set():
         return FeedOutcome(feed.id, feed.url, "stopped")
     # From here on the feed is stored to the end, even if a stop arrives meanwhile.
-    from ..pipeline import ingest_items
+    return _db(p, _checked, feed, got, title, done, now, s, p.celery)
 
-    report = ingest_items(store, items, enrich=False) if items else None
-    new_ids = tuple(report.new_ids) if report else ()
-    if report:
-        # Stored or a duplicate: done with for good. A failure (no text) is retried later.
-        store.mark_entries_seen(feed.id, [canonical_url(i.url) for i, r in
-                                          zip(items, report.results) if r.status != "failed"], now)
-    _moved(store, feed, got.moved_to)
-    feed.title = title
-    feed.etag, feed.last_modified = got.etag, got.last_modified
-    feed.error_count = 0
-    feed.last_checked_at = now
-    feed.interval_s = next_interval(feed, [i.published_at for i in items], len(new_ids), s)
-    feed.next_check_at = now + _jitter(feed.interval_s)
-    if new_ids:
-        feed.last_new_at = now
-        out.status, out.new, out.new_ids = "new", len(new_ids), new_ids
-    store.save_feed(feed)
-    return out
+
+def _safe_poll(p: _Pass, feed: Feed) -> FeedOutcome:
+    try:
+        if p.f.stop.is_set():
+            return FeedOutcome(feed.id, feed.url, "stopped")
+        return poll_feed(p, feed)
+    except Exception as exc:  # a bug, a store error or a dead worker process: this feed only
+        log.exception("feed crashed feed_id=%s url=%s", feed.id, feed.url)
+        return FeedOutcome(feed.id, feed.url, "error", error=f"{type(exc).__name__}: {exc}")
+    finally:
+        p.calls.put(None)  # this feed needs the store no more
+
+
+# -- a pass -----------------------------------------------------------------------------------
+def _serve_store(store: Store, calls: queue.Queue, feeds: int, stop: threading.Event) -> None:
+    """Run the feed threads' store work on this thread until every feed is done."""
+    finished, current = 0, None
+    try:
+        while finished < feeds:
+            current = calls.get()
+            if current is None:
+                finished += 1
+                continue
+            fn, args, done = current
+            try:
+                done.set_result(fn(store, *args))
+            except Exception as exc:
+                done.set_exception(exc)
+    except BaseException:
+        # Interrupted (Ctrl-C in an interactive caller): every feed still running is stopped
+        # and its store work refused, so that the threads end without writing.
+        stop.set()
+        refused = FetchError("stopped")
+        if current is not None and not current[2].done():
+            current[2].set_exception(refused)
+        while finished < feeds:
+            call = calls.get()
+            if call is None:
+                finished += 1
+            else:
+                call[2].set_exception(refused)
+        raise
+
+
+def _quiet_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the poller's to handle
+
+
+def cpu_pool(processes: int) -> ProcessPoolExecutor:
+    """Worker processes for parsing and extraction, forked from a server that has imported
+    them already (a fresh interpreter per worker would spend ~2 s importing trafilatura, and
+    forking the threaded poller itself is unsafe)."""
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__, "newsdesk.pipeline", "trafilatura"])
+    return ProcessPoolExecutor(processes, mp_context=ctx, initializer=_quiet_worker)
 
 
 def _by_host_round_robin(feeds: list[Feed]) -> list[Feed]:
@@ -256,33 +408,31 @@ def _by_host_round_robin(feeds: list[Feed]) -> list[Feed]:
     return out
 
 
-def _safe_poll(store: Store, f: Fetcher, feed: Feed, s: PollSettings,
-               now: datetime | None) -> FeedOutcome:
-    if f.stop.is_set():
-        return FeedOutcome(feed.id, feed.url, "stopped")
-    try:
-        return poll_feed(store, f, feed, s, now)
-    except Exception as exc:  # a bug or a store error on one feed must not stop the others
-        log.exception("feed crashed feed_id=%s url=%s", feed.id, feed.url)
-        return FeedOutcome(feed.id, feed.url, "error", error=f"{type(exc).__name__}: {exc}")
-
-
 def poll_once(store: Store, f: Fetcher, s: PollSettings = PollSettings(),
-              now: datetime | None = None) -> list[FeedOutcome]:
-    """One pass over the feeds due at `now` (default: the clock at each feed's check)."""
+              now: datetime | None = None, *, celery: Any = None) -> list[FeedOutcome]:
+    """One pass over the feeds due at `now` (default: the clock at each feed's check).
+
+    With `celery` (an app from `worker.make_celery`), new entries go to the workers' ingest
+    queue instead of the store.
+    """
     feeds = _by_host_round_robin(store.due_feeds(now or utcnow(), limit=s.batch))
     if not feeds:
         return []
-    with ThreadPoolExecutor(max_workers=min(s.workers, len(feeds)),
-                            thread_name_prefix="poll") as pool:
-        return list(pool.map(lambda feed: _safe_poll(store, f, feed, s, now), feeds))
+    calls: queue.Queue = queue.Queue()
+    with (cpu_pool(s.processes) if s.processes else nullcontext()) as cpu, \
+            ThreadPoolExecutor(max_workers=min(s.workers, len(feeds)),
+                               thread_name_prefix="poll") as threads:
+        p = _Pass(f, s, now, cpu, calls, celery)
+        running = [threads.submit(_safe_poll, p, feed) for feed in feeds]
+        _serve_store(store, calls, len(feeds), f.stop)
+        return [r.result() for r in running]
 
 
 def poll_forever(store: Store, f: Fetcher, s: PollSettings = PollSettings(),
-                 idle_s: float = 30.0, on_pass=None) -> None:
+                 idle_s: float = 30.0, on_pass=None, *, celery: Any = None) -> None:
     """Pass after pass until `f.stop` is set; sleeps while nothing is due."""
     while not f.stop.is_set():
-        outcomes = poll_once(store, f, s)
+        outcomes = poll_once(store, f, s, celery=celery)
         if on_pass is not None:
             on_pass(outcomes)
         if len(outcomes) < s.batch:
