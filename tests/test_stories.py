@@ -6,14 +6,11 @@ import random
 import sys
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from newsdesk.config import Settings
-from newsdesk.models import Article, Block, Source
 from newsdesk.rank.related import related_articles
-from newsdesk.stories import cluster
-from newsdesk.stories.stage import assign, run_stories, story_stages
+from newsdesk.stories.stage import assign, story_stages
 from newsdesk.web.app import create_app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "stories" / "ecbplus_4topics.jsonl"
@@ -91,7 +88,7 @@ def test_story_page_and_api(sqlite_store):
 
 def test_related_same_story_first(sqlite_store):
     pred, ids = load(sqlite_store, docs())
-    hits = total = 0
+    total = 0
     for doc, aid in list(ids.items())[:20]:
         rel = related_articles(sqlite_store, sqlite_store.get_article(aid), 5)
         assert aid not in [r.id for r in rel]
