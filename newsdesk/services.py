@@ -32,7 +32,8 @@ def article_brief(a: Article) -> dict[str, Any]:
             "summary": {"text": a.summary, "generated": a.summary_generated}}
 
 
-def article_full(store: Store, article_id: int, *, with_related: bool = True) -> dict[str, Any]:
+def article_full(store: Store, article_id: int, *, with_related: bool = True,
+                 vector_index=None) -> dict[str, Any]:
     a = store.get_article(article_id)
     entities = store.article_entities(a.id)
     data = article_brief(a)
@@ -59,7 +60,7 @@ def article_full(store: Store, article_id: int, *, with_related: bool = True) ->
         from .stories.views import wire_copies
 
         data["related"] = [{"id": r.id, "title": r.title, "source": r.source,
-                            "reason": r.reason} for r in related_articles(store, a)]
+                            "reason": r.reason} for r in related_articles(store, a, vi=vector_index)]
         data["wire"] = wire_copies(store, a)
     return data
 
@@ -101,10 +102,13 @@ def trending(store: Store, now: datetime | None = None, limit: int = 5,
     `now` in the past replays an archive."""
     if window not in WINDOWS:
         raise InputError(f"window must be one of {', '.join(WINDOWS)}")
-    if now is None:  # an archive (nothing new in the window) trends as of its newest article
+    if now is None:
+        # An archive (nothing published and nothing read in the window) trends as of its
+        # newest article; reader views are activity too, so a read store is live.
         now = datetime.now(timezone.utc)
         newest = store.newest_published()
-        if newest and newest < now - WINDOWS[window]:
+        read_now = store.most_viewed(now - WINDOWS[window], now + timedelta(hours=1), 1)
+        if newest and newest < now - WINDOWS[window] and not read_now:
             now = newest + timedelta(minutes=1)
     items = most_read(store, now, int(WINDOWS[window].total_seconds() // 3600), limit)
     return {"as_of": iso(now), "window": window,

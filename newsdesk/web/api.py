@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import services
 from ..errors import InputError, NotFound
+from .search import vector_index
 from .security import client_id
 
 router = APIRouter(prefix="/api")
@@ -138,7 +139,8 @@ def list_articles(request: Request, section: Optional[str] = None, source: Optio
 @router.get("/articles/{article_id}", response_model=ArticleOut)
 def get_article(request: Request, article_id: int):
     try:
-        return services.article_full(_store(request), article_id)
+        return services.article_full(_store(request), article_id,
+                                     vector_index=vector_index(request))
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
 

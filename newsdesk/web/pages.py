@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from .. import services
 from ..errors import InputError, NotFound
+from .search import vector_index
 from .security import (CSRF_COOKIE, CSRF_MAX_AGE, check_admin, check_csrf, client_id,
                        make_csrf_token)
 
@@ -53,7 +54,7 @@ def article(request: Request, article_id: int, thanks: Optional[int] = None,
             error: Optional[str] = None):
     store = request.app.state.store
     try:
-        data = services.article_full(store, article_id)
+        data = services.article_full(store, article_id, vector_index=vector_index(request))
     except NotFound:
         return not_found(request, f"There is no article {article_id}.")
     services.record_view(store, article_id)
