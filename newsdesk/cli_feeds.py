@@ -121,7 +121,8 @@ def list_(db: Optional[str] = DB_OPTION) -> None:
 
 
 def poll(once: bool = typer.Option(False, "--once", help="one pass over the due feeds, then stop"),
-         workers: int = typer.Option(8, help="feeds fetched at once (over all hosts)"),
+         workers: int = typer.Option(64, help="feeds fetched at once (over all hosts)"),
+         processes: int = typer.Option(2, help="processes for feed parsing and page extraction"),
          per_host: int = typer.Option(2, help="requests in flight to one host"),
          host_delay: float = typer.Option(1.0, help="seconds between requests to one host"),
          full_text: bool = typer.Option(True, "--full-text/--no-full-text",
@@ -138,7 +139,7 @@ def poll(once: bool = typer.Option(False, "--once", help="one pass over the due 
 
     store = _store(db)
     f = _fetcher(allow_private, host_delay, per_host)
-    settings = PollSettings(workers=workers, full_text=full_text)
+    settings = PollSettings(workers=workers, processes=processes, full_text=full_text)
     celery = None
     if broker:
         from .worker import make_celery

@@ -51,7 +51,7 @@ WORD = re.compile(r"\w+")
 
 @dataclass(frozen=True, slots=True)
 class PollSettings:
-    workers: int = 8  # feed threads (network)
+    workers: int = 64  # feed threads (network; they wait on hosts' delays, not on CPU)
     processes: int = 2  # worker processes for parsing and extraction; 0: in the feed threads
     batch: int = 500  # due feeds taken per pass
     min_interval_s: int = 15 * 60
