@@ -116,3 +116,25 @@ def test_section_entity_and_story_feeds(site):
     by_entity = site.get("/api/search", params={"q": "entity:Takaichi OR entity:\"Sanae "
                                                        "Takaichi\""}).json()
     assert [i["id"] for i in by_entity["items"]] == [site.seed_id]
+
+
+def test_exact_question_gets_only_articles_that_satisfy_it(tmp_path):
+    from newsdesk.pipeline import ingest_items
+    from newsdesk.search import vectors
+    from newsdesk.search.hybrid import search
+    from newsdesk.sources.files import read_paths
+    from newsdesk.store.base import open_store
+
+    root = Path(__file__).resolve().parents[1]
+    store = open_store(str(tmp_path / "exact.db"))
+    ingest_items(store, read_paths([str(root / "data" / "corpus" / "000_seed.txt"),
+                                    str(root / "tests" / "fixtures" / "ingest" / "economist.xml")]))
+    vi = vectors.open_index(store)
+    vectors.sync(store, vi)
+    out = search(store, vi, '"export controls" AND (Japan OR Korea)', mode="hybrid")
+    assert [store.get_article(h["id"]).title for h in out["hits"]] == [
+        "Japan and South Korea Hold Summit in Nara as China Steps Up Pressure Over Taiwan"]
+    # the seed speaks of "tariffs": excluded by -tariff (stemmed), and meaning adds nothing back
+    out = search(store, vi, '"export controls" AND (Japan OR Korea) -tariff', mode="hybrid")
+    assert out["hits"] == [] and out["total"] == 0
+    store.close()

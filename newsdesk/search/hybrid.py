@@ -13,7 +13,7 @@ from typing import Any
 from ..enrich.embed import embed_texts
 from ..store.search import COUNT_CAP
 from . import vectors
-from .query import (And, Leaf, Not, conjuncts, is_text, parse, parse_date, positive_words,
+from .query import (And, Leaf, Not, Or, conjuncts, is_text, parse, parse_date, positive_words,
                     split, to_fts, to_sql, to_tsquery)
 
 MODES = ("hybrid", "text", "semantic")
@@ -131,6 +131,12 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
     elif fused:
         text_ids = [i for i, _ in store.search_ranked(match, preds, params, limit=pool)]
         sem_ids = [i for i, _ in semantic_ranking(store, vi, words, sem_preds, sem_params, pool)]
+        if _boolean(node):
+            # A boolean question (OR, NOT/-word, fields) gets exact answers: meaning only
+            # re-orders the articles that satisfy it, it adds none. (A sentence, even with a
+            # quoted phrase in it, still gains from meaning: ECB+ shows it.)
+            matching = set(text_ids)
+            sem_ids = [i for i in sem_ids if i in matching]
         weight = SEMANTIC_WEIGHT if semantic_weight is None else semantic_weight
         ranked = rrf([text_ids, sem_ids], rrf_k, [1.0, weight])[:pool]
         total = len(ranked)
@@ -159,6 +165,17 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
         out["facets"] = store.search_facets(pool_ids)
         out["facet_pool"] = len(pool_ids)
     return out
+
+
+def _boolean(node) -> bool:
+    """True when the query uses OR, NOT/-word or a field anywhere."""
+    if isinstance(node, (Or, Not)):
+        return True
+    if isinstance(node, Leaf):
+        return bool(node.field)
+    if isinstance(node, And):
+        return any(_boolean(n) for n in node.items)
+    return False
 
 
 def _plain_words(node) -> bool:
