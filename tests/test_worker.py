@@ -85,7 +85,7 @@ def test_kill_9_mid_task_loses_nothing_and_stores_nothing_twice(broker_name, tmp
         assert enqueue_items(celery, _items()) == 3
         # Kill as soon as the first worker has taken an enrichment task: loading the language
         # model alone takes it well over the moment of the kill, so the task is mid-way.
-        _wait_for(lambda: b"newsdesk.stage" in log.read_bytes(), 120, "a stage task to start")
+        _wait_for(lambda: b"newsdesk.stage" in log.read_bytes(), 240, "a stage task to start")
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(10)
     finally:
@@ -95,7 +95,7 @@ def test_kill_9_mid_task_loses_nothing_and_stores_nothing_twice(broker_name, tmp
     try:
         store = open_store(db)
         last = default_stages()[-1].name
-        _wait_for(lambda: _finished(store, 3, last), 240, "the second worker to finish")
+        _wait_for(lambda: _finished(store, 3, last), 480, "the second worker to finish")
         got = {a.url: len(store.article_quotes(a.id)) for a in store.list_articles(
             ArticleFilter(limit=100))}
         assert got == want  # every article once, each with its quotes once
