@@ -7,6 +7,7 @@ drops it at the end. Set NEWSDESK_TEST_BACKENDS=sqlite to run on SQLite alone.
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -74,3 +75,14 @@ def shared_data() -> Path:
     if not path.is_dir():
         pytest.skip(f"evaluation data not found at {path}")
     return path
+
+
+def wait_for(predicate, timeout: float, what: str):
+    """Poll `predicate` until it is truthy (its value is returned) or fail after `timeout` s."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")

@@ -6,13 +6,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from conftest import wait_for
+
 from newsdesk.sources.poll import PollSettings, poll_once
-from newsdesk.store.base import ArticleFilter, open_store
+from newsdesk.store.base import ArticleFilter
 from newsdesk.worker import all_queues, make_celery
 from test_fetch_server import LoopbackServer
 from test_poll import HOST, _wikinews_site, fetcher, later, subscribe
@@ -32,14 +33,6 @@ def _purge(celery) -> None:
                 pass
 
 
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
@@ -73,7 +66,7 @@ def test_poll_with_a_broker_sends_entries_to_the_worker_and_keeps_feed_state(
         state = store.get_feed(feed.id)
         assert state.last_checked_at is not None and state.last_new_at is not None
         assert state.error_count == 0 and state.next_check_at > state.last_checked_at
-        _wait_for(lambda: store.count_articles() == 3, 120, f"the worker to store ({log})")
+        wait_for(lambda: store.count_articles() == 3, 120, f"the worker to store ({log})")
         by_title = {a.title: a for a in store.list_articles(ArticleFilter(limit=10))}
         full = by_title[records[0]["title"]]
         assert len(full.paragraphs) >= len(records[0]["body"]) - 2  # the page's text travelled

@@ -6,11 +6,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 
 import pytest
+
+from conftest import wait_for
 
 from newsdesk.pipeline import default_stages, ingest_items
 from newsdesk.sources.files import read_paths
@@ -39,14 +40,6 @@ def _start_worker(db: str, broker: str, log: Path) -> subprocess.Popen:
                             stderr=subprocess.STDOUT, start_new_session=True)
 
 
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def _finished(store, n_expected: int, last_stage: str) -> bool:
@@ -85,7 +78,7 @@ def test_kill_9_mid_task_loses_nothing_and_stores_nothing_twice(broker_name, tmp
         assert enqueue_items(celery, _items()) == 3
         # Kill as soon as the first worker has taken an enrichment task: loading the language
         # model alone takes it well over the moment of the kill, so the task is mid-way.
-        _wait_for(lambda: b"newsdesk.stage" in log.read_bytes(), 240, "a stage task to start")
+        wait_for(lambda: b"newsdesk.stage" in log.read_bytes(), 240, "a stage task to start")
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(10)
     finally:
@@ -95,7 +88,7 @@ def test_kill_9_mid_task_loses_nothing_and_stores_nothing_twice(broker_name, tmp
     try:
         store = open_store(db)
         last = default_stages()[-1].name
-        _wait_for(lambda: _finished(store, 3, last), 480, "the second worker to finish")
+        wait_for(lambda: _finished(store, 3, last), 480, "the second worker to finish")
         got = {a.url: len(store.article_quotes(a.id)) for a in store.list_articles(
             ArticleFilter(limit=100))}
         assert got == want  # every article once, each with its quotes once
@@ -141,7 +134,7 @@ def test_database_dropping_the_workers_connections_loses_nothing(tmp_path):
         items = _items()
         store = open_store(db)
         enqueue_items(celery, items[:1])
-        _wait_for(lambda: store.count_articles() == 1, 120, "the first item to be stored")
+        wait_for(lambda: store.count_articles() == 1, 120, "the first item to be stored")
         store.close()
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             killed = admin.execute("SELECT COUNT(pg_terminate_backend(pid)) FROM "
@@ -149,7 +142,7 @@ def test_database_dropping_the_workers_connections_loses_nothing(tmp_path):
         assert killed >= 1  # the worker's own connection was among them
         enqueue_items(celery, items[1:])
         store = open_store(db)
-        _wait_for(lambda: store.count_articles() == len(items), 120,
+        wait_for(lambda: store.count_articles() == len(items), 120,
                   "the items sent after the connections dropped")
         assert b"store unavailable" in log.read_bytes()  # it did meet the dead connection
         store.close()
