@@ -40,16 +40,31 @@ def _activity(rows: list[tuple[int, int, int]], views: dict[int, int]) -> dict[i
     return out
 
 
-def trending_stories(store: Store, now: datetime, window: str = "24h",
-                     limit: int = 10) -> list[dict]:
+def _bursting(activity, views, now: datetime, window: str, min_articles: int = 0
+              ) -> tuple[list[tuple[float, int]], dict[int, tuple[int, int]]]:
+    """(burst score, key) of the items above their own baseline, best first, and each item's
+    (articles, outlets) in the window. `activity(start, end)` gives (key, articles, outlets)
+    rows; `views(start, end)` the reader views by key."""
     span = WINDOWS[window]
     start, base_start = now - span, now - span * (1 + BASELINE_WINDOWS)
-    current = store.story_activity(start, now)
-    cur = _activity(current, store.story_views(start, now))
-    base = _activity(store.story_activity(base_start, start), store.story_views(base_start, start))
+    current = activity(start, now)
+    cur = _activity(current, views(start, now))
+    base = _activity(activity(base_start, start), views(base_start, start))
     counts = {k: (n, o) for k, n, o in current}
     ranked = sorted(((burst(a, base.get(k, 0.0)), k) for k, a in cur.items()
-                     if a > base.get(k, 0.0) / BASELINE_WINDOWS), reverse=True)[:limit]
+                     if counts.get(k, (0, 0))[0] >= min_articles
+                     and a > base.get(k, 0.0) / BASELINE_WINDOWS), reverse=True)
+    return ranked, counts
+
+
+def _no_views(start: datetime, end: datetime) -> dict[int, int]:
+    return {}
+
+
+def trending_stories(store: Store, now: datetime, window: str = "24h",
+                     limit: int = 10) -> list[dict]:
+    ranked, counts = _bursting(store.story_activity, store.story_views, now, window)
+    ranked = ranked[:limit]
     out = []
     for score, sid in ranked:
         story = store.get_story(sid)
@@ -62,15 +77,8 @@ def trending_stories(store: Store, now: datetime, window: str = "24h",
 
 def trending_entities(store: Store, now: datetime, window: str = "24h",
                       limit: int = 10) -> list[dict]:
-    span = WINDOWS[window]
-    start, base_start = now - span, now - span * (1 + BASELINE_WINDOWS)
-    current = store.entity_activity(start, now)
-    cur = _activity(current, {})
-    base = _activity(store.entity_activity(base_start, start), {})
-    counts = {k: (n, o) for k, n, o in current}
-    ranked = sorted(((burst(a, base.get(k, 0.0)), k) for k, a in cur.items()
-                     if counts[k][0] >= 2 and a > base.get(k, 0.0) / BASELINE_WINDOWS),
-                    reverse=True)[:limit * 2]
+    ranked, counts = _bursting(store.entity_activity, _no_views, now, window, min_articles=2)
+    ranked = ranked[:limit * 2]
     out, names = [], set()
     for score, eid in ranked:
         entity = store.get_entity(eid)
