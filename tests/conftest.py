@@ -7,6 +7,8 @@ drops it at the end. Set NEWSDESK_TEST_BACKENDS=sqlite to run on SQLite alone.
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import time
 import uuid
 from pathlib import Path
@@ -86,3 +88,13 @@ def wait_for(predicate, timeout: float, what: str):
             return value
         time.sleep(0.2)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def stop_process_group(proc: subprocess.Popen, grace: float = 20) -> None:
+    """SIGTERM a process started with start_new_session=True and its children; SIGKILL after
+    `grace` seconds."""
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)

@@ -3,14 +3,13 @@ process, which stores them; the poller keeps only the feeds' own state."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import wait_for
+from conftest import stop_process_group, wait_for
 
 from newsdesk.sources.poll import PollSettings, poll_once
 from newsdesk.store.base import ArticleFilter
@@ -78,10 +77,6 @@ def test_poll_with_a_broker_sends_entries_to_the_worker_and_keeps_feed_state(
         assert (again.status, again.new, again.new_ids) == ("unchanged", 0, ())
         assert server.count("/news/0.html") == 1
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
+        stop_process_group(worker)
         _purge(celery)
     assert store.count_articles() == 3

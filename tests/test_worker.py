@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import wait_for
+from conftest import stop_process_group, wait_for
 
 from newsdesk.pipeline import default_stages, ingest_items
 from newsdesk.sources.files import read_paths
@@ -97,11 +97,7 @@ def test_kill_9_mid_task_loses_nothing_and_stores_nothing_twice(broker_name, tmp
             assert all(not s.error for s in store.stage_states(aid))
         store.close()
     finally:
-        os.killpg(second.pid, signal.SIGTERM)
-        try:
-            second.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(second.pid, signal.SIGKILL)
+        stop_process_group(second)
 
 
 PG_ADMIN = os.environ.get("NEWSDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -147,11 +143,7 @@ def test_database_dropping_the_workers_connections_loses_nothing(tmp_path):
         assert b"store unavailable" in log.read_bytes()  # it did meet the dead connection
         store.close()
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        try:
-            worker.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(worker.pid, signal.SIGKILL)
+        stop_process_group(worker)
         with celery.connection_for_write() as conn:
             for q in all_queues():  # the stage tasks nobody here consumes
                 try:
