@@ -41,8 +41,13 @@ _ORG_HEADS = (
     "Corporation|Corp|Bank|Association|Foundation|Party|Department|Court|College|School|"
     "Hospital|Group|Fund|Organisation|Organization|Union|Federation|Board|Authority|"
     "Company|Inc|Ltd|Assembly|Parliament|Congress|Senate|Academy|Society|Club|League|"
-    "Centre|Center|Service|Police|Army|Navy|Bureau|Reserve|Exchange|Airlines|Airways"
+    "Centre|Center|Service|Police|Army|Navy|Bureau|Reserve|Exchange|Airlines|Airways|"
+    "SpA|AG|plc|PLC|Plc|NV|GmbH|Holdings|Bancorp|Co"
 )
+# Legal forms of a company: the words before one name the company on their own too
+# (`Pirelli SpA` ... `Pirelli said`).
+_LEGAL_FORMS = {"inc", "corp", "corporation", "co", "ltd", "plc", "spa", "ag", "nv", "sa",
+                "gmbh", "holdings", "bancorp", "group", "company"}
 _CAP = r"(?:[A-Z][\w&'’.-]*)"
 _ORG_RE = re.compile(
     rf"\b(?:{_CAP}\s+){{1,4}}(?:{_ORG_HEADS})\b(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}})?"
@@ -99,6 +104,42 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# What a name does not run across: a spaced dash or colon (`CRICKET - ENGLAND`, a slug and
+# a headline), a bracket (`National League for Democracy ( NLD`), a semicolon.
+_BREAK = re.compile(r"\s[-–—:;]\s|\s?[()]\s?")
+# Figures and lower-case words at the edges of a name are the sentence's, not the name's
+# (`Colin Montgomerie 68`, `Interfax news agency`, `pro-Socialist CFDT union`).
+_EDGE_FIGURE = re.compile(r"^[\d.,/+-]+(?:st|nd|rd|th|s)?$")
+_PARTICLES = {"de", "da", "di", "du", "van", "von", "der", "den", "del", "la", "le", "al", "el",
+              "bin", "ibn", "dos", "das", "y"}
+
+
+def _pieces(text: str, start: int, end: int, typ: str) -> list[tuple[int, int]]:
+    """A model span cut at the breaks no name runs across, each piece without the
+    figures and lower-case words at its edges; names of events and works keep theirs
+    (`Euro 96`)."""
+    if typ in ("EVENT", "OTHER"):
+        return [(start, end)]
+    out, pos = [], start
+    for m in list(_BREAK.finditer(text, start, end)) + [None]:
+        a, b = pos, (m.start() if m else end)
+        pos = m.end() if m else end
+        words = [(w.start(), w.end()) for w in re.finditer(r"\S+", text[a:b])]
+        while words and _edge_word(text[a + words[-1][0]:a + words[-1][1]], last=True):
+            words.pop()
+        while words and _edge_word(text[a + words[0][0]:a + words[0][1]], last=False):
+            words.pop(0)
+        if words:
+            out.append((a + words[0][0], a + words[-1][1]))
+    return out
+
+
+def _edge_word(word: str, last: bool) -> bool:
+    if _EDGE_FIGURE.match(word):
+        return True
+    return word.islower() and word.isalpha() and (last or word not in _PARTICLES)
+
+
 def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     """The model's entities, mended: (start, end, type) over the joined text."""
     spans = []
@@ -106,13 +147,42 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
         typ = TYPES.get(ent.label_)
         if not typ:
             continue
-        start, end = _trim(text, ent.start_char, ent.end_char)
-        if end > start and any(c.isalpha() for c in text[start:end]):
-            spans.append((start, end, typ))
+        for a, b in _pieces(text, ent.start_char, ent.end_char, typ):
+            start, end = _trim(text, a, b)
+            if end > start and any(c.isupper() for c in doc.text[start:end]):
+                spans.append((start, end, typ))
     spans = _add_pattern_orgs(text, spans)
     spans = _layout_rules(text, spans)
-    spans = _propagate(text, doc, spans)
-    return _unify_types(text, spans)
+    evidence = _name_evidence(doc.text, spans)
+    spans = _propagate(text, doc, spans, evidence)
+    # Types are read in the model's view, where upper-case headlines are re-cased.
+    return _unify_types(doc.text, spans, evidence)
+
+
+def _name_evidence(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Surface forms whose type the article itself settles, wherever they stand: the
+    company of `X Corp`/`X SpA` is ORG as plain `X`; an acronym in brackets beside a name
+    has the name's type (`Central Narcotics Bureau ( CNB )`); the surname of a person
+    named in full is that person (`Glenn Hoddle` ... `Hoddle said`)."""
+    found: dict[str, str] = {}
+    for s, e, t in spans:
+        words = text[s:e].split()
+        if t == "ORG" and len(words) > 1 and words[-1].lower().rstrip(".") in _LEGAL_FORMS:
+            found[" ".join(words[:-1])] = "ORG"
+    by_end = {e: (s, t) for s, e, t in spans}
+    by_start = {s: (e, t) for s, e, t in spans}
+    for m in re.finditer(r"\(\s?([A-Z][A-Z&.]{1,7})\s?\)", text):
+        if m.start() - 1 in by_end and m.start(1) not in by_start:
+            found.setdefault(m.group(1), by_end[m.start() - 1][1])
+    for m in re.finditer(r"(?<![\w.])([A-Z][A-Z&.]{1,7})\s?\(\s?", text):
+        if m.end() in by_start and by_start[m.end()][1] in ("ORG", "PLACE"):
+            found.setdefault(m.group(1), by_start[m.end()][1])
+    for s, e, t in spans:
+        words = core_name(text[s:e]).split()
+        if (t == "PERSON" and len(words) > 1 and words[0] not in found
+                and re.fullmatch(r"[A-Z][\w'’-]{2,}", words[-1])):
+            found.setdefault(words[-1], "PERSON")
+    return found
 
 
 def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -164,7 +234,8 @@ def _layout_rules(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[in
     return sorted(spans)
 
 
-def _propagate(text: str, doc: Doc, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _propagate(text: str, doc: Doc, spans: list[tuple[int, int, str]],
+               evidence: dict[str, str]) -> list[tuple[int, int, str]]:
     """What the article names once it names the same way elsewhere: tag the untagged
     repeats of a tagged surface form (one sense per discourse), and let a full name
     replace a shorter span the model found inside one of its repeats."""
@@ -172,9 +243,12 @@ def _propagate(text: str, doc: Doc, spans: list[tuple[int, int, str]]) -> list[t
     # as the `Austria` of the body); offsets are the same.
     text = doc.text
     other = [(e.start_char, e.end_char) for e in doc.ents if e.label_ not in TYPES]
+    spans = [(s, e, _settled(text[s:e], evidence) or t) for s, e, t in spans]
     labels: dict[str, Counter] = {}
     for s, e, t in spans:
         labels.setdefault(text[s:e], Counter())[t] += 1
+    for form, t in evidence.items():
+        labels.setdefault(form, Counter())[t] += len(text)  # outweighs any count
     for form in sorted(labels, key=len, reverse=True):
         if len(form) < 3 or not form[0].isupper():
             continue
@@ -192,13 +266,26 @@ def _propagate(text: str, doc: Doc, spans: list[tuple[int, int, str]]) -> list[t
     return sorted(spans)
 
 
-def _unify_types(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+def _settled(form: str, evidence: dict[str, str]) -> str:
+    """The type the article settles for a form: its own, or that of the company its
+    first words name (`Pirelli Cables` of `Pirelli SpA`)."""
+    if form in evidence:
+        return evidence[form]
+    words = form.split()
+    for n in range(len(words) - 1, 0, -1):
+        if evidence.get(" ".join(words[:n])) == "ORG":
+            return "ORG"
+    return ""
+
+
+def _unify_types(text: str, spans: list[tuple[int, int, str]],
+                 evidence: dict[str, str]) -> list[tuple[int, int, str]]:
     """One type per name in an article: a lone word that is part of a person's full name
     is that person (`Takaichi` tagged ORG once); otherwise the majority type wins."""
     person_words = set()
     for s, e, t in spans:
         words = core_name(text[s:e]).split()
-        if t == "PERSON" and len(words) > 1:
+        if t == "PERSON" and len(words) > 1 and not _settled(text[s:e], evidence):
             person_words.update((words[0], words[-1]))
     votes: dict[str, Counter] = {}
     for s, e, t in spans:
@@ -206,7 +293,10 @@ def _unify_types(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int
     out = []
     for s, e, t in spans:
         core = core_name(text[s:e])
-        if core in person_words:
+        settled = _settled(text[s:e], evidence) or _settled(core, evidence)
+        if settled:
+            t = settled
+        elif core in person_words:
             t = "PERSON"
         elif votes[core].most_common(1)[0][1] > votes[core][t]:
             t = votes[core].most_common(1)[0][0]

