@@ -6,12 +6,16 @@ caller maps them back to blocks.
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
 from typing import Protocol
 
+from babel import Locale
 from spacy.tokens import Doc, Span
+
+from newsdesk.enrich.nlp import mostly_upper
 
 TYPES = {
     "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE",
@@ -152,14 +156,58 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
             if end > start and any(c.isupper() for c in doc.text[start:end]):
                 spans.append((start, end, typ))
     spans = _add_pattern_orgs(text, spans)
-    spans = _layout_rules(text, spans)
-    evidence = _name_evidence(doc.text, spans)
+    spans = _drop_slugs(doc.text, spans)
+    spans, teams = _layout_rules(text, spans)
+    evidence = _name_evidence(doc.text, spans, teams)
     spans = _propagate(text, doc, spans, evidence)
     # Types are read in the model's view, where upper-case headlines are re-cased.
     return _unify_types(doc.text, spans, evidence)
 
 
-def _name_evidence(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+def _drop_slugs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Without the slug that opens an upper-case headline (`SOCCER - ...`): a section word."""
+    out = []
+    for s, e, t in spans:
+        line_start = text.rfind("\n", 0, s) + 1
+        line_end = text.find("\n", e)
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        if s == line_start and text.startswith(" - ", e) and mostly_upper(line) and " " not in text[s:e]:
+            continue
+        out.append((s, e, t))
+    return out
+
+
+# Words that tie a place name to a sports club when they follow it (`Norwich striker`,
+# `Surrey all-rounder`) or precede it (`side Nice`, `played for Blackburn`).
+_CLUB_AFTER = re.compile(
+    r"^(?:'s? )?(?:striker|midfielder|defender|goalkeeper|winger|forward|skipper|batsman|bowler|"
+    r"all-rounder|wicketkeeper|team-?mates?|team mates?|fans|supporters|manager|coach|chairman)\b")
+_CLUB_BEFORE = re.compile(r"\b(?:club|side|played for|joined|signed for|moved to)$")
+
+
+def _teams(text: str, spans: list[tuple[int, int, str]], teams: set[str]) -> dict[str, str]:
+    """Names used as sports teams: a country's team is the country (PLACE), any other
+    team is an organisation (`Nice`, `Surrey`, `Newcastle`)."""
+    named = set(teams)
+    for s, e, t in spans:
+        if t in ("PLACE", "ORG", "PERSON") and len(text[s:e].split()) <= 3:
+            if _CLUB_AFTER.match(text[e:e + 20].lstrip()) or _CLUB_BEFORE.search(text[max(0, s - 20):s].rstrip()):
+                named.add(text[s:e])
+    countries = country_names()
+    return {name: "PLACE" if name in countries else "ORG" for name in named if len(name) > 2}
+
+
+@functools.lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """English names of countries (Babel's territories, with the home nations and the
+    short forms news copy uses); a national team is named by its country."""
+    names = {n for code, n in Locale("en").territories.items() if code.isalpha()}
+    return frozenset(names | {"England", "Scotland", "Wales", "Northern Ireland", "Britain",
+                              "U.S.", "USA", "Czech Republic", "Holland", "Russia",
+                              "South Korea", "North Korea", "Ivory Coast"})
+
+
+def _name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str]) -> dict[str, str]:
     """Surface forms whose type the article itself settles, wherever they stand: the
     company of `X Corp`/`X SpA` is ORG as plain `X`; an acronym in brackets beside a name
     has the name's type (`Central Narcotics Bureau ( CNB )`); the surname of a person
@@ -177,6 +225,8 @@ def _name_evidence(text: str, spans: list[tuple[int, int, str]]) -> dict[str, st
     for m in re.finditer(r"(?<![\w.])([A-Z][A-Z&.]{1,7})\s?\(\s?", text):
         if m.end() in by_start and by_start[m.end()][1] in ("ORG", "PLACE"):
             found.setdefault(m.group(1), by_start[m.end()][1])
+    for name, t in _teams(text, spans, teams).items():
+        found.setdefault(name, t)
     for s, e, t in spans:
         words = core_name(text[s:e]).split()
         if (t == "PERSON" and len(words) > 1 and words[0] not in found
@@ -215,23 +265,60 @@ _LAYOUT = [
     (re.compile(rf"^(?:Postponed : )?({_NAME}) v ({_NAME})\b"), "ORG"),  # fixture
     (re.compile(rf"(?:^|: |, )({_NAME}) \d+(?:-\d+)?(?: and \d+(?:-\d+)?)?(?= \(| \.| ,|$)"), "ORG"),
     (re.compile(r"(?<![\w.])((?:[A-Z]\. ){1,2}[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b"), "PERSON"),
-    (re.compile(rf"(?:^|, |; |\d )([A-Z][a-z]+(?: [A-Z][\w'’-]+){{1,2}}) \( [A-Z]"), "PERSON"),
+    (re.compile(rf"(?:^|, |; |\d |- |beat |\) )([A-Z][a-z]+(?: [A-Z][\w'’-]+){{1,2}}) \( [A-Z]"), "PERSON"),
+    # Figures after a name: a bowler's `8-0-39-3`, a golfer's rounds `68 76 77 69`.
+    (re.compile(rf"(?:^|, |; |: )({_NAME}) \d+(?:\.\d)?-\d+-\d+-\d+\b"), "PERSON"),
+    (re.compile(rf"(?:^\d+ |, )({_NAME})(?: \( [A-Z][^()]*\))?(?: \d\d){{2,4}}(?= ,|$)"), "PERSON"),
     # A dateline: `COLOMBO 1996-08-30`, `WIGAN, England 1996-08-31`, `LONDON (Reuters)`.
     (re.compile(r"^([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){0,2})(?: ?, ([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+)?))?"
                 r"(?= \d{4}-\d\d-\d\d$| \((?:Reuters|AP|AFP)\))"), "PLACE"),
 ]
 
 
-def _layout_rules(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    pos = 0
+# A batting line of a cricket scorecard: `Saeed Anwar c Stewart b Gough 33`.
+_DISMISSAL = r"(?:c & b|c|st|b|lbw b|run out|not out|retired hurt)"
+_BATTING = re.compile(rf"^{_NAME}(?: {_DISMISSAL}(?: {_NAME})?)+ \d+$")
+_NAME_IN_LINE = re.compile(rf"(?<![\w'’.&-]){_NAME}")
+# A team's list of players: `Austria : Michael Konsel , Markus Schopp , ...`,
+# `France - 1 - Bernard Lama ; 2 - Lilian Thuram ( 14 - Sabri Lamouchi 87th ) , ...`.
+_ROSTER_HEAD = re.compile(r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2} [-:] ")
+_ROSTER_ITEM = re.compile(rf"^(?:\d+ - )?({_NAME}(?: [A-Z][\w'’-]+)?)(?: \d+(?:st|nd|rd|th)?)?$")
+
+
+def _layout_rules(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[tuple[int, int, str]], set[str]]:
+    """Spans found by layout, and the names it places as teams."""
+    pos, teams = 0, set()
     for line in text.split("\n"):
-        for pattern, label in _LAYOUT:
-            for m in pattern.finditer(line):
-                for g in range(1, (m.lastindex or 0) + 1):
-                    a, b = pos + m.start(g), pos + m.end(g)
-                    spans = [sp for sp in spans if not (sp[0] < b and a < sp[1])] + [(a, b, label)]
+        found = [(pos + m.start(g), pos + m.end(g), label)
+                 for pattern, label in _LAYOUT for m in pattern.finditer(line)
+                 for g in range(1, (m.lastindex or 0) + 1)]
+        if _BATTING.match(line):
+            found += [(pos + m.start(), pos + m.end(), "PERSON") for m in _NAME_IN_LINE.finditer(line)]
+        found += [(pos + a, pos + b, "PERSON") for a, b in _roster(line)]
+        for a, b, label in found:
+            spans = [sp for sp in spans if not (sp[0] < b and a < sp[1])] + [(a, b, label)]
+            if label == "ORG":
+                teams.add(text[a:b])
         pos += len(line) + 1
-    return sorted(spans)
+    return sorted(spans), teams
+
+
+def _roster(line: str) -> list[tuple[int, int]]:
+    """The players' names of a roster line, or none when any part is not a name."""
+    head = _ROSTER_HEAD.match(line)
+    if not head:
+        return []
+    out = []
+    for m in re.finditer(r"[^,;()]+", line[head.end():]):
+        item = m.group(0).strip()
+        if not any(c.isupper() for c in item):
+            continue  # `captain`, `87th`, `pen`
+        name = _ROSTER_ITEM.match(item)
+        if not name:
+            return []
+        a = head.end() + m.start() + len(m.group(0)) - len(m.group(0).lstrip()) + name.start(1)
+        out.append((a, a + len(name.group(1))))
+    return out
 
 
 def _propagate(text: str, doc: Doc, spans: list[tuple[int, int, str]],

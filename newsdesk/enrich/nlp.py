@@ -36,7 +36,8 @@ def load_nlp(name: str = MODEL) -> Language:
     return spacy.load(name, disable=["lemmatizer", "attribute_ruler"])
 
 
-def _mostly_upper(line: str) -> bool:
+def mostly_upper(line: str) -> bool:
+    """A line of upper-case words (a headline, a slug), by its letters."""
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
@@ -46,7 +47,7 @@ def recase(text: str, casings: dict[str, str] | None = None) -> str:
     length. A word takes the casing the rest of the article gives it (`NAMED` -> `named`,
     `SHEARER` -> `Shearer`); an unseen one is lower-cased if it is a function word, else
     title-cased."""
-    if not _mostly_upper(text):
+    if not mostly_upper(text):
         return text
     casings = casings or {}
 
@@ -67,7 +68,7 @@ def _casings(lines: list[str]) -> dict[str, str]:
     counts as upper-case only when it is also capitalised mid-sentence or never seen lower."""
     seen: dict[str, Counter] = {}
     for line in lines:
-        if _mostly_upper(line):
+        if mostly_upper(line):
             continue
         for m in _WORD.finditer(line):
             word = m.group(0)
@@ -89,7 +90,7 @@ def article_texts(article: Article) -> tuple[str, list[int]]:
 def model_text(text: str) -> str:
     """What the model reads: the text with upper-case lines re-cased, same offsets."""
     lines = text.split("\n")
-    casings = _casings(lines) if any(_mostly_upper(line) for line in lines) else {}
+    casings = _casings(lines) if any(mostly_upper(line) for line in lines) else {}
     return "\n".join(recase(line, casings) for line in lines)
 
 
