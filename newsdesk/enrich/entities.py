@@ -13,6 +13,7 @@ from collections import Counter
 from typing import Protocol
 
 from babel import Locale
+from dateparser.timezones import timezone_info_list
 from spacy.tokens import Doc, Span
 
 from newsdesk.enrich.nlp import mostly_upper
@@ -109,8 +110,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # What a name does not run across: a spaced dash or colon (`CRICKET - ENGLAND`, a slug and
-# a headline), a bracket (`National League for Democracy ( NLD`), a semicolon.
-_BREAK = re.compile(r"\s[-–—:;]\s|\s?[()]\s?")
+# a headline), a bracket (`National League for Democracy ( NLD`), a semicolon, a comma
+# (`Mercantile , Commerce`), a figure (`Pohang 3 Ulsan`).
+_BREAK = re.compile(r"\s[-–—:;]\s|\s?[()]\s?|\s?,\s|\s\d[\d.,:-]*\s")
 # Figures and lower-case words at the edges of a name are the sentence's, not the name's
 # (`Colin Montgomerie 68`, `Interfax news agency`, `pro-Socialist CFDT union`).
 _EDGE_FIGURE = re.compile(r"^[\d.,/+-]+(?:st|nd|rd|th|s)?$")
@@ -138,6 +140,22 @@ def _pieces(text: str, start: int, end: int, typ: str) -> list[tuple[int, int]]:
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def _zone_abbreviations() -> frozenset[str]:
+    """Time-zone abbreviations (`GMT`, `EST`, `CEST`), from dateparser's table."""
+    return frozenset(name for group in timezone_info_list for name, _ in group["timezones"])
+
+
+def _is_time_zone(text: str, start: int, end: int) -> bool:
+    """`UTC` and `GMT` anywhere, another zone's abbreviation after a clock time
+    (`0900 EST`, `10 a.m. PST`): a time, never an organisation (trending showed them)."""
+    word = text[start:end]
+    if word in ("UTC", "GMT") or re.fullmatch(r"(?:UTC|GMT)[+-]\d{1,2}(?::?\d\d)?", word):
+        return True
+    return (word in _zone_abbreviations()
+            and re.search(r"(?:\d|[ap]\.?m\.?)\s*$", text[max(0, start - 12):start], re.IGNORECASE) is not None)
+
+
 def _edge_word(word: str, last: bool) -> bool:
     if _EDGE_FIGURE.match(word):
         return True
@@ -153,10 +171,11 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
             continue
         for a, b in _pieces(text, ent.start_char, ent.end_char, typ):
             start, end = _trim(text, a, b)
-            if end > start and any(c.isupper() for c in doc.text[start:end]):
+            if (end > start and any(c.isupper() for c in doc.text[start:end])
+                    and not _is_time_zone(text, start, end)):
                 spans.append((start, end, typ))
     spans = _add_pattern_orgs(text, spans)
-    spans = _drop_slugs(doc.text, spans)
+    spans = _drop_slugs(text, spans)
     spans, teams = _layout_rules(text, spans)
     evidence = _name_evidence(doc.text, spans, teams)
     spans = _propagate(text, doc, spans, evidence)
@@ -298,9 +317,10 @@ def _layout_rules(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[tu
         for a, b, label in found:
             spans = [sp for sp in spans if not (sp[0] < b and a < sp[1])] + [(a, b, label)]
             if label == "ORG":
-                teams.add(text[a:b])
+                teams.add((a, b))
         pos += len(line) + 1
-    return sorted(spans), teams
+    # A team only where no later rule (a player's initials) took the name over.
+    return sorted(spans), {text[a:b] for a, b, t in spans if (a, b) in teams and t == "ORG"}
 
 
 def _roster(line: str) -> list[tuple[int, int]]:
