@@ -124,7 +124,8 @@ def evaluate(items, show: bool = False) -> dict[str, float]:
             if show and not ok:
                 print("SPEAKER", article.url, repr(hit.speaker), "gold:",
                       [text[s[0]:s[1]] for s in sources],
-                      repr(text[max(0, span[0] - 120):span[1] + 120]))
+                      repr(text[max(0, span[0] - 150):span[0]] + "⟦" + text[span[0]:span[1]][:150]
+                           + "⟧" + text[span[1]:span[1] + 120]))
         for a, b, q in preds:
             n_pred += 1
             good = any(overlap((a, b), g) * 2 >= min(b - a, g[1] - g[0]) for g, _ in gold)

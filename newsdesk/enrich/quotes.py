@@ -8,6 +8,7 @@ pair quotation marks across sentences or paragraphs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 from spacy.tokens import Doc, Token
 
@@ -182,38 +183,69 @@ def _adjacent(text: str, prev_end: int, start: int) -> bool:
 
 def _attribute(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int,
                marks: list[tuple[int, int]]) -> Quote:
-    cue = _cue_near(doc, text, qs, qe, marks) or _cue_before_paragraph(doc, text, qs, marks)
-    if cue is None:
-        return Quote(text="", speaker="")
-    return _quote_from_cue(doc, text, starts, spans, cue, before=qs, marks=marks)
+    """The first candidate reporting verb that yields a speaker (the parse of one may lack
+    the subject another has); else the first verb found, without a speaker."""
+    first = None
+    for cue in _cues_near(doc, text, qs, qe, marks):
+        quote = _quote_from_cue(doc, text, starts, spans, cue, before=qs, marks=marks)
+        if quote.speaker:
+            return quote
+        first = first or quote
+    cue = _cue_before_paragraph(doc, text, qs, marks)
+    if cue is not None:
+        quote = _quote_from_cue(doc, text, starts, spans, cue, before=qs, marks=marks)
+        if quote.speaker:
+            return quote
+    return first or Quote(text="", speaker="")
 
 
 def _inside(i: int, marks: list[tuple[int, int]]) -> bool:
     return any(a - 1 <= i < b + 1 for a, b in marks)
 
 
-def _cue_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Token | None:
-    """The reporting verb of the sentence around a quote: after it first, then before,
-    then the verb of a sentence that introduces it with a colon."""
+def _governing_cue(doc: Doc, span, marks) -> Token | None:
+    """The reporting verb whose clause holds a quote within one sentence (`Trump said
+    Rubio was "a lightweight"`, `"...," he said`), by the parse."""
+    if span[0].sent.start != span[-1].sent.start:
+        return None
+    tok = span.root
+    for _ in range(8):
+        if tok.head is tok:
+            return None
+        tok = tok.head
+        if not _inside(tok.idx, marks) and _is_cue(tok, doc, parenthetical=True):
+            return tok
+    return None
+
+
+def _cues_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Iterator[Token]:
+    """Candidate reporting verbs of a quote, best first: the one governing it, those after
+    it, those before it, the verb of a sentence that introduces it with a colon."""
     para_lo = text.rfind("\n\n", 0, qs) + 1
     para_hi = text.find("\n\n", qe)
     para_hi = len(text) if para_hi < 0 else para_hi
     span = doc.char_span(qs, qe, alignment_mode="expand")
     if span is None:
-        return None
+        return
+    governor = _governing_cue(doc, span, marks)
+    if governor is not None and para_lo <= governor.idx < para_hi:
+        yield governor
     first, last = span[0].sent, span[-1].sent
     after = [t for t in doc[span.end:min(last.end + 1, len(doc))]
              if t.idx < para_hi and not _inside(t.idx, marks)]
     # A quote ending its sentence is often attributed in the next one ("...?" Miller,
     # a retired worker, said), up to where the next quote opens.
+    following = set()
     if last.end < len(doc) and len([t for t in after if not t.is_space]) <= 2:
         for t in doc[last.end:min(last.end + 30, len(doc))]:
             if t.idx >= para_hi or _inside(t.idx, marks):
                 break
             after.append(t)
+            following.add(t.i)
     for tok in after:
-        if _is_cue(tok, doc, parenthetical=True):
-            return tok
+        if _is_cue(tok, doc, parenthetical=True) and (
+                tok.i not in following or _bare_attribution(tok)):
+            yield tok
     before = [t for t in doc[first.start:span.start] if t.idx >= para_lo and not _inside(t.idx, marks)]
     if not before and first.start > 0 and span.start > 0:
         # `X said:` closing the sentence (or paragraph) before the quote.
@@ -223,13 +255,22 @@ def _cue_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Token | None:
     for tok in reversed(before):
         # `She continued, "..."`: right before the quote, any reporting verb introduces it.
         if _is_cue(tok, doc, parenthetical=span.start - tok.i <= 3):
-            return tok
+            yield tok
     lead = text[para_lo:qs].rstrip(" “\"`")
     if before and lead.endswith(":"):
         root = before[-1].sent.root
         if root.tag_.startswith("VB") and _subject(doc, root) is not None:
-            return root  # `he returned to his familiar lines: "..."`
-    return None
+            yield root  # `he returned to his familiar lines: "..."`
+
+
+def _bare_attribution(cue: Token) -> bool:
+    """A sentence that only says who spoke (`Miller, a retired worker, said.`), not one
+    that goes on with its own report (`Reid said both are ...`, `She noted a rally`)."""
+    if cue.i - cue.sent.start > 14:
+        return False
+    told = cue.lower_ in ("told", "tell", "tells", "telling")
+    return not any(c.dep_ in ("ccomp", "xcomp", "attr", "oprd") or (c.dep_ == "dobj" and not told)
+                   for c in cue.children)
 
 
 def _cue_before_paragraph(doc: Doc, text: str, qs: int, marks) -> Token | None:
@@ -270,7 +311,7 @@ def _quote_from_cue(doc: Doc, text: str, starts: list[int], spans, cue: Token, b
     if subj is None:
         return quote
     lo, hi = _np_bounds(subj)
-    quote.speaker, role, mention = _resolve(doc, text, spans, subj, lo, hi, before)
+    quote.speaker, role, mention = _resolve(doc, text, spans, subj, lo, hi, before, marks)
     quote.speaker_role = role
     b, s = locate(starts, lo)
     quote.speaker_at = (b, s, s + hi - lo)
@@ -321,14 +362,22 @@ def _name_at(spans, lo: int, hi: int) -> str:
 
 
 def _resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
-             before: int) -> tuple[str, str, tuple[int, int] | None]:
+             before: int, marks=()) -> tuple[str, str, tuple[int, int] | None]:
     """Speaker's canonical name, role, and the mention naming them."""
-    named = [subj] + [c for c in subj.children if c.dep_ == "appos"]
+    head = subj
+    if subj.tag_ in ("WP", "WDT") and subj.head.dep_ == "relcl":
+        head = subj.head.head  # `Loretta Lynch, who told Congress`: who is Lynch
+    named = [head] + [c for c in head.children if c.dep_ == "appos"]
     for tok in named:  # `the nominee, Donald Trump, tweeted`: the name in apposition
         for s, e, typ, name in spans:
-            if s <= tok.idx < e and (tok is subj or typ in ("PERSON", "ORG")):
+            if s <= tok.idx < e and (tok is head or typ in ("PERSON", "ORG")):
                 return name, role_of(doc, s, e, text) if typ == "PERSON" else "", (s, e)
-    persons = [(s, e, name) for s, e, typ, name in spans if typ == "PERSON" and e <= max(before, subj.idx)]
+    if head is not subj:
+        subj = head
+        lo, hi = _np_bounds(head)
+    # A pronoun stands for the last person named outside quotation marks.
+    persons = [(s, e, name) for s, e, typ, name in spans if typ == "PERSON"
+               and e <= max(before, subj.idx) and not _inside(s, marks)]
     word = subj.lower_
     if word in PRONOUNS:
         return (persons[-1][2], "", None) if persons else ("", "", None)
