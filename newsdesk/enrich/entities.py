@@ -164,6 +164,10 @@ def _edge_word(word: str, last: bool) -> bool:
 
 def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     """The model's entities, mended: (start, end, type) over the joined text."""
+    # The model's view of the text: upper-case headlines re-cased, same offsets. Names are
+    # compared there (`AUSTRIA` is the `Austria` of the body). Doc.text joins every token
+    # on each call, so it is read once.
+    view = doc.text
     spans = []
     for ent in doc.ents:
         typ = TYPES.get(ent.label_)
@@ -171,16 +175,15 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
             continue
         for a, b in _pieces(text, ent.start_char, ent.end_char, typ):
             start, end = _trim(text, a, b)
-            if (end > start and any(c.isupper() for c in doc.text[start:end])
+            if (end > start and any(c.isupper() for c in view[start:end])
                     and not _is_time_zone(text, start, end)):
                 spans.append((start, end, typ))
     spans = _add_pattern_orgs(text, spans)
     spans = _drop_slugs(text, spans)
     spans, teams = _layout_rules(text, spans)
-    evidence = _name_evidence(doc.text, spans, teams)
-    spans = _propagate(text, doc, spans, evidence)
-    # Types are read in the model's view, where upper-case headlines are re-cased.
-    return _unify_types(doc.text, spans, evidence)
+    evidence = _name_evidence(view, spans, teams)
+    spans = _propagate(view, doc, spans, evidence)
+    return _unify_types(view, spans, evidence)
 
 
 def _drop_slugs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -230,7 +233,7 @@ def _name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str]
     """Surface forms whose type the article itself settles, wherever they stand: the
     company of `X Corp`/`X SpA` is ORG as plain `X`; an acronym in brackets beside a name
     has the name's type (`Central Narcotics Bureau ( CNB )`); the surname of a person
-    named in full is that person (`Glenn Hoddle` ... `Hoddle said`)."""
+    named in full is that person (`Glenn Hoddle` ... `Hoddle said`); a country is a place."""
     found: dict[str, str] = {}
     for s, e, t in spans:
         words = text[s:e].split()
@@ -251,6 +254,10 @@ def _name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str]
         if (t == "PERSON" and len(words) > 1 and words[0] not in found
                 and re.fullmatch(r"[A-Z][\w'’-]{2,}", words[-1])):
             found.setdefault(words[-1], "PERSON")
+    countries = country_names()
+    for s, e, t in spans:
+        if text[s:e] in countries:  # `Moldova` is a place, whatever the model guessed
+            found.setdefault(text[s:e], "PLACE")
     return found
 
 
@@ -288,6 +295,8 @@ _LAYOUT = [
     # Figures after a name: a bowler's `8-0-39-3`, a golfer's rounds `68 76 77 69`.
     (re.compile(rf"(?:^|, |; |: )({_NAME}) \d+(?:\.\d)?-\d+-\d+-\d+\b"), "PERSON"),
     (re.compile(rf"(?:^\d+ |, )({_NAME})(?: \( [A-Z][^()]*\))?(?: \d\d){{2,4}}(?= ,|$)"), "PERSON"),
+    # The ground before a result: `Hove : Sussex 363 ...`, `London ( The Oval ) : Surrey beat ...`.
+    (re.compile(rf"^(?:At )?({_NAME})(?: \( ({_NAME}) \))? : (?={_NAME} (?:\d|beat\b|v\b))"), "PLACE"),
     # A dateline: `COLOMBO 1996-08-30`, `WIGAN, England 1996-08-31`, `LONDON (Reuters)`.
     (re.compile(r"^([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){0,2})(?: ?, ([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+)?))?"
                 r"(?= \d{4}-\d\d-\d\d$| \((?:Reuters|AP|AFP)\))"), "PLACE"),
@@ -300,8 +309,10 @@ _BATTING = re.compile(rf"^{_NAME}(?: {_DISMISSAL}(?: {_NAME})?)+ \d+$")
 _NAME_IN_LINE = re.compile(rf"(?<![\w'’.&-]){_NAME}")
 # A team's list of players: `Austria : Michael Konsel , Markus Schopp , ...`,
 # `France - 1 - Bernard Lama ; 2 - Lilian Thuram ( 14 - Sabri Lamouchi 87th ) , ...`.
-_ROSTER_HEAD = re.compile(r"^[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2} [-:] ")
-_ROSTER_ITEM = re.compile(rf"^(?:\d+ - )?({_NAME}(?: [A-Z][\w'’-]+)?)(?: \d+(?:st|nd|rd|th)?)?$")
+_ROSTER_HEAD = re.compile(r"^(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2} [-:] )+")
+_ROSTER_ITEM = re.compile(
+    r"^(?:\d+ ?- )?([A-Z][\w'’.-]*(?: (?:(?:van|von|der|den|de|del|da|di|la|le|dos|du) )*[A-Z][\w'’-]*){0,3})"
+    r"(?: \d+(?:st|nd|rd|th)?)?(?: \.)?$")
 
 
 def _layout_rules(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[tuple[int, int, str]], set[str]]:
@@ -326,7 +337,7 @@ def _layout_rules(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[tu
 def _roster(line: str) -> list[tuple[int, int]]:
     """The players' names of a roster line, or none when any part is not a name."""
     head = _ROSTER_HEAD.match(line)
-    if not head:
+    if not head or mostly_upper(line):
         return []
     out = []
     for m in re.finditer(r"[^,;()]+", line[head.end():]):
@@ -338,17 +349,16 @@ def _roster(line: str) -> list[tuple[int, int]]:
             return []
         a = head.end() + m.start() + len(m.group(0)) - len(m.group(0).lstrip()) + name.start(1)
         out.append((a, a + len(name.group(1))))
-    return out
+    # One name alone is a roster only beside a figure (`Lithuania - Danius Gleveckas ( 13rd )`).
+    return out if len(out) > 1 or re.search(r"\(\s?\d", line) else []
 
 
 def _propagate(text: str, doc: Doc, spans: list[tuple[int, int, str]],
                evidence: dict[str, str]) -> list[tuple[int, int, str]]:
     """What the article names once it names the same way elsewhere: tag the untagged
     repeats of a tagged surface form (one sense per discourse), and let a full name
-    replace a shorter span the model found inside one of its repeats."""
-    # Search the model's view, where upper-case headlines are re-cased (`AUSTRIA` is found
-    # as the `Austria` of the body); offsets are the same.
-    text = doc.text
+    replace a shorter span the model found inside one of its repeats. `text` is the model's
+    view, where upper-case headlines are re-cased."""
     other = [(e.start_char, e.end_char) for e in doc.ents if e.label_ not in TYPES]
     spans = [(s, e, _settled(text[s:e], evidence) or t) for s, e, t in spans]
     labels: dict[str, Counter] = {}
