@@ -1,0 +1,87 @@
+"""The general rules that mend the model's entities: headline casing, name edges, layouts
+of results tables, and the types an article settles for its own names."""
+from __future__ import annotations
+
+from newsdesk.enrich import entities
+from newsdesk.enrich.nlp import model_text
+from newsdesk.enrich.who import analyse
+from newsdesk.models import Article, Block, Source
+
+
+def _spans(text: str, found) -> set[tuple[str, str]]:
+    return {(text[s:e], t) for s, e, t in found}
+
+
+def test_headline_takes_the_casing_of_the_article():
+    text = "SHEARER NAMED AS ENGLAND CAPTAIN\n\nAlan Shearer was named captain of England on Friday."
+    head = model_text(text).split("\n")[0]
+    assert head == "Shearer named as England captain"
+    assert len(model_text(text)) == len(text)  # offsets stay valid
+    # A word the article does not use otherwise: function words low, others capitalised.
+    assert model_text("WOODS MAKES PRO DEBUT IN THE OPEN") == "Woods Makes Pro Debut in the Open"
+
+
+def test_name_edges_and_breaks():
+    text = "Colin Montgomerie 68 76 , the Interfax news agency ; CRICKET - ENGLAND"
+
+    def cut(span: str, typ: str) -> set[str]:
+        a = text.index(span)
+        return {text[x:y] for x, y in entities._pieces(text, a, a + len(span), typ)}
+
+    assert cut("Colin Montgomerie 68 76", "PERSON") == {"Colin Montgomerie"}
+    assert cut("Interfax news agency", "ORG") == {"Interfax"}
+    assert cut("CRICKET - ENGLAND", "ORG") == {"CRICKET", "ENGLAND"}
+    assert cut("Colin Montgomerie 68", "EVENT") == {"Colin Montgomerie 68"}  # `Euro 96` keeps it
+
+
+def test_the_article_settles_types_of_its_names():
+    text = ("Pirelli SpA said profit rose. Pirelli shares gained. Glenn Hoddle said Moldova "
+            "would be hard. The Central Narcotics Bureau ( CNB ) said so. Hoddle agreed.")
+    def at(name, typ, nth=0):
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(name, start + 1)
+        return (start, start + len(name), typ)
+    spans = [at("Pirelli SpA", "ORG"), at("Glenn Hoddle", "PERSON"), at("Moldova", "ORG"),
+             at("Central Narcotics Bureau", "ORG")]
+    evidence = entities._name_evidence(text, spans, set())
+    assert evidence["Pirelli"] == "ORG"
+    assert evidence["CNB"] == "ORG"
+    assert evidence["Hoddle"] == "PERSON"
+    assert evidence["Moldova"] == "PLACE"
+
+
+def test_results_layouts():
+    lines = [
+        "Saeed Anwar c Stewart b Gough 33",
+        "Bowling : Gough 8-0-39-3 , Mullally 6-0-30-1",
+        "France - 1 - Bernard Lama ; 2 - Lilian Thuram ( 14 - Sabri Lamouchi 87th ) , 5 - Laurent Blanc",
+        "Hove : Sussex 363 , Lancashire 197-8",
+        "CRICKET - ENGLISH COUNTY CHAMPIONSHIP SCORES .",
+    ]
+    text = "\n".join(lines)
+    found, teams = entities._layout_rules(text, [])
+    got = _spans(text, found)
+    for name in ("Saeed Anwar", "Stewart", "Gough", "Mullally", "Bernard Lama", "Lilian Thuram",
+                 "Sabri Lamouchi", "Laurent Blanc"):
+        assert (name, "PERSON") in got, name
+    assert ("Hove", "PLACE") in got
+    assert {"Sussex", "Lancashire"} <= teams
+    assert not any(n.startswith("ENGLISH") for n, _ in got)  # a headline is no roster
+
+
+def test_teams_by_their_club_words():
+    text = "Norwich striker Keith O'Neill scored for England , and Nice fans cheered ."
+    spans = [(text.index(n), text.index(n) + len(n), "PLACE") for n in ("Norwich", "England", "Nice")]
+    found = entities._teams(text, spans, set())
+    assert found == {"Norwich": "ORG", "Nice": "ORG"}
+    assert entities._teams(text, spans, {"England"})["England"] == "PLACE"  # a national team
+
+
+def test_time_zones_are_never_entities():
+    article = Article(url="t", title="", source=Source("x"), body=[
+        Block("paragraph", "Trading closed at 10:32 UTC and reopened at 0900 GMT, the exchange said."),
+        Block("paragraph", "Futures settled at 4 p.m. EST in New York.")])
+    names = {m.text for m in analyse(article).entities}
+    assert not names & {"UTC", "GMT", "EST"}
+    assert "New York" in names
