@@ -122,7 +122,7 @@ def evaluate(items, show: bool = False) -> dict[str, float]:
             ok = ok or any(same_name(hit.speaker, text[s[0]:s[1]]) for s in sources)
             spk_ok += ok
             if show and not ok:
-                print("SPEAKER", article.url, repr(hit.speaker), "gold:",
+                print("SPEAKER", article.url, repr(hit.speaker), repr(hit.cue), "gold:",
                       [text[s[0]:s[1]] for s in sources],
                       repr(text[max(0, span[0] - 150):span[0]] + "⟦" + text[span[0]:span[1]][:150]
                            + "⟧" + text[span[1]:span[1] + 120]))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from newsdesk.enrich.entities import TITLES, core_name, role_of
 from newsdesk.enrich.nlp import locate
@@ -22,29 +22,42 @@ _CUE_LEMMAS = (
     "tweet warn acknowledge reply respond announce comment suggest remark admit post joke "
     "quip conclude stress emphasize emphasise predict urge shout testify concede contend "
     "caution observe point_out describe assert allege complain boast vow promise report "
-    "confirm deny repeat counter maintain believe think agree estimate charge"
+    "confirm deny repeat counter maintain believe think agree estimate charge "
+    "answer exclaim yell proclaim pledge assure lament interject retort scream plead demand "
+    "mutter elaborate recount chant read quote wonder muse"
+).split()
+# Verbs of stance that carry a speaker's words only when they govern the quote or stand
+# by it (`called him "a disgrace"`, `Clinton fired back that "..."`).
+_STANCE_LEMMAS = (
+    "call accuse cite blast offer thank praise mock criticize criticise question dub vent "
+    "fume gush bark denounce dismiss fire press blame refer label slam brand scoff rail "
+    "remember"
 ).split()
 _IRREGULAR = {"say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"],
               "write": ["wrote", "writes", "written", "writing"],
-              "think": ["thought", "thinks", "thinking"]}
+              "think": ["thought", "thinks", "thinking"], "read": ["reads", "reading"]}
+_DOUBLING = {"admit", "quip", "dub", "refer", "slam"}
 
 
 def _forms(lemma: str) -> list[str]:
     if lemma in _IRREGULAR:
         return _IRREGULAR[lemma] + [lemma]
+    if lemma in _DOUBLING:
+        return [lemma, lemma + "s", lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"]
     stem = lemma[:-1] if lemma.endswith("e") else lemma
     past = lemma + "d" if lemma.endswith("e") else (
         lemma[:-1] + "ied" if lemma.endswith("y") and lemma[-2] not in "aeiou" else lemma + "ed")
     third = lemma[:-1] + "ies" if lemma.endswith("y") and lemma[-2] not in "aeiou" else (
         lemma + "es" if lemma.endswith(("sh", "ch", "s", "x")) else lemma + "s")
-    doubled = [lemma + lemma[-1] + "ed"] if lemma in ("admit", "quip") else []
-    return [lemma, past, third, stem + "ing"] + doubled
+    return [lemma, past, third, stem + "ing"]
 
 
-CUES = {f for lemma in _CUE_LEMMAS for f in _forms(lemma.split("_")[0])}
-# Verbs that attribute only with a clause after them (`he thinks that ...`), never a quote.
-_WEAK = {f for lemma in ("believe", "think", "agree", "estimate", "charge", "describe",
-                         "continue", "post", "report", "repeat", "maintain") for f in _forms(lemma)}
+CUES = {f for lemma in _CUE_LEMMAS + _STANCE_LEMMAS for f in _forms(lemma.split("_")[0])}
+# Verbs of thought, report or stance attribute a quote only parenthetically or as the
+# verb governing it, never introduce a quote or an indirect attribution on their own.
+_WEAK = {f for lemma in ["believe", "think", "agree", "estimate", "charge", "describe",
+                         "continue", "post", "report", "repeat", "maintain"] + _STANCE_LEMMAS
+         for f in _forms(lemma)}
 PRONOUNS = {"he", "she"}
 # Quotation marks: curly ones say which way they face; straight ones (and the `` ''
 # of tokenised text) are read from the characters around them. Hand-written because
@@ -308,9 +321,13 @@ def _quote_from_cue(doc: Doc, text: str, starts: list[int], spans, cue: Token, b
     subj = _subject(doc, cue, marks)
     verb = "according to" if cue.lower_ == "according" else cue.text
     quote = Quote(text="", speaker="", cue=verb)
-    if subj is None:
-        return quote
-    lo, hi = _np_bounds(subj)
+    if subj is not None:
+        lo, hi = _np_bounds(subj)
+    else:
+        phrase = _subject_by_position(doc, cue, marks)
+        if phrase is None:
+            return quote
+        subj, lo, hi = phrase[-1], phrase.start_char, phrase.end_char
     quote.speaker, role, mention = _resolve(doc, text, spans, subj, lo, hi, before, marks)
     quote.speaker_role = role
     b, s = locate(starts, lo)
@@ -338,6 +355,39 @@ def _subject(doc: Doc, cue: Token, marks=()) -> Token | None:
         else:
             break
     return None
+
+
+def _subject_by_position(doc: Doc, cue: Token, marks) -> Span | None:
+    """The speaker's words beside a cue that closes or follows a quote, where the parse
+    lost them: `"...," Ramos, 58, told AFP` (before the cue) or `"...," said Edward
+    Leamer, an economist` (after it): the words up to the first comma."""
+    if cue.lower_ == "according":
+        return None
+    lo = cue.i
+    while lo > 0 and cue.i - lo < 14 and not _inside(doc[lo - 1].idx, marks) \
+            and doc[lo - 1].tag_ not in ("``", "''") and not doc[lo - 1].is_space \
+            and not doc[lo - 1].tag_.startswith("VB") and doc[lo - 1].text not in ".;:!?":
+        lo -= 1
+    closing = lo > 0 and (doc[lo - 1].tag_ == "''" or _inside(doc[lo - 1].idx, marks))
+    if closing and lo < cue.i:
+        words = doc[lo:cue.i]  # between the closing mark and the cue
+    elif closing or (lo > 0 and doc[lo - 1].text in ".:" and lo == cue.i):
+        hi = cue.i + 1  # `said X` right after the quote, or `Continued Stone:`
+        while hi < len(doc) and hi - cue.i < 10 and doc[hi].text not in ",.;:()–—" \
+                and not doc[hi].is_space and not _inside(doc[hi].idx, marks):
+            hi += 1
+        words = doc[cue.i + 1:hi]
+        if not len(words) or words[0].tag_ in ("IN", "RB", "TO", "CD") or words[0].ent_type_ in ("DATE", "TIME"):
+            return None
+    else:
+        return None
+    cut = next((t.i for t in words if t.text in ",(–—"), words.end)
+    words = doc[words.start:cut]
+    while len(words) and words[0].is_punct:
+        words = words[1:]
+    if not len(words) or not any(t.tag_.startswith(("NN", "PRP")) for t in words):
+        return None
+    return words
 
 
 def _addressee(cue: Token) -> Token | None:
