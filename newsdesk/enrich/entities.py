@@ -219,6 +219,33 @@ def _teams(text: str, spans: list[tuple[int, int, str]], teams: set[str]) -> dic
     return {name: "PLACE" if name in countries else "ORG" for name in named if len(name) > 2}
 
 
+# Where business and news copy name companies and media: `shares of X`, `X shares rose`,
+# `X said in a statement`, `the news agency X`, `X news agency`.
+_COMPANY_AFTER = re.compile(
+    r"^(?:'s? )?(?:shares|stock|share price|was (?:up|down|unchanged)|said in a statement|"
+    r"news agency|newspaper|daily|weekly|reported)\b")
+_COMPANY_BEFORE = re.compile(
+    r"\b(?:shares (?:of|in)|news agency|agency|newspaper|daily|weekly|magazine|broadcaster)$")
+_MEDIA_NAME = re.compile(
+    r"\b(?:news agency|newspaper|daily|weekly|magazine|broadcaster) ((?:[A-Z][\w&'-]+ ?){1,3})")
+
+
+def _companies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Names the copy uses as companies or media (`Magna was up 1/8`, `Ericsson said in a
+    statement`, `the news weekly Der Spiegel`). A name the model took for a person counts
+    only when the article never gives it a first name: people are introduced in full."""
+    person_words = {w for s, e, t in spans if t == "PERSON"
+                    for w in core_name(text[s:e]).split()[1:] if len(core_name(text[s:e]).split()) > 1}
+    found = {m.group(1).strip(): "ORG" for m in _MEDIA_NAME.finditer(text)}
+    for s, e, t in spans:
+        name = text[s:e]
+        if t == "PLACE" or name in person_words or len(name) < 3:
+            continue
+        if _COMPANY_AFTER.match(text[e:e + 30].lstrip()) or _COMPANY_BEFORE.search(text[max(0, s - 20):s].rstrip()):
+            found[name] = "ORG"
+    return found
+
+
 @functools.lru_cache(maxsize=1)
 def country_names() -> frozenset[str]:
     """English names of countries (Babel's territories, with the home nations and the
@@ -248,6 +275,8 @@ def _name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str]
         if m.end() in by_start and by_start[m.end()][1] in ("ORG", "PLACE"):
             found.setdefault(m.group(1), by_start[m.end()][1])
     for name, t in _teams(text, spans, teams).items():
+        found.setdefault(name, t)
+    for name, t in _companies(text, spans).items():
         found.setdefault(name, t)
     for s, e, t in spans:
         words = core_name(text[s:e]).split()
@@ -286,8 +315,10 @@ def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tupl
 # model was not trained on: a name beside a score is a team, `R. Surname` is a person.
 _NAME = r"[A-Z][\w'’.&-]*(?: (?:of |de |la )?[A-Z][\w'’.&-]*){0,2}"
 _LAYOUT = [
-    (re.compile(rf"^({_NAME}) \d+ ({_NAME}) \d+$"), "ORG"),  # scoreline
-    (re.compile(rf"^({_NAME})(?: -?\.?\d+(?:\.\d+)?){{4,}}$"), "ORG"),  # standings row
+    # A scoreline, each side perhaps with its country, perhaps a note after:
+    # `Benetton ( Italy ) 92 Dinamo ( Russia ) 81 ( halftime 50-28 )`.
+    (re.compile(rf"^({_NAME})(?: \( [^()]+ \))? \d+ ({_NAME})(?: \( [^()]+ \))? \d+(?: \(.*\))?$"), "ORG"),
+    (re.compile(rf"^({_NAME})(?: (?:-?\.?\d+(?:\.\d+)?|-|\d+/\d+)){{4,}}$"), "ORG"),  # standings row
     (re.compile(rf"^(?:Postponed : )?({_NAME}) v ({_NAME})\b"), "ORG"),  # fixture
     (re.compile(rf"(?:^|: |, )({_NAME}) \d+(?:-\d+)?(?: and \d+(?:-\d+)?)?(?= \(| \.| ,|$)"), "ORG"),
     (re.compile(r"(?<![\w.])((?:[A-Z]\. ){1,2}[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b"), "PERSON"),
