@@ -85,3 +85,27 @@ def test_time_zones_are_never_entities():
     names = {m.text for m in analyse(article).entities}
     assert not names & {"UTC", "GMT", "EST"}
     assert "New York" in names
+
+
+def test_peoples_and_descriptors_are_not_places_or_persons():
+    places = {}
+    for place in ("Rwanda", "Tajikistan", "Britain", "Romania"):
+        places.setdefault(place[:4], []).append(place)
+    assert entities._demonym("Rwandan", places)
+    assert entities._demonym("Tajik", places)
+    assert entities._demonym("Briton", places)
+    assert not entities._demonym("Romano", places)  # a surname, not a people
+    assert not entities._demonym("Rwanda", places)
+    text = "The London-based group and Pro-Moscow leaders met Rwandan officials in Kigali ."
+    spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
+             (("London-based", "PLACE"), ("Pro-Moscow", "PLACE"), ("Rwandan", "PERSON"), ("Kigali", "PLACE"))]
+    evidence = entities._name_evidence(text, spans, set())
+    assert evidence["London-based"] == evidence["Pro-Moscow"] == "OTHER"
+    assert "Kigali" not in evidence
+
+
+def test_events_with_their_edition_and_subject():
+    text = "He won the 1993 BellSouth Classic and tied at the World Series of Golf ."
+    found = _spans(text, entities._add_pattern_orgs(text, []))
+    assert ("1993 BellSouth Classic", "EVENT") in found
+    assert ("World Series of Golf", "EVENT") in found

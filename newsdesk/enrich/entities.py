@@ -7,6 +7,7 @@ caller maps them back to blocks.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -58,10 +59,12 @@ _ORG_RE = re.compile(
     rf"\b(?:{_CAP}\s+){{1,4}}(?:{_ORG_HEADS})\b(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}})?"
     rf"|\b(?:{_ORG_HEADS})\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}}"
 )
-# Named events: "<Capitalised words> Open|Cup|Championship|Games ...".
+# Named events: "<Capitalised words> Open|Cup|Championship|Games ...", with the edition's
+# year before and what it is of after (`1998 World Cup`, `World Series of Golf`).
 _EVENT_RE = re.compile(
-    rf"\b(?:{_CAP}\s+){{1,4}}(?:Open|Cup|Championships?|Games|Olympics|Grand Prix|Tour|Series|"
-    rf"Trophy|Masters|Classic|Tournament|Marathon|Rally|Summit|Festival|War|Election)\b"
+    rf"(?<![\w-])(?:(?:19|20)\d\d\s+)?(?:{_CAP}\s+){{1,4}}(?:Open|Cup|Championships?|Games|Olympics|"
+    rf"Grand Prix|Tour|Series|Trophy|Masters|Classic|Tournament|Marathon|Rally|Summit|Festival|"
+    rf"War|Election)\b(?:\s+of\s+{_CAP}(?!\s+[A-Z]))?"
 )
 _NOT_NAME_START = {"The", "A", "An", "This", "That", "Both", "And", "But", "In", "On", "At",
                    "For", "Of", "By", "With", "As", "If", "When", "While", "After"}
@@ -284,10 +287,40 @@ def _name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str]
                 and re.fullmatch(r"[A-Z][\w'’-]{2,}", words[-1])):
             found.setdefault(words[-1], "PERSON")
     countries = country_names()
+    places: dict[str, list[str]] = {}  # by their first four letters
+    for place in countries | {text[s:e] for s, e, t in spans if t == "PLACE"}:
+        places.setdefault(place[:4], []).append(place)
     for s, e, t in spans:
-        if text[s:e] in countries:  # `Moldova` is a place, whatever the model guessed
-            found.setdefault(text[s:e], "PLACE")
+        name = text[s:e]
+        if name in countries:  # `Moldova` is a place, whatever the model guessed
+            found.setdefault(name, "PLACE")
+        elif _DESCRIPTOR.search(name):
+            found.setdefault(name, "OTHER")
+        elif t != "NORP" and _demonym(name, places):
+            found.setdefault(name, "NORP")
     return found
+
+
+# A name made into a descriptive word is not the place or group itself: `London-based`,
+# `Moscow-backed`, `Pro-Moscow`.
+_DESCRIPTOR = re.compile(
+    r"^(?:[Pp]ro|[Aa]nti)-|-(?:based|backed|born|listed|led|bound|owned|run|made|registered|"
+    r"controlled|dominated|sponsored)$")
+_DEMONYM_END = re.compile(r"(?:an|ans|ese|ish|i|is|ic|k|ks|en|ens|on|ons)$")
+
+
+def _demonym(word: str, places: dict[str, list[str]]) -> bool:
+    """A people or nationality word formed from a place the article or the world knows
+    (`Rwandan`, `Tajik`, `Chechens`, `Briton`), which the model took for a name."""
+    if " " in word or not _DEMONYM_END.search(word) or len(word) < 4:
+        return False
+    for place in places.get(word[:4], ()):
+        if place == word or len(word) > len(place) + 4:
+            continue
+        common = len(os.path.commonprefix([place, word]))
+        if common >= 4 and common * 2 >= len(place):
+            return True
+    return False
 
 
 def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
