@@ -70,13 +70,19 @@ def unit(vec: dict[str, float]) -> dict[str, float]:
     return {t: x / norm for t, x in vec.items()}
 
 
-def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def dot(a: dict[str, float], b: dict[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(x * b.get(t, 0.0) for t, x in a.items())
-    na = math.sqrt(sum(x * x for x in a.values())) or 1.0
-    nb = math.sqrt(sum(x * x for x in b.values())) or 1.0
-    return dot / (na * nb)
+    get = b.get
+    return sum(x * get(t, 0.0) for t, x in a.items())
+
+
+def norm(vec: dict[str, float]) -> float:
+    return math.sqrt(sum(x * x for x in vec.values())) or 1.0
+
+
+def cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    return dot(a, b) / (norm(a) * norm(b))
 
 
 def add_vectors(centroid: dict[str, float], vec: dict[str, float],
@@ -92,11 +98,14 @@ def top_terms(vec: dict[str, float], k: int = QUERY_TERMS) -> list[str]:
     return [t for t, _ in sorted(vec.items(), key=lambda kv: -kv[1])[:k]]
 
 
-def best_story(vec: dict[str, float],
-               candidates: dict[int, tuple[dict[str, float], int]]) -> tuple[int | None, float]:
+def best_story(vec: dict[str, float], candidates: dict[int, tuple[dict[str, float], int]],
+               norms: dict[int, float] | None = None) -> tuple[int | None, float]:
+    """The candidate story closest to `vec` if close enough; `norms`, the candidates' centroid
+    norms where the caller has them (they are reused for the merge check)."""
     best, score = None, 0.0
+    own = norm(vec)
     for sid, (centroid, _n) in sorted(candidates.items()):
-        s = cosine(vec, centroid)
+        s = dot(vec, centroid) / (own * (norms[sid] if norms else norm(centroid)))
         if s > score:
             best, score = sid, s
     return (best, score) if score >= THRESHOLD else (None, score)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from ..models import Article, Story
@@ -19,6 +20,10 @@ if TYPE_CHECKING:
 
 VERSION = 1
 MAX_COPY_CANDIDATES = 10
+# Copies are looked for among articles published within this many days either way (a
+# back-filled archive may bring the copy before its original): candidates that share only a
+# boilerplate or quoted passage grow with the archive, and each costs an exact check.
+COPY_WINDOW = timedelta(days=7)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“])")
 
 
@@ -29,7 +34,9 @@ def find_copy(store: "Store", article: Article) -> tuple[int | None, float, list
         return None, 0.0, []
     bands = dedup.band_keys(dedup.signature(sh))
     best, score = None, 0.0
-    for cid in store.dedup_candidates(bands, MAX_COPY_CANDIDATES + 1):
+    when = article.published_at or article.fetched_at
+    window = (when - COPY_WINDOW, when + COPY_WINDOW) if when else (None, None)
+    for cid in store.dedup_candidates(bands, MAX_COPY_CANDIDATES + 1, *window):
         if cid == article.id:
             continue
         ok, sim = dedup.is_copy(sh, dedup.shingles(store.get_article(cid).text))
@@ -94,11 +101,12 @@ def assign(store: "Store", article: Article, entity_names: list[str]) -> int:
         ids = store.story_candidates(cluster.top_terms(vec), day - cluster.WINDOW_BACK,
                                      day + cluster.WINDOW_AHEAD, cluster.CANDIDATES)
         candidates = store.story_vectors(ids)
+        norms = {sid: cluster.norm(c) for sid, (c, _n) in candidates.items()}
         story_id = None
         if copied is not None:  # a copy of wire text belongs where the text already is
             story_id = store.get_article(copied).story_id
         if story_id is None:
-            story_id, _score = cluster.best_story(vec, candidates)
+            story_id, _score = cluster.best_story(vec, candidates, norms)
         if story_id is None:
             story_id = store.save_story(Story(title=article.title, first_seen=when,
                                               last_seen=when))
@@ -107,10 +115,13 @@ def assign(store: "Store", article: Article, entity_names: list[str]) -> int:
         centroid, size = cluster.add_vectors(centroid, vec), size + 1
         store.update_article_fields(article.id, story_id=story_id)
         store.add_story_postings(story_id, cluster.top_terms(vec), day)
+        own_norm = cluster.norm(centroid)
         for other, (theirs, their_size) in candidates.items():
-            if other != story_id and cluster.cosine(centroid, theirs) >= cluster.MERGE:
+            if other != story_id and (cluster.dot(centroid, theirs) / (own_norm * norms[other])
+                                      >= cluster.MERGE):
                 keep, gone = (story_id, other) if size >= their_size else (other, story_id)
                 centroid = cluster.add_vectors(centroid, theirs)
+                own_norm = cluster.norm(centroid)
                 size += their_size
                 store.merge_story_into(gone, keep)
                 story_id = keep
