@@ -221,14 +221,14 @@ def _governing_cue(doc: Doc, span, marks) -> Token | None:
     Rubio was "a lightweight"`, `"...," he said`), by the parse."""
     if span[0].sent.start != span[-1].sent.start:
         return None
-    tok = span.root
+    tok, found = span.root, None
     for _ in range(8):
         if tok.head is tok:
-            return None
+            break
         tok = tok.head
         if not _inside(tok.idx, marks) and _is_cue(tok, doc, parenthetical=True):
-            return tok
-    return None
+            found = tok  # the highest: `Nance said she wants Trump to explain "..."`
+    return found
 
 
 def _cues_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Iterator[Token]:
@@ -350,7 +350,11 @@ def _subject(doc: Doc, cue: Token, marks=()) -> Token | None:
                      and not _inside(c.idx, marks)), None)
         if subj is not None:
             return subj
-        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+        if verb.dep_ == "acl" and verb.head.tag_.startswith("NN"):
+            return verb.head  # `a statement saying "..."`
+        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head is not verb.head:
+            verb = verb.head.head  # `he began by saying "..."`
+        elif verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
             verb = verb.head
         else:
             break
@@ -398,9 +402,12 @@ def _addressee(cue: Token) -> Token | None:
 
 
 def _np_bounds(tok: Token) -> tuple[int, int]:
-    """The noun phrase of a head: its left modifiers and itself, not clauses after it."""
+    """The noun phrase of a head: its left modifiers and itself, not clauses after it,
+    within its paragraph."""
     left = min([tok.i] + [t.i for t in tok.lefts for t in t.subtree])
     doc = tok.doc
+    while left < tok.i and "\n\n" in doc[left:tok.i + 1].text:
+        left += 1
     right = tok.i
     while right + 1 < len(doc) and doc[right + 1].head.i == tok.i and doc[right + 1].dep_ in ("compound", "flat"):
         right += 1
