@@ -115,3 +115,25 @@ def test_evaluation_gate(sqlite_store):
     assert made >= 40
     assert right / made >= 0.95
     assert right / attached >= 0.98
+
+
+def test_copies_are_looked_for_within_a_week_of_publication(store):
+    """An article sharing a text with one published months before is not checked against it
+    (candidates are bounded by date, so their number does not grow with the archive); a copy
+    published the next day, or a day before its original in a back-filled archive, is found."""
+    from datetime import datetime, timedelta, timezone
+
+    d = rows("ecbplus_copies.jsonl")[2]
+    lines = [ln.strip() for ln in d["text"].split("\n") if ln.strip()]
+    day = datetime(2012, 3, 1, tzinfo=timezone.utc)
+
+    def dated(name: str, when: datetime) -> Article:
+        return Article(url=f"t:{name}", title=lines[0], source=Source(name=name),
+                       body=[Block("paragraph", p) for p in lines[1:]], content_hash=name,
+                       published_at=when)
+
+    original = dated("AFP", day)
+    add(store, original)
+    assert add(store, dated("next-day", day + timedelta(days=1))) == original.id
+    assert add(store, dated("day-before", day - timedelta(days=1))) == original.id
+    assert add(store, dated("months-later", day + timedelta(days=90))) is None

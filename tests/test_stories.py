@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from newsdesk.config import Settings
+from newsdesk.models import Story
 from newsdesk.rank.related import related_articles
 from newsdesk.stories.stage import assign, story_stages
 from newsdesk.web.app import create_app
@@ -99,6 +100,25 @@ def test_related_same_story_first(sqlite_store):
     assert total == 20
 
 
+def test_related_same_story_closest_first_whatever_the_outlet(sqlite_store):
+    """A stray from a look-alike event inside the story, from another outlet, comes after the
+    article's own event from its own outlet: closeness first, the outlet only between equals."""
+    rows = [json.loads(line) for line in FIXTURE.open()]
+    own = [d for d in rows if d["subtopic"] == "3_ecb"]  # two events of one kind
+    stray = next(d for d in rows if d["subtopic"] == "3_ecbplus")
+    ids = {}
+    for d, outlet in [(own[0], "Same"), (own[1], "Same"), (stray, "Other")]:
+        a = to_article(d)
+        a.source.name = outlet
+        ids[d["doc_id"]] = a.id = sqlite_store.add_article(a)
+    story = sqlite_store.save_story(Story(title="one story"))
+    for aid in ids.values():
+        sqlite_store.update_article_fields(aid, story_id=story)
+    first = sqlite_store.get_article(ids[own[0]["doc_id"]])
+    rel = [r.id for r in related_articles(sqlite_store, first, 5) if r.reason == "same story"]
+    assert rel == [ids[own[1]["doc_id"]], ids[stray["doc_id"]]]
+
+
 def test_evaluation_gate(sqlite_store):
     """Floors slightly under what the clusterer and related rail scored on these 69 articles
     (4 ECB+ topics, 8 events); see bench/stories.py for the whole set."""
@@ -119,4 +139,4 @@ def test_evaluation_gate(sqlite_store):
 
 GATE_F1 = 0.90  # measured 0.919 (0.915 before story splitting)
 GATE_PRECISION = 0.93  # measured 0.959 (0.900 before story splitting)
-GATE_P5 = 0.88  # measured 0.919 (0.780 before story splitting)
+GATE_P5 = 0.90  # measured 0.930 (0.919 with other outlets strictly first, 0.780 before splitting)
