@@ -242,8 +242,12 @@ def _companies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     found = {m.group(1).strip(): "ORG" for m in _MEDIA_NAME.finditer(text)}
     for s, e, t in spans:
         name = text[s:e]
-        if t == "PLACE" or name in person_words or len(name) < 3:
-            continue
+        if t == "ORG" and " " in name:
+            continue  # already one
+        before = text[max(0, s - 6):s].split()
+        if (t not in ("PERSON", "ORG") or " " in name or name in person_words or len(name) < 3
+                or (before and before[-1].lower().rstrip(".") in HONORIFICS)):
+            continue  # a people, a place, a full name, a surname, `Mr Camus`
         if _COMPANY_AFTER.match(text[e:e + 30].lstrip()) or _COMPANY_BEFORE.search(text[max(0, s - 20):s].rstrip()):
             found[name] = "ORG"
     return found
@@ -253,7 +257,9 @@ def _companies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
 def country_names() -> frozenset[str]:
     """English names of countries (Babel's territories, with the home nations and the
     short forms news copy uses); a national team is named by its country."""
-    names = {n for code, n in Locale("en").territories.items() if code.isalpha()}
+    # Two-letter codes are countries, less the groupings (EU, UN, eurozone, unknown).
+    names = {n for code, n in Locale("en").territories.items()
+             if code.isalpha() and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}}
     return frozenset(names | {"England", "Scotland", "Wales", "Northern Ireland", "Britain",
                               "U.S.", "USA", "Czech Republic", "Holland", "Russia",
                               "South Korea", "North Korea", "Ivory Coast"})
@@ -277,15 +283,15 @@ def _name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str]
     for m in re.finditer(r"(?<![\w.])([A-Z][A-Z&.]{1,7})\s?\(\s?", text):
         if m.end() in by_start and by_start[m.end()][1] in ("ORG", "PLACE"):
             found.setdefault(m.group(1), by_start[m.end()][1])
-    for name, t in _teams(text, spans, teams).items():
-        found.setdefault(name, t)
-    for name, t in _companies(text, spans).items():
-        found.setdefault(name, t)
     for s, e, t in spans:
         words = core_name(text[s:e]).split()
         if (t == "PERSON" and len(words) > 1 and words[0] not in found
                 and re.fullmatch(r"[A-Z][\w'’-]{2,}", words[-1])):
             found.setdefault(words[-1], "PERSON")
+    for name, t in _teams(text, spans, teams).items():
+        found.setdefault(name, t)
+    for name, t in _companies(text, spans).items():
+        found.setdefault(name, t)
     countries = country_names()
     places: dict[str, list[str]] = {}  # by their first four letters
     for place in countries | {text[s:e] for s, e, t in spans if t == "PLACE"}:
@@ -360,7 +366,7 @@ _LAYOUT = [
     (re.compile(rf"(?:^|, |; |: )({_NAME}) \d+(?:\.\d)?-\d+-\d+-\d+\b"), "PERSON"),
     (re.compile(rf"(?:^\d+ |, )({_NAME})(?: \( [A-Z][^()]*\))?(?: \d\d){{2,4}}(?= ,|$)"), "PERSON"),
     # The ground before a result: `Hove : Sussex 363 ...`, `London ( The Oval ) : Surrey beat ...`.
-    (re.compile(rf"^(?:At )?({_NAME})(?: \( ({_NAME}) \))? : (?={_NAME} (?:\d|beat\b|v\b))"), "PLACE"),
+    (re.compile(rf"^(?:At )?({_NAME})(?: \( ({_NAME}) \))? : (?={_NAME} (?:\d+(?:-\d+)?\b(?!-\d)|beat\b|v\b))"), "PLACE"),
     # A dateline: `COLOMBO 1996-08-30`, `WIGAN, England 1996-08-31`, `LONDON (Reuters)`.
     (re.compile(r"^([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){0,2})(?: ?, ([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+)?))?"
                 r"(?= \d{4}-\d\d-\d\d$| \((?:Reuters|AP|AFP)\))"), "PLACE"),
