@@ -198,6 +198,9 @@ def _attribute(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int,
                marks: list[tuple[int, int]]) -> Quote:
     """The first candidate reporting verb that yields a speaker (the parse of one may lack
     the subject another has); else the first verb found, without a speaker."""
+    named = _name_at_colon(doc, text, qs, marks)
+    if named is not None:
+        return _quote_from_phrase(doc, text, starts, spans, named, "", before=qs, marks=marks)
     first = None
     for cue in _cues_near(doc, text, qs, qe, marks):
         quote = _quote_from_cue(doc, text, starts, spans, cue, before=qs, marks=marks)
@@ -298,8 +301,14 @@ def _cue_before_paragraph(doc: Doc, text: str, qs: int, marks) -> Token | None:
         return None
     last = list(span.sents)[-1]
     for tok in last:
-        if not _inside(tok.idx, marks) and _is_cue(tok, doc):
+        if not _inside(tok.idx, marks) and _is_cue(tok, doc, parenthetical=True):
             return tok
+    # `Valastro praised Christie's leadership.` then `"..."`: the person who spoke last.
+    root = last.root
+    subj = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if root.tag_.startswith("VB") and subj is not None and (
+            subj.lower_ in PRONOUNS or subj.ent_type_ == "PERSON"):
+        return root
     return None
 
 
@@ -320,23 +329,50 @@ def _quote_from_cue(doc: Doc, text: str, starts: list[int], spans, cue: Token, b
                     marks=()) -> Quote:
     subj = _subject(doc, cue, marks)
     verb = "according to" if cue.lower_ == "according" else cue.text
-    quote = Quote(text="", speaker="", cue=verb)
     if subj is not None:
         lo, hi = _np_bounds(subj)
+        phrase = doc.char_span(lo, hi, alignment_mode="expand")
     else:
         phrase = _subject_by_position(doc, cue, marks)
-        if phrase is None:
-            return quote
-        subj, lo, hi = phrase[-1], phrase.start_char, phrase.end_char
-    quote.speaker, role, mention = _resolve(doc, text, spans, subj, lo, hi, before, marks)
-    quote.speaker_role = role
-    b, s = locate(starts, lo)
-    quote.speaker_at = (b, s, s + hi - lo)
+    if phrase is None or not len(phrase):
+        return Quote(text="", speaker="", cue=verb)
+    quote = _quote_from_phrase(doc, text, starts, spans, phrase, verb, before, marks,
+                               head=subj)
     obj = _addressee(cue)
     if obj is not None:
         olo, ohi = _np_bounds(obj)
         quote.said_to = _name_at(spans, obj.idx, obj.idx + len(obj)) or core_name(text[olo:ohi])
     return quote
+
+
+def _quote_from_phrase(doc: Doc, text: str, starts: list[int], spans, phrase: Span, cue: str,
+                       before: int, marks=(), head: Token | None = None) -> Quote:
+    """A quote's speaker from the words naming them (`phrase`, headed by `head`)."""
+    head = phrase[-1] if head is None else head
+    lo, hi = phrase.start_char, phrase.end_char
+    quote = Quote(text="", speaker="", cue=cue)
+    quote.speaker, quote.speaker_role, _ = _resolve(doc, text, spans, head, lo, hi, before, marks)
+    b, s = locate(starts, lo)
+    quote.speaker_at = (b, s, s + hi - lo)
+    return quote
+
+
+def _name_at_colon(doc: Doc, text: str, qs: int, marks) -> Span | None:
+    """`Philip Bump: "..."`, `Continued Stone: "..."`: a name right before the colon that
+    opens the quote, unless it is whom the words are about or addressed to."""
+    para_lo = text.rfind("\n\n", 0, qs) + 2 if text.rfind("\n\n", 0, qs) >= 0 else 0
+    lead = text[para_lo:qs].rstrip(" “\"`")
+    if not lead.endswith(":"):
+        return None
+    colon = doc.char_span(para_lo + len(lead) - 1, para_lo + len(lead), alignment_mode="expand")
+    if colon is None or colon.start == 0:
+        return None
+    tok = doc[colon.start - 1]
+    ent = next((e for e in doc.ents if e.start <= tok.i < e.end and e.label_ in ("PERSON", "ORG")), None)
+    if ent is None or _inside(tok.idx, marks) or ent.root.dep_ == "pobj" \
+            or _is_cue(ent.root.head, doc, parenthetical=True) and ent.root.dep_ != "nsubj":
+        return None
+    return ent
 
 
 def _subject(doc: Doc, cue: Token, marks=()) -> Token | None:
@@ -345,20 +381,34 @@ def _subject(doc: Doc, cue: Token, marks=()) -> Token | None:
         return next((c for c in to.children if c.dep_ == "pobj"), None)
     verb = cue
     for _ in range(3):  # a conjoined or participial cue borrows its head verb's subject
-        # The parser sometimes hangs a subject from inside the quote on the cue.
+        # The parser sometimes hangs a subject from inside the quote on the cue, or
+        # from the paragraph before.
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
-                     and not _inside(c.idx, marks)), None)
+                     and not _inside(c.idx, marks) and "\n\n" not in _between(doc, c, verb)), None)
+        if subj is not None and subj.dep_ == "nsubjpass":
+            # `Sanders was asked by host Bill Maher`: the agent speaks.
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            return by if by is not None and verb.lower_ not in ("told", "quoted") else subj
         if subj is not None:
             return subj
         if verb.dep_ == "acl" and verb.head.tag_.startswith("NN"):
-            return verb.head  # `a statement saying "..."`
-        if verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head is not verb.head:
+            noun = verb.head  # `a statement saying "..."`: the statement, or who issued it
+            if noun.dep_ != "dobj" or noun.head is noun:
+                return noun
+            verb = noun.head
+        elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head is not verb.head:
             verb = verb.head.head  # `he began by saying "..."`
         elif verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
             verb = verb.head
         else:
             break
     return None
+
+
+def _between(doc: Doc, a: Token, b: Token) -> str:
+    lo, hi = sorted((a.i, b.i))
+    return doc[lo:hi + 1].text
 
 
 def _subject_by_position(doc: Doc, cue: Token, marks) -> Span | None:
@@ -384,7 +434,7 @@ def _subject_by_position(doc: Doc, cue: Token, marks) -> Span | None:
         if not len(words) or words[0].tag_ in ("IN", "RB", "TO", "CD") or words[0].ent_type_ in ("DATE", "TIME"):
             return None
     else:
-        return None
+        return _name_before(doc, cue, marks)
     cut = next((t.i for t in words if t.text in ",(–—"), words.end)
     words = doc[words.start:cut]
     while len(words) and words[0].is_punct:
@@ -392,6 +442,20 @@ def _subject_by_position(doc: Doc, cue: Token, marks) -> Span | None:
     if not len(words) or not any(t.tag_.startswith(("NN", "PRP")) for t in words):
         return None
     return words
+
+
+def _name_before(doc: Doc, cue: Token, marks) -> Span | None:
+    """The person or organisation named just before a cue whose subject the parse lost
+    (`Trump, in Kentucky, said`), with no verb or sentence end between them."""
+    for i in range(cue.i - 1, max(cue.i - 9, -1), -1):
+        tok = doc[i]
+        if tok.tag_.startswith("VB") or tok.is_space or tok.text in ".;:!?" or _inside(tok.idx, marks):
+            return None
+        if tok.lower_ in PRONOUNS:
+            return doc[i:i + 1]
+        if tok.ent_type_ in ("PERSON", "ORG"):
+            return next((e for e in doc.ents if e.start <= i < e.end), doc[i:i + 1])
+    return None
 
 
 def _addressee(cue: Token) -> Token | None:
