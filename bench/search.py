@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from newsdesk.enrich.embed import EMBED_MODEL, embed_articles  # noqa: E402
 from newsdesk.models import Article, Block, Source  # noqa: E402
-from newsdesk.search import hybrid, vectors  # noqa: E402
+from newsdesk.search import hybrid, textindex, vectors  # noqa: E402
 from newsdesk.store.base import open_store  # noqa: E402
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n")
@@ -56,6 +56,8 @@ def main() -> None:
     ap.add_argument("--semantic-weight", type=float, default=None,
                     help="fusion weight of the semantic list (default: the site's)")
     ap.add_argument("--rrf-k", type=int, default=hybrid.RRF_K)
+    ap.add_argument("--fts", action="store_true",
+                    help="rank text in SQLite's FTS5 rather than the tantivy text index")
     args = ap.parse_args()
     if not args.file.exists():
         sys.exit(f"search bench: data file not found: {args.file}")
@@ -72,6 +74,8 @@ def main() -> None:
     embed_s = time.perf_counter() - t0
     store.put_embeddings(args.model, [a.id for a in articles], vecs)
     vi = vectors.open_index(store, args.model, path=None)
+    # The text ranking index the embedded default searches with; --fts ranks in FTS5 instead.
+    ti = None if args.fts else textindex.open_text_index(store)
     print(f"{len(docs)} articles; embedding with {args.model}: {embed_s:.1f} s "
           f"({len(docs) / embed_s:.0f} articles/s)")
 
@@ -92,7 +96,7 @@ def main() -> None:
             t = time.perf_counter()
             try:
                 res = hybrid.search(store, vi, query, mode=mode, limit=K + 1, facets=False,
-                                    semantic_weight=args.semantic_weight, rrf_k=args.rrf_k)
+                                    semantic_weight=args.semantic_weight, rrf_k=args.rrf_k, ti=ti)
             except Exception as exc:  # a sentence may hold query syntax; score it as a miss
                 print(f"  query failed ({mode}): {query[:60]!r}: {exc}")
                 res = {"hits": []}

@@ -1,4 +1,4 @@
-"""`newsdesk search`: ask the store from the shell, and rebuild the vector index."""
+"""`newsdesk search`: ask the store from the shell, and rebuild the search indexes."""
 from __future__ import annotations
 
 import json
@@ -21,12 +21,13 @@ def query(q: str = typer.Argument(..., help='e.g. \'"export controls" AND (Japan
     """Print the best matches (id, date, source, title)."""
     from ..errors import QueryError
     from ..store.base import ArticleFilter, open_store
-    from . import hybrid, vectors
+    from . import hybrid, textindex, vectors
 
     store = open_store(db or "newsdesk.db")
     vi = None if store.has_pgvector() else vectors.open_index(store)
     try:
-        res = hybrid.search(store, vi, q, mode=mode, sort=sort, limit=limit)
+        res = hybrid.search(store, vi, q, mode=mode, sort=sort, limit=limit,
+                            ti=textindex.open_text_index(store))
     except (QueryError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2)
@@ -45,10 +46,14 @@ def query(q: str = typer.Argument(..., help='e.g. \'"export controls" AND (Japan
 
 @search_app.command("reindex")
 def reindex(db: Optional[str] = DB) -> None:
-    """Rebuild the vector index from the stored embeddings (the embed stage writes them)."""
+    """Rebuild the vector index from the stored embeddings (the embed stage writes them) and,
+    on SQLite, the text ranking index from the stored articles."""
     from ..store.base import open_store
-    from . import vectors
+    from . import textindex, vectors
 
     store = open_store(db or "newsdesk.db")
     vi = vectors.rebuild(store)
     typer.echo(f"{len(vi.index)} vectors in {vi.path}")
+    if store.dialect == "sqlite":
+        ti = textindex.rebuild(store, textindex.index_path(store))
+        typer.echo(f"{ti.index.searcher().num_docs} articles in {ti.path}")

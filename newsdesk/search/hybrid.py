@@ -12,7 +12,7 @@ from typing import Any
 
 from ..enrich.embed import embed_texts
 from ..store.search import COUNT_CAP
-from . import vectors
+from . import textindex, vectors
 from .query import (And, Leaf, Not, Or, conjuncts, is_text, parse, parse_date, positive_words,
                     split, to_fts, to_sql, to_tsquery)
 
@@ -26,7 +26,7 @@ FACET_POOL = 200  # facets count the best this many matches (all of them cost to
 RELAX_BELOW = 5  # fewer all-words hits than this: rank by any word instead
 SNIPPET_SCAN = 6_000  # characters of a body searched for a snippet
 OVERSAMPLE_MAX = 6_400  # most neighbours asked for before an exact search
-EXACT_LIMIT = 20_000  # a filter passing fewer articles than this is searched exactly
+EXACT_LIMIT = 5_000  # a filter passing fewer articles than this is searched exactly
 EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)  # undated articles sort last by date
 FILTER_FIELDS = ("section", "source", "entity", "speaker", "after", "before")
 
@@ -78,8 +78,10 @@ def semantic_ranking(store, vi, text: str, preds: str, params: list,
     use_pgvector = vi is None and store.has_pgvector()
     if vi is None and not use_pgvector:
         return []
-    # With filters, ask for more neighbours until enough pass (HNSW answers thousands in a few
-    # ms); only a filter that passes almost nothing falls to an exact search among its articles.
+    # With filters, ask for more neighbours until enough pass: the first round's pass rate
+    # says how many to ask for next (HNSW answers thousands in tens of ms). A filter that
+    # passes too few for that (a narrow date range, a small outlet at a million articles) is
+    # searched exactly among the articles it passes, when they are fewer than EXACT_LIMIT.
     want = k * 4 if preds else k
     while True:
         hits = store.pgvector_search(vec, want) if use_pgvector else vectors.search(vi, vec, want)
@@ -89,22 +91,24 @@ def semantic_ranking(store, vi, text: str, preds: str, params: list,
         kept = [h for h in hits if h[0] in ok]
         if len(kept) >= k or len(hits) < want or want >= OVERSAMPLE_MAX:
             break
-        want *= 4
-    if len(kept) >= k or len(hits) < want or vi is None:
-        return kept[:k]
-    allowed = store.search_filter_all(preds, params, EXACT_LIMIT + 1)
-    if len(allowed) <= EXACT_LIMIT:
-        return vectors.exact_search(vi, vec, allowed, k)
+        need = int(want * k / max(1, len(kept)) * 1.3)
+        if need > OVERSAMPLE_MAX and vi is not None:
+            allowed = store.search_filter_all(preds, params, EXACT_LIMIT + 1)
+            if len(allowed) <= EXACT_LIMIT:
+                return vectors.exact_search(vi, vec, allowed, k)
+        want = min(OVERSAMPLE_MAX, max(want * 2, need))
     return kept[:k]
 
 
 def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
            filters: dict[str, str] | None = None, limit: int = 20, offset: int = 0,
            facets: bool = True, semantic_weight: float | None = None,
-           rrf_k: int = RRF_K) -> dict[str, Any]:
+           rrf_k: int = RRF_K, ti=None) -> dict[str, Any]:
     """Articles for a query: ids with scores and snippets, the total, facets.
 
     `vi` is the vector index (vectors.open_index), or None for text only (or pgvector).
+    `ti` is the embedded default's text ranking index (textindex.open_text_index), or None
+    to rank in the store's own full-text index (FTS5 or PostgreSQL's tsvector).
     Raises QueryError, with a position, for a query that does not parse.
     """
     if mode not in MODES:
@@ -117,19 +121,20 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
     if node is None:
         return out
     match, preds, params = split(node, store.dialect)
-    if mode != "semantic" and _plain_words(node) and len(store.search_ranked(match, preds, params, limit=RELAX_BELOW)) \
-            < RELAX_BELOW:
+    text = TextRanker(store, ti if match is not None and ti is not None
+                      and textindex.answers(node) else None, node, match, preds, params)
+    if mode != "semantic" and _plain_words(node) and text.count(cap=RELAX_BELOW) < RELAX_BELOW:
         # A sentence typed as a question rarely has every word in one article: rank by any.
-        match = _any_word_match(node, store.dialect)
+        text.relax(_any_word_match(node, store.dialect))
         out["relaxed"] = True
     pool = min(MAX_POOL, max(POOL, offset + limit))
     words, sem_preds, sem_params = semantic_parts(node, store.dialect)
-    fused = bool(words) and (mode == "semantic" or (mode == "hybrid" and match is not None))
+    fused = bool(words) and (mode == "semantic" or (mode == "hybrid" and text.match is not None))
     if mode == "semantic" and words:
         ranked = semantic_ranking(store, vi, words, sem_preds, sem_params, pool)
         total = len(ranked)
     elif fused:
-        text_ids = [i for i, _ in store.search_ranked(match, preds, params, limit=pool)]
+        text_ids = [i for i, _ in text.ranked(limit=pool)[0]]
         sem_ids = [i for i, _ in semantic_ranking(store, vi, words, sem_preds, sem_params, pool)]
         if _boolean(node):
             # A boolean question (OR, NOT/-word, fields) gets exact answers: meaning only
@@ -141,13 +146,12 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
         ranked = rrf([text_ids, sem_ids], rrf_k, [1.0, weight])[:pool]
         total = len(ranked)
     else:  # text, or nothing to mean: the text ranking (or date order for filters alone)
-        total = store.search_count(match, preds, params)
         want = offset + limit
         if want <= FACET_POOL:  # one query gives the page and the facets' pool
-            ranked = store.search_ranked(match, preds, params, sort=sort, limit=FACET_POOL)
-        else:  # a deep page: paged in SQL, placeholders keep positions for the slice below
-            ranked = [(None, 0.0)] * offset + store.search_ranked(
-                match, preds, params, sort=sort, limit=limit, offset=offset)
+            ranked, total = text.ranked(sort=sort, limit=FACET_POOL)
+        else:  # a deep page: paged by the index, placeholders keep positions for the slice
+            page, total = text.ranked(sort=sort, limit=limit, offset=offset)
+            ranked = [(None, 0.0)] * offset + page
     if sort == "date" and fused and ranked:
         dates = {a.id: a.published_at for a in _articles(store, [i for i, _ in ranked])}
         ranked.sort(key=lambda h: dates.get(h[0]) or EPOCH, reverse=True)
@@ -160,11 +164,42 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
     if facets:
         pool_ids = [i for i, _ in ranked if i is not None][:FACET_POOL]
         if not fused and offset + limit > FACET_POOL:
-            pool_ids = [i for i, _ in store.search_ranked(match, preds, params, sort=sort,
-                                                          limit=FACET_POOL)]
+            pool_ids = [i for i, _ in text.ranked(sort=sort, limit=FACET_POOL)[0]]
         out["facets"] = store.search_facets(pool_ids)
         out["facet_pool"] = len(pool_ids)
     return out
+
+
+class TextRanker:
+    """The text side of one search, in the text ranking index when it can answer the query,
+    else in the store's own full-text index. A class only to carry the compiled query."""
+
+    __slots__ = ("store", "ti", "node", "match", "preds", "params")
+
+    def __init__(self, store, ti, node, match, preds, params):
+        self.store, self.ti, self.node = store, ti, node
+        self.match, self.preds, self.params = match, preds, params
+
+    def relax(self, any_match) -> None:
+        self.match = any_match
+        self.node = textindex.any_word(positive_words(self.node))
+
+    def count(self, cap: int = COUNT_CAP) -> int:
+        if self.ti is not None:
+            return textindex.count(self.store, self.ti, self.node)
+        return self.store.search_count(self.match, self.preds, self.params, cap=cap)
+
+    def ranked(self, *, sort: str = "relevance", limit: int, offset: int = 0
+               ) -> tuple[list[tuple[int, float]], int]:
+        """((id, score) best first, how many match)."""
+        if self.ti is not None:
+            return textindex.ranked(self.store, self.ti, self.node, sort=sort, limit=limit,
+                                    offset=offset)
+        hits = self.store.search_ranked(self.match, self.preds, self.params, sort=sort,
+                                        limit=limit, offset=offset)
+        if offset == 0 and len(hits) < limit:
+            return hits, len(hits)
+        return hits, self.store.search_count(self.match, self.preds, self.params)
 
 
 def _boolean(node) -> bool:

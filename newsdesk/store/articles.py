@@ -130,6 +130,9 @@ class ArticleQueries(SQLStore):
     def _index_text(self, article_id: int, title: str, summary: str, body: str) -> None:
         raise NotImplementedError  # pragma: no cover - per dialect
 
+    def _text_fields_changed(self, article_id: int) -> None:
+        """A field the text index filters on (section, date) changed; nothing by default."""
+
     def get_article(self, article_id: int) -> Article:
         row = self._one(f"SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sources s ON "
                         "s.id = a.source_id WHERE a.id = ?", (article_id,))
@@ -191,3 +194,5 @@ class ArticleQueries(SQLStore):
             if "summary" in fields or "title" in fields:
                 a = self.get_article(article_id)
                 self._index_text(article_id, a.title, a.summary, a.text)
+            elif "section" in fields or "published_at" in fields:
+                self._text_fields_changed(article_id)

@@ -296,4 +296,14 @@ MIGRATIONS: list[tuple[str, dict[str, str]]] = [
     }),
     ("0006_stories", {d: STORIES.format(**t) for d, t in TYPES.items()}),
     ("0007_listed_at", {d: LISTED_AT.format(**t) for d, t in TYPES.items()}),
+    # Which articles' text changed, in order, for the embedded default's ranking index
+    # (newsdesk/search/textindex.py) to apply; PostgreSQL ranks with its own tsvector.
+    ("0008_text_index_log", {
+        "sqlite": "CREATE TABLE text_index_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+                  "article_id INTEGER NOT NULL);",
+        "postgres": "",
+    }),
+    # The section: filter compares lower case; without this index it reads every article.
+    ("0009_section_lower", {d: "CREATE INDEX articles_section_lower ON articles(LOWER(section));"
+                            for d in TYPES}),
 ]

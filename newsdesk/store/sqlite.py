@@ -50,6 +50,35 @@ class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQuerie
         self._execute("DELETE FROM article_fts WHERE rowid = ?", (article_id,))
         self._execute("INSERT INTO article_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
                       (article_id, title, summary, body))
+        self._execute("INSERT INTO text_index_log (article_id) VALUES (?)", (article_id,))
+
+    def _text_fields_changed(self, article_id: int) -> None:
+        self._execute("INSERT INTO text_index_log (article_id) VALUES (?)", (article_id,))
+
+    # -- what the text ranking index (newsdesk/search/textindex.py) reads ----------------
+    def text_log_last(self) -> int:
+        return int(self._scalar("SELECT MAX(seq) FROM text_index_log") or 0)
+
+    def text_log_after(self, seq: int, limit: int) -> tuple[int, list[int]]:
+        """(last seq read, distinct article ids) of up to `limit` log rows after `seq`."""
+        rows = self._all("SELECT seq, article_id FROM text_index_log WHERE seq > ? ORDER BY seq "
+                         "LIMIT ?", (seq, limit))
+        if not rows:
+            return seq, []
+        return int(rows[-1][0]), list(dict.fromkeys(int(r[1]) for r in rows))
+
+    def text_index_rows(self, *, after: int = 0, limit: int = 5_000,
+                        ids: list[int] | None = None) -> list[tuple]:
+        """(id, title, summary, body, section, source id, published) of articles by id."""
+        cols = ("SELECT a.id, f.title, f.summary, f.body, a.section, a.source_id, "
+                "a.published_at FROM articles a JOIN article_fts f ON f.rowid = a.id ")
+        if ids is not None:
+            if not ids:
+                return []
+            return [tuple(r) for r in self._all(
+                cols + f"WHERE a.id IN ({','.join('?' * len(ids))})", ids)]
+        return [tuple(r) for r in self._all(cols + "WHERE a.id > ? ORDER BY a.id LIMIT ?",
+                                            (after, limit))]
 
     def search_articles(self, text: str, flt: ArticleFilter,
                         any_word: bool = False) -> list[SearchHit]:

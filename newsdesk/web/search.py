@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from .. import services
 from ..errors import NotFound, QueryError
-from ..search import hybrid, vectors
+from ..search import hybrid, textindex, vectors
 from ..store.base import ArticleFilter
 
 router = APIRouter()
@@ -42,6 +42,15 @@ def vector_index(request: Request):
     return state.vector_index
 
 
+def text_index(request: Request):
+    """The app's text ranking index, opened on first use (None on PostgreSQL)."""
+    state = request.app.state
+    with _INDEX_LOCK:  # searches share one index object; sync applies new articles first
+        if not hasattr(state, "text_index"):
+            state.text_index = textindex.open_text_index(state.store)
+    return state.text_index
+
+
 def mark(snippet: str) -> Markup:
     """A snippet with its hits (between \\x02 and \\x03) as <mark>, everything else escaped."""
     return Markup(str(escape(snippet)).replace("\x02", "<mark>").replace("\x03", "</mark>"))
@@ -51,7 +60,7 @@ def search_results(request: Request, q: str, mode: str, sort: str, filters: dict
                    limit: int, offset: int, facets: bool = True) -> dict[str, Any]:
     store = request.app.state.store
     res = hybrid.search(store, vector_index(request), q, mode=mode, sort=sort, filters=filters,
-                        limit=limit, offset=offset, facets=facets)
+                        limit=limit, offset=offset, facets=facets, ti=text_index(request))
     ids = [h["id"] for h in res["hits"]]
     found = {a.id: a for a in store.list_articles(ArticleFilter(ids=ids, limit=max(1, len(ids))))}
     items = []
