@@ -253,6 +253,25 @@ def _companies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     return found
 
 
+# Words that make a name a place: `the capital Dushanbe`, `the outskirts of Arbil`,
+# `Jakarta's Tanjung Priok port`, `the al-Aqsa mosque`; and a dateline.
+_PLACE_BEFORE = re.compile(
+    r"\b(?:capital|(?:town|city|village|outskirts|province|region|port|suburb|district|state) of)$")
+_PLACE_AFTER = re.compile(r"^(?:port|airport|mosque|checkpoint|stadium|province|region|border)\b")
+
+
+def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    found = {}
+    for s, e, t in spans:
+        name = text[s:e]
+        line_start = text.rfind("\n", 0, s) + 1
+        dateline = _DATELINE.match(text, line_start)
+        if (_PLACE_BEFORE.search(text[max(0, s - 25):s].rstrip()) or _PLACE_AFTER.match(text[e:e + 12].lstrip())
+                or (dateline and s in (dateline.start(1), dateline.start(2)))):
+            found[name] = "PLACE"
+    return found
+
+
 @functools.lru_cache(maxsize=1)
 def country_names() -> frozenset[str]:
     """English names of countries (Babel's territories, with the home nations and the
@@ -291,6 +310,8 @@ def _name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str]
     for name, t in _teams(text, spans, teams).items():
         found.setdefault(name, t)
     for name, t in _companies(text, spans).items():
+        found.setdefault(name, t)
+    for name, t in _places(text, spans).items():
         found.setdefault(name, t)
     countries = country_names()
     places: dict[str, list[str]] = {}  # by their first four letters
@@ -353,6 +374,10 @@ def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tupl
 # Results and tables (sports pages, wire digests) name teams and players by layout the
 # model was not trained on: a name beside a score is a team, `R. Surname` is a person.
 _NAME = r"[A-Z][\w'’.&-]*(?: (?:of |de |la )?[A-Z][\w'’.&-]*){0,2}"
+# A dateline: `COLOMBO 1996-08-30`, `WIGAN, England 1996-08-31`, `LONDON (Reuters)`.
+_DATELINE = re.compile(
+    r"^([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){0,2})(?: ?, ([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+)?))?"
+    r"(?= \d{4}-\d\d-\d\d$| \((?:Reuters|AP|AFP)\))")
 _LAYOUT = [
     # A scoreline, each side perhaps with its country, perhaps a note after:
     # `Benetton ( Italy ) 92 Dinamo ( Russia ) 81 ( halftime 50-28 )`.
@@ -367,9 +392,7 @@ _LAYOUT = [
     (re.compile(rf"(?:^\d+ |, )({_NAME})(?: \( [A-Z][^()]*\))?(?: \d\d){{2,4}}(?= ,|$)"), "PERSON"),
     # The ground before a result: `Hove : Sussex 363 ...`, `London ( The Oval ) : Surrey beat ...`.
     (re.compile(rf"^(?:At )?({_NAME})(?: \( ({_NAME}) \))? : (?={_NAME} (?:\d+(?:-\d+)?\b(?!-\d)|beat\b|v\b))"), "PLACE"),
-    # A dateline: `COLOMBO 1996-08-30`, `WIGAN, England 1996-08-31`, `LONDON (Reuters)`.
-    (re.compile(r"^([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){0,2})(?: ?, ([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+)?))?"
-                r"(?= \d{4}-\d\d-\d\d$| \((?:Reuters|AP|AFP)\))"), "PLACE"),
+    (_DATELINE, "PLACE"),
 ]
 
 
