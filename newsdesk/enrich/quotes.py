@@ -220,14 +220,15 @@ def _inside(i: int, marks: list[tuple[int, int]]) -> bool:
 
 
 def _governing_cue(doc: Doc, span, marks) -> Token | None:
-    """The reporting verb whose clause holds a quote within one sentence (`Trump said
-    Rubio was "a lightweight"`, `"...," he said`), by the parse."""
-    if span[0].sent.start != span[-1].sent.start:
-        return None
+    """The reporting verb whose clause holds a quote (`Trump said Rubio was "a
+    lightweight"`, `"...," he said`), by the parse of the quote's first sentence."""
+    first = span[0].sent
+    if first.start != span[-1].sent.start:
+        span = doc[span.start:first.end]  # a quote of several sentences: its first one
     tok, found = span.root, None
     for _ in range(8):
-        if tok.head is tok:
-            break
+        if tok.head is tok or found is not None and tok.dep_ == "relcl":
+            break  # `said Reed, who added that ... "..."`: the relative clause's speaker
         tok = tok.head
         if not _inside(tok.idx, marks) and _is_cue(tok, doc, parenthetical=True):
             found = tok  # the highest: `Nance said she wants Trump to explain "..."`
@@ -274,9 +275,11 @@ def _cues_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Iterator[Token]:
             yield tok
     lead = text[para_lo:qs].rstrip(" “\"`")
     if before and lead.endswith(":"):
-        root = before[-1].sent.root
-        if root.tag_.startswith("VB") and _subject(doc, root) is not None:
-            yield root  # `he returned to his familiar lines: "..."`
+        # `he returned to his familiar lines: "..."`: the last verb with a subject.
+        for tok in reversed(before):
+            if tok.tag_.startswith("VB") and _subject(doc, tok, marks) is not None:
+                yield tok
+                break
 
 
 def _bare_attribution(cue: Token) -> bool:
@@ -447,6 +450,8 @@ def _subject_by_position(doc: Doc, cue: Token, marks) -> Span | None:
 def _name_before(doc: Doc, cue: Token, marks) -> Span | None:
     """The person or organisation named just before a cue whose subject the parse lost
     (`Trump, in Kentucky, said`), with no verb or sentence end between them."""
+    if cue.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None  # `in a written statement`: not a verb that has a subject
     for i in range(cue.i - 1, max(cue.i - 9, -1), -1):
         tok = doc[i]
         if tok.tag_.startswith("VB") or tok.is_space or tok.text in ".;:!?" or _inside(tok.idx, marks):
@@ -454,7 +459,8 @@ def _name_before(doc: Doc, cue: Token, marks) -> Span | None:
         if tok.lower_ in PRONOUNS:
             return doc[i:i + 1]
         if tok.ent_type_ in ("PERSON", "ORG"):
-            return next((e for e in doc.ents if e.start <= i < e.end), doc[i:i + 1])
+            ent = next((e for e in doc.ents if e.start <= i < e.end), doc[i:i + 1])
+            return None if ent.root.dep_ in ("pobj", "dobj", "dative", "poss") else ent
     return None
 
 
