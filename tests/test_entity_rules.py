@@ -2,7 +2,7 @@
 of results tables, and the types an article settles for its own names."""
 from __future__ import annotations
 
-from newsdesk.enrich import entities
+from newsdesk.enrich import entities, evidence, layout
 from newsdesk.enrich.nlp import model_text
 from newsdesk.enrich.who import analyse
 from newsdesk.models import Article, Block, Source
@@ -44,11 +44,11 @@ def test_the_article_settles_types_of_its_names():
         return (start, start + len(name), typ)
     spans = [at("Pirelli SpA", "ORG"), at("Glenn Hoddle", "PERSON"), at("Moldova", "ORG"),
              at("Central Narcotics Bureau", "ORG")]
-    evidence = entities._name_evidence(text, spans, set())
-    assert evidence["Pirelli"] == "ORG"
-    assert evidence["CNB"] == "ORG"
-    assert evidence["Hoddle"] == "PERSON"
-    assert evidence["Moldova"] == "PLACE"
+    settled = evidence.name_evidence(text, spans, set())
+    assert settled["Pirelli"] == "ORG"
+    assert settled["CNB"] == "ORG"
+    assert settled["Hoddle"] == "PERSON"
+    assert settled["Moldova"] == "PLACE"
 
 
 def test_results_layouts():
@@ -60,7 +60,7 @@ def test_results_layouts():
         "CRICKET - ENGLISH COUNTY CHAMPIONSHIP SCORES .",
     ]
     text = "\n".join(lines)
-    found, teams = entities._layout_rules(text, [])
+    found, teams = layout.layout_rules(text, [])
     got = _spans(text, found)
     for name in ("Saeed Anwar", "Stewart", "Gough", "Mullally", "Bernard Lama", "Lilian Thuram",
                  "Sabri Lamouchi", "Laurent Blanc"):
@@ -73,9 +73,9 @@ def test_results_layouts():
 def test_teams_by_their_club_words():
     text = "Norwich striker Keith O'Neill scored for England , and Nice fans cheered ."
     spans = [(text.index(n), text.index(n) + len(n), "PLACE") for n in ("Norwich", "England", "Nice")]
-    found = entities._teams(text, spans, set())
+    found = evidence.teams_of(text, spans, set())
     assert found == {"Norwich": "ORG", "Nice": "ORG"}
-    assert entities._teams(text, spans, {"England"})["England"] == "PLACE"  # a national team
+    assert evidence.teams_of(text, spans, {"England"})["England"] == "PLACE"  # a national team
 
 
 def test_time_zones_are_never_entities():
@@ -91,17 +91,17 @@ def test_peoples_and_descriptors_are_not_places_or_persons():
     places = {}
     for place in ("Rwanda", "Tajikistan", "Britain", "Romania"):
         places.setdefault(place[:4], []).append(place)
-    assert entities._demonym("Rwandan", places)
-    assert entities._demonym("Tajik", places)
-    assert entities._demonym("Briton", places)
-    assert not entities._demonym("Romano", places)  # a surname, not a people
-    assert not entities._demonym("Rwanda", places)
+    assert evidence.demonym("Rwandan", places)
+    assert evidence.demonym("Tajik", places)
+    assert evidence.demonym("Briton", places)
+    assert not evidence.demonym("Romano", places)  # a surname, not a people
+    assert not evidence.demonym("Rwanda", places)
     text = "The London-based group and Pro-Moscow leaders met Rwandan officials in Kigali ."
     spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
              (("London-based", "PLACE"), ("Pro-Moscow", "PLACE"), ("Rwandan", "PERSON"), ("Kigali", "PLACE"))]
-    evidence = entities._name_evidence(text, spans, set())
-    assert evidence["London-based"] == evidence["Pro-Moscow"] == "OTHER"
-    assert "Kigali" not in evidence
+    settled = evidence.name_evidence(text, spans, set())
+    assert settled["London-based"] == settled["Pro-Moscow"] == "OTHER"
+    assert "Kigali" not in settled
 
 
 def test_events_with_their_edition_and_subject():

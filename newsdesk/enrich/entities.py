@@ -7,39 +7,24 @@ caller maps them back to blocks.
 from __future__ import annotations
 
 import functools
-import os
 import re
 import unicodedata
 from collections import Counter
 from typing import Protocol
 
-from babel import Locale
 from dateparser.timezones import timezone_info_list
 from spacy.tokens import Doc, Span
 
-from newsdesk.enrich.nlp import mostly_upper
+from newsdesk.enrich.evidence import name_evidence, settled
+from newsdesk.enrich.layout import drop_slugs, layout_rules
+from newsdesk.enrich.names import HONORIFICS, LEADING_THE, POSSESSIVE, TITLE_RE, core_name
+from newsdesk.enrich.names import TITLES  # noqa: F401  (quotes.py imports it from here)
 
 TYPES = {
     "PERSON": "PERSON", "ORG": "ORG", "GPE": "PLACE", "LOC": "PLACE", "FAC": "PLACE",
     "NORP": "NORP", "EVENT": "EVENT", "WORK_OF_ART": "OTHER", "LAW": "OTHER",
     "PRODUCT": "OTHER", "LANGUAGE": "OTHER",
 }
-
-# Words that open a name as a form of address or office; they are the role, not the name.
-HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev"}
-TITLES = {
-    "president", "prime minister", "minister", "chancellor", "premier", "king", "queen",
-    "prince", "princess", "pope", "sen", "senator", "rep", "representative", "gov",
-    "governor", "mayor", "gen", "general", "col", "lt", "capt", "judge", "justice",
-    "secretary", "chairman", "chairwoman", "ceo", "vice president", "speaker", "leader",
-}
-_TITLE_RE = re.compile(
-    r"^(?:(?:%s)\.?\s+)+" % "|".join(
-        sorted((re.escape(t) for t in HONORIFICS | TITLES), key=len, reverse=True)),
-    re.IGNORECASE,
-)
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
-_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 
 # Organisation heads: "<Capitalised words> University", "Ministry of Defence", "Bank of X".
 _ORG_HEADS = (
@@ -50,10 +35,6 @@ _ORG_HEADS = (
     "Centre|Center|Service|Police|Army|Navy|Bureau|Reserve|Exchange|Airlines|Airways|"
     "SpA|AG|plc|PLC|Plc|NV|GmbH|Holdings|Bancorp|Co"
 )
-# Legal forms of a company: the words before one name the company on their own too
-# (`Pirelli SpA` ... `Pirelli said`).
-_LEGAL_FORMS = {"inc", "corp", "corporation", "co", "ltd", "plc", "spa", "ag", "nv", "sa",
-                "gmbh", "holdings", "bancorp", "group", "company"}
 _CAP = r"(?:[A-Z][\w&'’.-]*)"
 _ORG_RE = re.compile(
     rf"\b(?:{_CAP}\s+){{1,4}}(?:{_ORG_HEADS})\b(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}})?"
@@ -88,25 +69,17 @@ def entity_key(name: str, type: str = "") -> str:
     return re.sub(r"\s+", " ", core).strip(" .,'\"-")
 
 
-def core_name(text: str) -> str:
-    """A mention without its honorifics, titles, possessive and leading article."""
-    text = _POSSESSIVE.sub("", text.strip())
-    text = _LEADING_THE.sub("", text)
-    stripped = _TITLE_RE.sub("", text)
-    return stripped.strip() or text.strip()
-
-
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop a leading `the` and a trailing possessive or punctuation from a span."""
     span = text[start:end]
-    m = _LEADING_THE.match(span)
+    m = LEADING_THE.match(span)
     if m and end - start > m.end():
         start += m.end()
     while end > start and text[end - 1] in " .,;:'’\"":
         if text[end - 1] == "." and re.search(r"\b[A-Z]\.[A-Z]?\.?$|\b\w{1,3}\.$", text[start:end]):
             break  # "U.S." / "Inc." keep their dot
         end -= 1
-    m = _POSSESSIVE.search(text[start:end])
+    m = POSSESSIVE.search(text[start:end])
     if m and end - start > 2 and text[start:end].endswith(("'s", "’s")):
         end -= 2
     return start, end
@@ -182,172 +155,11 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
                     and not _is_time_zone(text, start, end)):
                 spans.append((start, end, typ))
     spans = _add_pattern_orgs(text, spans)
-    spans = _drop_slugs(text, spans)
-    spans, teams = _layout_rules(text, spans)
-    evidence = _name_evidence(view, spans, teams)
+    spans = drop_slugs(text, spans)
+    spans, teams = layout_rules(text, spans)
+    evidence = name_evidence(view, spans, teams)
     spans = _propagate(view, doc, spans, evidence)
     return _unify_types(view, spans, evidence)
-
-
-def _drop_slugs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Without the slug that opens an upper-case headline (`SOCCER - ...`): a section word."""
-    out = []
-    for s, e, t in spans:
-        line_start = text.rfind("\n", 0, s) + 1
-        line_end = text.find("\n", e)
-        line = text[line_start:line_end if line_end >= 0 else len(text)]
-        if s == line_start and text.startswith(" - ", e) and mostly_upper(line) and " " not in text[s:e]:
-            continue
-        out.append((s, e, t))
-    return out
-
-
-# Words that tie a place name to a sports club when they follow it (`Norwich striker`,
-# `Surrey all-rounder`) or precede it (`side Nice`, `played for Blackburn`).
-_CLUB_AFTER = re.compile(
-    r"^(?:'s? )?(?:striker|midfielder|defender|goalkeeper|winger|forward|skipper|batsman|bowler|"
-    r"all-rounder|wicketkeeper|team-?mates?|team mates?|fans|supporters|manager|coach|chairman)\b")
-_CLUB_BEFORE = re.compile(r"\b(?:club|side|played for|joined|signed for|moved to)$")
-
-
-def _teams(text: str, spans: list[tuple[int, int, str]], teams: set[str]) -> dict[str, str]:
-    """Names used as sports teams: a country's team is the country (PLACE), any other
-    team is an organisation (`Nice`, `Surrey`, `Newcastle`)."""
-    named = set(teams)
-    for s, e, t in spans:
-        if t in ("PLACE", "ORG", "PERSON") and len(text[s:e].split()) <= 3:
-            if _CLUB_AFTER.match(text[e:e + 20].lstrip()) or _CLUB_BEFORE.search(text[max(0, s - 20):s].rstrip()):
-                named.add(text[s:e])
-    countries = country_names()
-    return {name: "PLACE" if name in countries else "ORG" for name in named if len(name) > 2}
-
-
-# Where business and news copy name companies and media: `shares of X`, `X shares rose`,
-# `X said in a statement`, `the news agency X`, `X news agency`.
-_COMPANY_AFTER = re.compile(
-    r"^(?:'s? )?(?:shares|stock|share price|was (?:up|down|unchanged)|said in a statement|"
-    r"news agency|newspaper|daily|weekly|reported)\b")
-_COMPANY_BEFORE = re.compile(
-    r"\b(?:shares (?:of|in)|news agency|agency|newspaper|daily|weekly|magazine|broadcaster)$")
-_MEDIA_NAME = re.compile(
-    r"\b(?:news agency|newspaper|daily|weekly|magazine|broadcaster) ((?:[A-Z][\w&'-]+ ?){1,3})")
-
-
-def _companies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
-    """Names the copy uses as companies or media (`Magna was up 1/8`, `Ericsson said in a
-    statement`, `the news weekly Der Spiegel`). A name the model took for a person counts
-    only when the article never gives it a first name: people are introduced in full."""
-    person_words = {w for s, e, t in spans if t == "PERSON"
-                    for w in core_name(text[s:e]).split()[1:] if len(core_name(text[s:e]).split()) > 1}
-    found = {m.group(1).strip(): "ORG" for m in _MEDIA_NAME.finditer(text)}
-    for s, e, t in spans:
-        name = text[s:e]
-        if t == "ORG" and " " in name:
-            continue  # already one
-        before = text[max(0, s - 6):s].split()
-        if (t not in ("PERSON", "ORG") or " " in name or name in person_words or len(name) < 3
-                or (before and before[-1].lower().rstrip(".") in HONORIFICS)):
-            continue  # a people, a place, a full name, a surname, `Mr Camus`
-        if _COMPANY_AFTER.match(text[e:e + 30].lstrip()) or _COMPANY_BEFORE.search(text[max(0, s - 20):s].rstrip()):
-            found[name] = "ORG"
-    return found
-
-
-# Words that make a name a place: `the capital Dushanbe`, `the outskirts of Arbil`,
-# `Jakarta's Tanjung Priok port`, `the al-Aqsa mosque`; and a dateline.
-_PLACE_BEFORE = re.compile(
-    r"\b(?:capital|(?:town|city|village|outskirts|province|region|port|suburb|district|state) of)$")
-_PLACE_AFTER = re.compile(r"^(?:port|airport|mosque|checkpoint|stadium|province|region|border)\b")
-
-
-def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
-    found = {}
-    for s, e, t in spans:
-        name = text[s:e]
-        line_start = text.rfind("\n", 0, s) + 1
-        dateline = _DATELINE.match(text, line_start)
-        if (_PLACE_BEFORE.search(text[max(0, s - 25):s].rstrip()) or _PLACE_AFTER.match(text[e:e + 12].lstrip())
-                or (dateline and s in (dateline.start(1), dateline.start(2)))):
-            found[name] = "PLACE"
-    return found
-
-
-@functools.lru_cache(maxsize=1)
-def country_names() -> frozenset[str]:
-    """English names of countries (Babel's territories, with the home nations and the
-    short forms news copy uses); a national team is named by its country."""
-    # Two-letter codes are countries, less the groupings (EU, UN, eurozone, unknown).
-    names = {n for code, n in Locale("en").territories.items()
-             if code.isalpha() and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}}
-    return frozenset(names | {"England", "Scotland", "Wales", "Northern Ireland", "Britain",
-                              "U.S.", "USA", "Czech Republic", "Holland", "Russia",
-                              "South Korea", "North Korea", "Ivory Coast"})
-
-
-def _name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str]) -> dict[str, str]:
-    """Surface forms whose type the article itself settles, wherever they stand: the
-    company of `X Corp`/`X SpA` is ORG as plain `X`; an acronym in brackets beside a name
-    has the name's type (`Central Narcotics Bureau ( CNB )`); the surname of a person
-    named in full is that person (`Glenn Hoddle` ... `Hoddle said`); a country is a place."""
-    found: dict[str, str] = {}
-    for s, e, t in spans:
-        words = text[s:e].split()
-        if t == "ORG" and len(words) > 1 and words[-1].lower().rstrip(".") in _LEGAL_FORMS:
-            found[" ".join(words[:-1])] = "ORG"
-    by_end = {e: (s, t) for s, e, t in spans}
-    by_start = {s: (e, t) for s, e, t in spans}
-    for m in re.finditer(r"\(\s?([A-Z][A-Z&.]{1,7})\s?\)", text):
-        if m.start() - 1 in by_end and m.start(1) not in by_start:
-            found.setdefault(m.group(1), by_end[m.start() - 1][1])
-    for m in re.finditer(r"(?<![\w.])([A-Z][A-Z&.]{1,7})\s?\(\s?", text):
-        if m.end() in by_start and by_start[m.end()][1] in ("ORG", "PLACE"):
-            found.setdefault(m.group(1), by_start[m.end()][1])
-    for s, e, t in spans:
-        words = core_name(text[s:e]).split()
-        if (t == "PERSON" and len(words) > 1 and words[0] not in found
-                and re.fullmatch(r"[A-Z][\w'’-]{2,}", words[-1])):
-            found.setdefault(words[-1], "PERSON")
-    for name, t in _teams(text, spans, teams).items():
-        found.setdefault(name, t)
-    for name, t in _companies(text, spans).items():
-        found.setdefault(name, t)
-    for name, t in _places(text, spans).items():
-        found.setdefault(name, t)
-    countries = country_names()
-    places: dict[str, list[str]] = {}  # by their first four letters
-    for place in countries | {text[s:e] for s, e, t in spans if t == "PLACE"}:
-        places.setdefault(place[:4], []).append(place)
-    for s, e, t in spans:
-        name = text[s:e]
-        if name in countries:  # `Moldova` is a place, whatever the model guessed
-            found.setdefault(name, "PLACE")
-        elif _DESCRIPTOR.search(name):
-            found.setdefault(name, "OTHER")
-        elif t != "NORP" and _demonym(name, places):
-            found.setdefault(name, "NORP")
-    return found
-
-
-# A name made into a descriptive word is not the place or group itself: `London-based`,
-# `Moscow-backed`, `Pro-Moscow`.
-_DESCRIPTOR = re.compile(
-    r"^(?:[Pp]ro|[Aa]nti)-|-(?:based|backed|born|listed|led|bound|owned|run|made|registered|"
-    r"controlled|dominated|sponsored)$")
-_DEMONYM_END = re.compile(r"(?:an|ans|ese|ish|i|is|ic|k|ks|en|ens|on|ons)$")
-
-
-def _demonym(word: str, places: dict[str, list[str]]) -> bool:
-    """A people or nationality word formed from a place the article or the world knows
-    (`Rwandan`, `Tajik`, `Chechens`, `Briton`), which the model took for a name."""
-    if " " in word or not _DEMONYM_END.search(word) or len(word) < 4:
-        return False
-    for place in places.get(word[:4], ()):
-        if place == word or len(word) > len(place) + 4:
-            continue
-        common = len(os.path.commonprefix([place, word]))
-        if common >= 4 and common * 2 >= len(place):
-            return True
-    return False
 
 
 def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -371,81 +183,6 @@ def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tupl
     return sorted(spans)
 
 
-# Results and tables (sports pages, wire digests) name teams and players by layout the
-# model was not trained on: a name beside a score is a team, `R. Surname` is a person.
-_NAME = r"[A-Z][\w'’.&-]*(?: (?:of |de |la )?[A-Z][\w'’.&-]*){0,2}"
-# A dateline: `COLOMBO 1996-08-30`, `WIGAN, England 1996-08-31`, `LONDON (Reuters)`.
-_DATELINE = re.compile(
-    r"^([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+){0,2})(?: ?, ([A-Z][A-Za-z.'-]+(?: [A-Z][A-Za-z.'-]+)?))?"
-    r"(?= \d{4}-\d\d-\d\d$| \((?:Reuters|AP|AFP)\))")
-_LAYOUT = [
-    # A scoreline, each side perhaps with its country, perhaps a note after:
-    # `Benetton ( Italy ) 92 Dinamo ( Russia ) 81 ( halftime 50-28 )`.
-    (re.compile(rf"^({_NAME})(?: \( [^()]+ \))? \d+ ({_NAME})(?: \( [^()]+ \))? \d+(?: \(.*\))?$"), "ORG"),
-    (re.compile(rf"^({_NAME})(?: (?:-?\.?\d+(?:\.\d+)?|-|\d+/\d+)){{4,}}$"), "ORG"),  # standings row
-    (re.compile(rf"^(?:Postponed : )?({_NAME}) v ({_NAME})\b"), "ORG"),  # fixture
-    (re.compile(rf"(?:^|: |, )({_NAME}) \d+(?:-\d+)?(?: and \d+(?:-\d+)?)?(?= \(| \.| ,|$)"), "ORG"),
-    (re.compile(r"(?<![\w.])((?:[A-Z]\. ){1,2}[A-Z][a-z]+(?:-[A-Z][a-z]+)?)\b"), "PERSON"),
-    (re.compile(rf"(?:^|, |; |\d |- |beat |\) )([A-Z][a-z]+(?: [A-Z][\w'’-]+){{1,2}}) \( [A-Z]"), "PERSON"),
-    # Figures after a name: a bowler's `8-0-39-3`, a golfer's rounds `68 76 77 69`.
-    (re.compile(rf"(?:^|, |; |: )({_NAME}) \d+(?:\.\d)?-\d+-\d+-\d+\b"), "PERSON"),
-    (re.compile(rf"(?:^\d+ |, )({_NAME})(?: \( [A-Z][^()]*\))?(?: \d\d){{2,4}}(?= ,|$)"), "PERSON"),
-    # The ground before a result: `Hove : Sussex 363 ...`, `London ( The Oval ) : Surrey beat ...`.
-    (re.compile(rf"^(?:At )?({_NAME})(?: \( ({_NAME}) \))? : (?={_NAME} (?:\d+(?:-\d+)?\b(?!-\d)|beat\b|v\b))"), "PLACE"),
-    (_DATELINE, "PLACE"),
-]
-
-
-# A batting line of a cricket scorecard: `Saeed Anwar c Stewart b Gough 33`.
-_DISMISSAL = r"(?:c & b|c|st|b|lbw b|run out|not out|retired hurt)"
-_BATTING = re.compile(rf"^{_NAME}(?: {_DISMISSAL}(?: {_NAME})?)+ \d+$")
-_NAME_IN_LINE = re.compile(rf"(?<![\w'’.&-]){_NAME}")
-# A team's list of players: `Austria : Michael Konsel , Markus Schopp , ...`,
-# `France - 1 - Bernard Lama ; 2 - Lilian Thuram ( 14 - Sabri Lamouchi 87th ) , ...`.
-_ROSTER_HEAD = re.compile(r"^(?:[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,2} [-:] )+")
-_ROSTER_ITEM = re.compile(
-    r"^(?:\d+ ?- )?([A-Z][\w'’.-]*(?: (?:(?:van|von|der|den|de|del|da|di|la|le|dos|du) )*[A-Z][\w'’-]*){0,3})"
-    r"(?: \d+(?:st|nd|rd|th)?)?(?: \.)?$")
-
-
-def _layout_rules(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[tuple[int, int, str]], set[str]]:
-    """Spans found by layout, and the names it places as teams."""
-    pos, teams = 0, set()
-    for line in text.split("\n"):
-        found = [(pos + m.start(g), pos + m.end(g), label)
-                 for pattern, label in _LAYOUT for m in pattern.finditer(line)
-                 for g in range(1, (m.lastindex or 0) + 1)]
-        if _BATTING.match(line):
-            found += [(pos + m.start(), pos + m.end(), "PERSON") for m in _NAME_IN_LINE.finditer(line)]
-        found += [(pos + a, pos + b, "PERSON") for a, b in _roster(line)]
-        for a, b, label in found:
-            spans = [sp for sp in spans if not (sp[0] < b and a < sp[1])] + [(a, b, label)]
-            if label == "ORG":
-                teams.add((a, b))
-        pos += len(line) + 1
-    # A team only where no later rule (a player's initials) took the name over.
-    return sorted(spans), {text[a:b] for a, b, t in spans if (a, b) in teams and t == "ORG"}
-
-
-def _roster(line: str) -> list[tuple[int, int]]:
-    """The players' names of a roster line, or none when any part is not a name."""
-    head = _ROSTER_HEAD.match(line)
-    if not head or mostly_upper(line):
-        return []
-    out = []
-    for m in re.finditer(r"[^,;()]+", line[head.end():]):
-        item = m.group(0).strip()
-        if not any(c.isupper() for c in item):
-            continue  # `captain`, `87th`, `pen`
-        name = _ROSTER_ITEM.match(item)
-        if not name:
-            return []
-        a = head.end() + m.start() + len(m.group(0)) - len(m.group(0).lstrip()) + name.start(1)
-        out.append((a, a + len(name.group(1))))
-    # One name alone is a roster only beside a figure (`Lithuania - Danius Gleveckas ( 13rd )`).
-    return out if len(out) > 1 or re.search(r"\(\s?\d", line) else []
-
-
 def _propagate(text: str, doc: Doc, spans: list[tuple[int, int, str]],
                evidence: dict[str, str]) -> list[tuple[int, int, str]]:
     """What the article names once it names the same way elsewhere: tag the untagged
@@ -453,7 +190,7 @@ def _propagate(text: str, doc: Doc, spans: list[tuple[int, int, str]],
     replace a shorter span the model found inside one of its repeats. `text` is the model's
     view, where upper-case headlines are re-cased."""
     other = [(e.start_char, e.end_char) for e in doc.ents if e.label_ not in TYPES]
-    spans = [(s, e, _settled(text[s:e], evidence) or t) for s, e, t in spans]
+    spans = [(s, e, settled(text[s:e], evidence) or t) for s, e, t in spans]
     labels: dict[str, Counter] = {}
     for s, e, t in spans:
         labels.setdefault(text[s:e], Counter())[t] += 1
@@ -476,18 +213,6 @@ def _propagate(text: str, doc: Doc, spans: list[tuple[int, int, str]],
     return sorted(spans)
 
 
-def _settled(form: str, evidence: dict[str, str]) -> str:
-    """The type the article settles for a form: its own, or that of the company its
-    first words name (`Pirelli Cables` of `Pirelli SpA`)."""
-    if form in evidence:
-        return evidence[form]
-    words = form.split()
-    for n in range(len(words) - 1, 0, -1):
-        if evidence.get(" ".join(words[:n])) == "ORG":
-            return "ORG"
-    return ""
-
-
 def _unify_types(text: str, spans: list[tuple[int, int, str]],
                  evidence: dict[str, str]) -> list[tuple[int, int, str]]:
     """One type per name in an article: a lone word that is part of a person's full name
@@ -495,7 +220,7 @@ def _unify_types(text: str, spans: list[tuple[int, int, str]],
     person_words = set()
     for s, e, t in spans:
         words = core_name(text[s:e]).split()
-        if t == "PERSON" and len(words) > 1 and not _settled(text[s:e], evidence):
+        if t == "PERSON" and len(words) > 1 and not settled(text[s:e], evidence):
             person_words.update((words[0], words[-1]))
     votes: dict[str, Counter] = {}
     for s, e, t in spans:
@@ -503,9 +228,9 @@ def _unify_types(text: str, spans: list[tuple[int, int, str]],
     out = []
     for s, e, t in spans:
         core = core_name(text[s:e])
-        settled = _settled(text[s:e], evidence) or _settled(core, evidence)
-        if settled:
-            t = settled
+        fixed = settled(text[s:e], evidence) or settled(core, evidence)
+        if fixed:
+            t = fixed
         elif core in person_words:
             t = "PERSON"
         elif votes[core].most_common(1)[0][1] > votes[core][t]:
@@ -541,7 +266,7 @@ def _title_prefix(doc: Doc, span: Span, text: str) -> str:
     if not run:
         # The name's own first tokens may be the title the model put inside the entity.
         words = text[span.start_char:span.end_char]
-        m = _TITLE_RE.match(words)
+        m = TITLE_RE.match(words)
         title = m.group(0).strip() if m else ""
         return "" if title.lower().rstrip(".") in HONORIFICS else title
     lo = doc[min(run)].idx
@@ -552,7 +277,7 @@ def _title_prefix(doc: Doc, span: Span, text: str) -> str:
 
 
 def _leading_title(name: str) -> str:
-    m = _TITLE_RE.match(name)
+    m = TITLE_RE.match(name)
     return m.group(0).strip() if m else ""
 
 

@@ -1,0 +1,183 @@
+"""What an article itself settles about the type of a name, wherever the name stands:
+the company of `X SpA`, an acronym in brackets, the surname of a person named in full, a
+team, a company or a medium by what the copy says of it, a place by its cues or its
+dateline, a country, a people named from a place. The model guesses a type per mention;
+these say what the article means by the name throughout (one sense per discourse)."""
+from __future__ import annotations
+
+import functools
+import os
+import re
+
+from babel import Locale
+
+from newsdesk.enrich.layout import DATELINE
+from newsdesk.enrich.names import HONORIFICS, core_name
+
+# Legal forms of a company: the words before one name the company on their own too
+# (`Pirelli SpA` ... `Pirelli said`).
+_LEGAL_FORMS = {"inc", "corp", "corporation", "co", "ltd", "plc", "spa", "ag", "nv", "sa",
+                "gmbh", "holdings", "bancorp", "group", "company"}
+
+
+# Words that tie a place name to a sports club when they follow it (`Norwich striker`,
+# `Surrey all-rounder`) or precede it (`side Nice`, `played for Blackburn`).
+_CLUB_AFTER = re.compile(
+    r"^(?:'s? )?(?:striker|midfielder|defender|goalkeeper|winger|forward|skipper|batsman|bowler|"
+    r"all-rounder|wicketkeeper|team-?mates?|team mates?|fans|supporters|manager|coach|chairman)\b")
+_CLUB_BEFORE = re.compile(r"\b(?:club|side|played for|joined|signed for|moved to)$")
+
+
+def teams_of(text: str, spans: list[tuple[int, int, str]], teams: set[str]) -> dict[str, str]:
+    """Names used as sports teams: a country's team is the country (PLACE), any other
+    team is an organisation (`Nice`, `Surrey`, `Newcastle`)."""
+    named = set(teams)
+    for s, e, t in spans:
+        if t in ("PLACE", "ORG", "PERSON") and len(text[s:e].split()) <= 3:
+            if _CLUB_AFTER.match(text[e:e + 20].lstrip()) or _CLUB_BEFORE.search(text[max(0, s - 20):s].rstrip()):
+                named.add(text[s:e])
+    countries = country_names()
+    return {name: "PLACE" if name in countries else "ORG" for name in named if len(name) > 2}
+
+
+# Where business and news copy name companies and media: `shares of X`, `X shares rose`,
+# `X said in a statement`, `the news agency X`, `X news agency`.
+_COMPANY_AFTER = re.compile(
+    r"^(?:'s? )?(?:shares|stock|share price|was (?:up|down|unchanged)|said in a statement|"
+    r"news agency|newspaper|daily|weekly|reported)\b")
+_COMPANY_BEFORE = re.compile(
+    r"\b(?:shares (?:of|in)|news agency|agency|newspaper|daily|weekly|magazine|broadcaster)$")
+_MEDIA_NAME = re.compile(
+    r"\b(?:news agency|newspaper|daily|weekly|magazine|broadcaster) ((?:[A-Z][\w&'-]+ ?){1,3})")
+
+
+def _companies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Names the copy uses as companies or media (`Magna was up 1/8`, `Ericsson said in a
+    statement`, `the news weekly Der Spiegel`). A name the model took for a person counts
+    only when the article never gives it a first name: people are introduced in full."""
+    person_words = {w for s, e, t in spans if t == "PERSON"
+                    for w in core_name(text[s:e]).split()[1:] if len(core_name(text[s:e]).split()) > 1}
+    found = {m.group(1).strip(): "ORG" for m in _MEDIA_NAME.finditer(text)}
+    for s, e, t in spans:
+        name = text[s:e]
+        if t == "ORG" and " " in name:
+            continue  # already one
+        before = text[max(0, s - 6):s].split()
+        if (t not in ("PERSON", "ORG") or " " in name or name in person_words or len(name) < 3
+                or (before and before[-1].lower().rstrip(".") in HONORIFICS)):
+            continue  # a people, a place, a full name, a surname, `Mr Camus`
+        if _COMPANY_AFTER.match(text[e:e + 30].lstrip()) or _COMPANY_BEFORE.search(text[max(0, s - 20):s].rstrip()):
+            found[name] = "ORG"
+    return found
+
+
+# Words that make a name a place: `the capital Dushanbe`, `the outskirts of Arbil`,
+# `Jakarta's Tanjung Priok port`, `the al-Aqsa mosque`; and a dateline.
+_PLACE_BEFORE = re.compile(
+    r"\b(?:capital|(?:town|city|village|outskirts|province|region|port|suburb|district|state) of)$")
+_PLACE_AFTER = re.compile(r"^(?:port|airport|mosque|checkpoint|stadium|province|region|border)\b")
+
+
+def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Names the copy places (`the capital Dushanbe`) or a dateline opens with."""
+    found = {}
+    for s, e, t in spans:
+        name = text[s:e]
+        line_start = text.rfind("\n", 0, s) + 1
+        dateline = DATELINE.match(text, line_start)
+        if (_PLACE_BEFORE.search(text[max(0, s - 25):s].rstrip()) or _PLACE_AFTER.match(text[e:e + 12].lstrip())
+                or (dateline and s in (dateline.start(1), dateline.start(2)))):
+            found[name] = "PLACE"
+    return found
+
+
+@functools.lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """English names of countries (Babel's territories, with the home nations and the
+    short forms news copy uses); a national team is named by its country."""
+    # Two-letter codes are countries, less the groupings (EU, UN, eurozone, unknown).
+    names = {n for code, n in Locale("en").territories.items()
+             if code.isalpha() and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}}
+    return frozenset(names | {"England", "Scotland", "Wales", "Northern Ireland", "Britain",
+                              "U.S.", "USA", "Czech Republic", "Holland", "Russia",
+                              "South Korea", "North Korea", "Ivory Coast"})
+
+
+def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str]) -> dict[str, str]:
+    """Surface forms whose type the article itself settles, wherever they stand, the
+    surest first: the company of `X Corp`/`X SpA` is ORG as plain `X`; an acronym in
+    brackets beside a name has the name's type (`Central Narcotics Bureau ( CNB )`); the
+    surname of a person named in full is that person (`Glenn Hoddle` ... `Hoddle said`);
+    then teams, companies and places by their cues; a country is a place; a people's
+    name formed from a place is NORP. `teams` are the names results tables place as teams."""
+    found: dict[str, str] = {}
+    for s, e, t in spans:
+        words = text[s:e].split()
+        if t == "ORG" and len(words) > 1 and words[-1].lower().rstrip(".") in _LEGAL_FORMS:
+            found[" ".join(words[:-1])] = "ORG"
+    by_end = {e: (s, t) for s, e, t in spans}
+    by_start = {s: (e, t) for s, e, t in spans}
+    for m in re.finditer(r"\(\s?([A-Z][A-Z&.]{1,7})\s?\)", text):
+        if m.start() - 1 in by_end and m.start(1) not in by_start:
+            found.setdefault(m.group(1), by_end[m.start() - 1][1])
+    for m in re.finditer(r"(?<![\w.])([A-Z][A-Z&.]{1,7})\s?\(\s?", text):
+        if m.end() in by_start and by_start[m.end()][1] in ("ORG", "PLACE"):
+            found.setdefault(m.group(1), by_start[m.end()][1])
+    for s, e, t in spans:
+        words = core_name(text[s:e]).split()
+        if (t == "PERSON" and len(words) > 1 and words[0] not in found
+                and re.fullmatch(r"[A-Z][\w'’-]{2,}", words[-1])):
+            found.setdefault(words[-1], "PERSON")
+    for name, t in teams_of(text, spans, teams).items():
+        found.setdefault(name, t)
+    for name, t in _companies(text, spans).items():
+        found.setdefault(name, t)
+    for name, t in _places(text, spans).items():
+        found.setdefault(name, t)
+    countries = country_names()
+    places: dict[str, list[str]] = {}  # by their first four letters
+    for place in countries | {text[s:e] for s, e, t in spans if t == "PLACE"}:
+        places.setdefault(place[:4], []).append(place)
+    for s, e, t in spans:
+        name = text[s:e]
+        if name in countries:  # `Moldova` is a place, whatever the model guessed
+            found.setdefault(name, "PLACE")
+        elif _DESCRIPTOR.search(name):
+            found.setdefault(name, "OTHER")
+        elif t != "NORP" and demonym(name, places):
+            found.setdefault(name, "NORP")
+    return found
+
+
+# A name made into a descriptive word is not the place or group itself: `London-based`,
+# `Moscow-backed`, `Pro-Moscow`.
+_DESCRIPTOR = re.compile(
+    r"^(?:[Pp]ro|[Aa]nti)-|-(?:based|backed|born|listed|led|bound|owned|run|made|registered|"
+    r"controlled|dominated|sponsored)$")
+_DEMONYM_END = re.compile(r"(?:an|ans|ese|ish|i|is|ic|k|ks|en|ens|on|ons)$")
+
+
+def demonym(word: str, places: dict[str, list[str]]) -> bool:
+    """A people or nationality word formed from a place the article or the world knows
+    (`Rwandan`, `Tajik`, `Chechens`, `Briton`), which the model took for a name."""
+    if " " in word or not _DEMONYM_END.search(word) or len(word) < 4:
+        return False
+    for place in places.get(word[:4], ()):
+        if place == word or len(word) > len(place) + 4:
+            continue
+        common = len(os.path.commonprefix([place, word]))
+        if common >= 4 and common * 2 >= len(place):
+            return True
+    return False
+
+
+def settled(form: str, evidence: dict[str, str]) -> str:
+    """The type the article settles for a form: its own, or that of the company its
+    first words name (`Pirelli Cables` of `Pirelli SpA`)."""
+    if form in evidence:
+        return evidence[form]
+    words = form.split()
+    for n in range(len(words) - 1, 0, -1):
+        if evidence.get(" ".join(words[:n])) == "ORG":
+            return "ORG"
+    return ""

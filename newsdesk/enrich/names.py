@@ -1,0 +1,29 @@
+"""How a name is written around its core: honorifics, titles, a possessive, a leading
+article. Shared by the entity rules (entities.py, evidence.py) and quote attribution."""
+from __future__ import annotations
+
+import re
+
+# Words that open a name as a form of address or office; they are the role, not the name.
+HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev"}
+TITLES = {
+    "president", "prime minister", "minister", "chancellor", "premier", "king", "queen",
+    "prince", "princess", "pope", "sen", "senator", "rep", "representative", "gov",
+    "governor", "mayor", "gen", "general", "col", "lt", "capt", "judge", "justice",
+    "secretary", "chairman", "chairwoman", "ceo", "vice president", "speaker", "leader",
+}
+TITLE_RE = re.compile(
+    r"^(?:(?:%s)\.?\s+)+" % "|".join(
+        sorted((re.escape(t) for t in HONORIFICS | TITLES), key=len, reverse=True)),
+    re.IGNORECASE,
+)
+POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
+
+
+def core_name(text: str) -> str:
+    """A mention without its honorifics, titles, possessive and leading article."""
+    text = POSSESSIVE.sub("", text.strip())
+    text = LEADING_THE.sub("", text)
+    stripped = TITLE_RE.sub("", text)
+    return stripped.strip() or text.strip()
