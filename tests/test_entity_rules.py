@@ -109,3 +109,15 @@ def test_events_with_their_edition_and_subject():
     found = _spans(text, entities._add_pattern_orgs(text, []))
     assert ("1993 BellSouth Classic", "EVENT") in found
     assert ("World Series of Golf", "EVENT") in found
+
+
+def test_two_names_joined_are_two():
+    text = "Mercantile and Commerce ; Trinidad and Tobago ; Procter & Gamble"
+
+    def cut(span: str) -> set[str]:
+        a = text.index(span)
+        return {text[x:y] for x, y in entities._pieces(text, a, a + len(span), "ORG")}
+
+    assert cut("Mercantile and Commerce") == {"Mercantile", "Commerce"}
+    assert cut("Trinidad and Tobago") == {"Trinidad and Tobago"}  # one country
+    assert cut("Procter & Gamble") == {"Procter & Gamble"}

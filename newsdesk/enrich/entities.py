@@ -15,7 +15,7 @@ from typing import Protocol
 from dateparser.timezones import timezone_info_list
 from spacy.tokens import Doc, Span
 
-from newsdesk.enrich.evidence import name_evidence, settled
+from newsdesk.enrich.evidence import country_names, name_evidence, settled
 from newsdesk.enrich.layout import drop_slugs, layout_rules
 from newsdesk.enrich.names import HONORIFICS, LEADING_THE, POSSESSIVE, TITLE_RE, core_name
 from newsdesk.enrich.names import TITLES  # noqa: F401  (quotes.py imports it from here)
@@ -112,8 +112,20 @@ def _pieces(text: str, start: int, end: int, typ: str) -> list[tuple[int, int]]:
         while words and _edge_word(text[a + words[0][0]:a + words[0][1]], last=False):
             words.pop(0)
         if words:
-            out.append((a + words[0][0], a + words[-1][1]))
+            out.extend(_conjuncts(text, a + words[0][0], a + words[-1][1]))
     return out
+
+
+_TWO_NAMES = re.compile(r"([A-Z][\w'’.-]+) (?:and|or) ([A-Z][\w'’.-]+)")
+
+
+def _conjuncts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Two one-word names joined by `and`/`or` are two names (`Mercantile and Commerce`,
+    `Derbyshire and Surrey`), unless together they name a country (`Trinidad and Tobago`)."""
+    m = _TWO_NAMES.fullmatch(text, start, end)
+    if not m or m.group(1) == m.group(2) or text[start:end] in country_names():
+        return [(start, end)]
+    return [m.span(1), m.span(2)]
 
 
 @functools.lru_cache(maxsize=1)
