@@ -98,6 +98,7 @@ def country_names() -> frozenset[str]:
     # Two-letter codes are countries, less the groupings (EU, UN, eurozone, unknown).
     names = {n for code, n in Locale("en").territories.items()
              if code.isalpha() and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}}
+    names |= {n.replace(" & ", " and ") for n in names}  # Babel writes `Trinidad & Tobago`
     return frozenset(names | {"England", "Scotland", "Wales", "Northern Ireland", "Britain",
                               "U.S.", "USA", "Czech Republic", "Holland", "Russia",
                               "South Korea", "North Korea", "Ivory Coast"})
