@@ -121,3 +121,20 @@ def test_two_names_joined_are_two():
     assert cut("Mercantile and Commerce") == {"Mercantile", "Commerce"}
     assert cut("Trinidad and Tobago") == {"Trinidad and Tobago"}  # one country
     assert cut("Procter & Gamble") == {"Procter & Gamble"}
+
+
+def test_figures_in_names_of_places_and_organisations_stay():
+    text = "Studio 54 ; Terminal 3 ; Surrey 429-7 ; Colin Montgomerie 68"
+
+    def cut(span: str, typ: str) -> set[str]:
+        a = text.index(span)
+        return {text[x:y] for x, y in entities._pieces(text, a, a + len(span), typ)}
+
+    assert cut("Studio 54", "ORG") == {"Studio 54"}
+    assert cut("Terminal 3", "PLACE") == {"Terminal 3"}
+    assert cut("Surrey 429-7", "ORG") == {"Surrey"}
+    assert cut("Colin Montgomerie 68", "PERSON") == {"Colin Montgomerie"}
+    # `Co-founder` is no company `... Co`; a software port is no place.
+    assert entities._add_pattern_orgs("He moved to California. Co-founder Ann Lee left.", []) == []
+    text = "It adds support for the Mac port of the game ."
+    assert "Mac" not in evidence.name_evidence(text, [(text.index("Mac"), text.index("Mac") + 3, "ORG")], set())

@@ -33,11 +33,11 @@ _ORG_HEADS = (
     "Hospital|Group|Fund|Organisation|Organization|Union|Federation|Board|Authority|"
     "Company|Inc|Ltd|Assembly|Parliament|Congress|Senate|Academy|Society|Club|League|"
     "Centre|Center|Service|Police|Army|Navy|Bureau|Reserve|Exchange|Airlines|Airways|"
-    "SpA|AG|plc|PLC|Plc|NV|GmbH|Holdings|Bancorp|Co"
+    "SpA|AG|plc|PLC|Plc|NV|GmbH|Holdings|Bancorp|Co(?=\\.|\\s|$)"
 )
 _CAP = r"(?:[A-Z][\w&'’.-]*)"
 _ORG_RE = re.compile(
-    rf"\b(?:{_CAP}\s+){{1,4}}(?:{_ORG_HEADS})\b(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}})?"
+    rf"\b(?:{_CAP}\s+){{1,4}}(?:{_ORG_HEADS})\b(?!-)(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}})?"
     rf"|\b(?:{_ORG_HEADS})\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}}"
 )
 # Named events: "<Capitalised words> Open|Cup|Championship|Games ...", with the edition's
@@ -89,8 +89,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 # a headline), a bracket (`National League for Democracy ( NLD`), a semicolon, a comma
 # (`Mercantile , Commerce`), a figure (`Pohang 3 Ulsan`).
 _BREAK = re.compile(r"\s[-–—:;]\s|\s?[()]\s?|\s?,\s|\s\d[\d.,:-]*\s")
-# Figures and lower-case words at the edges of a name are the sentence's, not the name's
-# (`Colin Montgomerie 68`, `Interfax news agency`, `pro-Socialist CFDT union`).
+# Figures and lower-case words at the edges of a name are often the sentence's, not the
+# name's (`Colin Montgomerie 68`, `Interfax news agency`, `pro-Socialist CFDT union`).
 _EDGE_FIGURE = re.compile(r"^[\d.,/+-]+(?:st|nd|rd|th|s)?$")
 _PARTICLES = {"de", "da", "di", "du", "van", "von", "der", "den", "del", "la", "le", "al", "el",
               "bin", "ibn", "dos", "das", "y"}
@@ -107,9 +107,9 @@ def _pieces(text: str, start: int, end: int, typ: str) -> list[tuple[int, int]]:
         a, b = pos, (m.start() if m else end)
         pos = m.end() if m else end
         words = [(w.start(), w.end()) for w in re.finditer(r"\S+", text[a:b])]
-        while words and _edge_word(text[a + words[-1][0]:a + words[-1][1]], last=True):
+        while words and _edge_word(text[a + words[-1][0]:a + words[-1][1]], typ, last=True):
             words.pop()
-        while words and _edge_word(text[a + words[0][0]:a + words[0][1]], last=False):
+        while words and _edge_word(text[a + words[0][0]:a + words[0][1]], typ, last=False):
             words.pop(0)
         if words:
             out.extend(_conjuncts(text, a + words[0][0], a + words[-1][1]))
@@ -144,8 +144,11 @@ def _is_time_zone(text: str, start: int, end: int) -> bool:
             and re.search(r"(?:\d|[ap]\.?m\.?)\s*$", text[max(0, start - 12):start], re.IGNORECASE) is not None)
 
 
-def _edge_word(word: str, last: bool) -> bool:
-    if _EDGE_FIGURE.match(word):
+def _edge_word(word: str, typ: str, last: bool) -> bool:
+    """A word at the edge of a span that is not part of the name: a lower-case word, and
+    for a person any figure (`Colin Montgomerie 68`); an organisation or place keeps a
+    plain number (`Studio 54`, `Terminal 3`, `501st Legion`) and loses a score (`Surrey 429-7`)."""
+    if _EDGE_FIGURE.match(word) and (typ == "PERSON" or re.search(r"\d[-/]\d", word)):
         return True
     return word.islower() and word.isalpha() and (last or word not in _PARTICLES)
 

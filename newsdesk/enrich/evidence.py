@@ -72,10 +72,11 @@ def _companies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
 
 
 # Words that make a name a place: `the capital Dushanbe`, `the outskirts of Arbil`,
-# `Jakarta's Tanjung Priok port`, `the al-Aqsa mosque`; and a dateline.
+# `Jakarta's Changi airport`, `the al-Aqsa mosque`; and a dateline.
 _PLACE_BEFORE = re.compile(
     r"\b(?:capital|(?:town|city|village|outskirts|province|region|port|suburb|district|state) of)$")
-_PLACE_AFTER = re.compile(r"^(?:port|airport|mosque|checkpoint|stadium|province|region|border)\b")
+# (Not `port`: software is ported too, `the Mac port of ...`.)
+_PLACE_AFTER = re.compile(r"^(?:airport|mosque|checkpoint|stadium|province|region|border)\b")
 
 
 def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
@@ -137,15 +138,16 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
         found.setdefault(name, t)
     countries = country_names()
     places: dict[str, list[str]] = {}  # by their first four letters
-    for place in countries | {text[s:e] for s, e, t in spans if t == "PLACE"}:
+    placed = {text[s:e] for s, e, t in spans if t == "PLACE"}
+    for place in countries | placed:
         places.setdefault(place[:4], []).append(place)
     for s, e, t in spans:
         name = text[s:e]
         if name in countries:  # `Moldova` is a place, whatever the model guessed
             found.setdefault(name, "PLACE")
-        elif _DESCRIPTOR.search(name):
+        elif " " not in name and _DESCRIPTOR.search(name):
             found.setdefault(name, "OTHER")
-        elif t != "NORP" and demonym(name, places):
+        elif t != "NORP" and name not in placed and demonym(name, places):
             found.setdefault(name, "NORP")
     return found
 
