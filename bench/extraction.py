@@ -9,8 +9,10 @@ the text is a true positive, a missing one a false negative; a `without` snippet
 false positive, an absent one a true negative. Zyte's layout is scored by F1 over word 4-gram
 shingles per page, precision and recall averaged over pages. Page dumps are scored on the
 body plus the summary (a standfirst is body text too). Figures are printed for the half the
-dump model and thresholds were tuned on, for the held-out half (split by a hash of the file
-name) and for the whole; speed is pages per second of CPU time in this one process.
+dump model, the HTML block model and thresholds were tuned on, for the held-out half (split
+by a hash of the file name) and for the whole; on trafilatura's set the block model learnt
+from the tuned half's own snippets, so the tuned and whole figures are in-sample there and
+the held-out figure is the one to quote; speed is pages per second of CPU time in this one process.
 The last line is `f1=<whole-set F1> pages_per_s=<value>`.
 """
 from __future__ import annotations

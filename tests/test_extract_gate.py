@@ -1,6 +1,7 @@
 """Evaluation gate: main-text quality on 40 HTML pages and 40 page dumps of the held-out half
 of trafilatura's evaluation set (tests/fixtures/extract/eval_sample.json.gz). Measured when
-pinned: HTML F 0.956, dumps F 0.828; floors sit a little under."""
+pinned: HTML F 0.960 (trafilatura with the block model and the visible lead; 0.956 before),
+dumps F 0.828; floors sit a little under."""
 import gzip
 import json
 from pathlib import Path
@@ -37,7 +38,7 @@ def _score(rows, kind):
 def test_html_main_text_gate(sample):
     assert len(sample["html"]) == 40
     p, r, f = _score(sample["html"], "html")
-    assert f >= 0.93, (p, r, f)
+    assert f >= 0.95, (p, r, f)
 
 
 def test_dump_main_text_gate(sample):

@@ -2,7 +2,10 @@
 
 Main text comes from trafilatura (fast mode: its full mode compares with two more extractors
 and costs half again the time for +0.006 F on the evaluation set); its XML-like body keeps
-headings, so subheads stay subheads. Metadata comes from trafilatura's metadata reader with
+headings, so subheads stay subheads. Two second opinions follow: the block model
+(`blocks.py`) drops the blocks it judges site chrome, where trafilatura's mistakes gather,
+and the page's declared description, when the page shows it and trafilatura left it out,
+comes back as the lead paragraph. Metadata comes from trafilatura's metadata reader with
 htmldate's quick date search. Nothing is fetched or executed: lxml parses, nothing renders.
 """
 from __future__ import annotations
@@ -25,7 +28,7 @@ def _text(el) -> str:
     return _WS.sub(" ", "".join(el.itertext())).strip()
 
 
-def _load(html: str | bytes):
+def load_page(html: str | bytes):
     from trafilatura.utils import load_html
 
     tree = load_html(html)
@@ -34,31 +37,75 @@ def _load(html: str | bytes):
     return tree
 
 
-def _blocks_from_body(body) -> list[Block]:
-    """trafilatura's body elements (head, p, list, quote, table, code) as blocks in order."""
-    blocks: list[Block] = []
+def _link_chars(el) -> int:
+    return sum(len(_text(ref)) for ref in el.iter("ref"))
+
+
+def body_parts(body) -> list[tuple[str, str, int]]:
+    """trafilatura's body elements (head, p, list, quote, table, code) in order, as (kind,
+    text, characters inside links): a list gives one part per item, a table one per row."""
+    parts: list[tuple[str, str, int]] = []
     for el in body:
         tag = el.tag
         if tag == "head":
-            t = _text(el)
-            if t:
-                blocks.append(Block("subhead", t))
+            parts.append(("head", _text(el), _link_chars(el)))
         elif tag == "list":
-            for item in el.iter("item"):
-                t = _text(item)
-                if t:
-                    blocks.append(Block("paragraph", t))
+            parts += [("item", _text(item), _link_chars(item)) for item in el.iter("item")]
         elif tag == "table":
             for row in el.iter("row"):
                 cells = [_text(c) for c in row.iter("cell")]
-                t = " | ".join(c for c in cells if c)
-                if t:
-                    blocks.append(Block("paragraph", t))
+                parts.append(("row", " | ".join(c for c in cells if c), _link_chars(row)))
         elif tag != "graphic":
-            t = _text(el)
-            if t:
-                blocks.append(Block("paragraph", t))
-    return blocks
+            parts.append(("quote" if tag == "quote" else "p", _text(el), _link_chars(el)))
+    return [part for part in parts if part[1]]
+
+
+def _blocks_from_body(body) -> list[Block]:
+    """The body's parts that the block model judges article text, as blocks."""
+    from newsdesk.extract.blocks import keep_mask
+
+    parts = body_parts(body)
+    keep = keep_mask(parts)
+    if not any(keep):  # nothing it would keep: a page unlike those it learnt from; trust trafilatura
+        keep = [True] * len(parts)
+    return [Block("subhead" if kind == "head" else "paragraph", text)
+            for (kind, text, _), kept in zip(parts, keep) if kept]
+
+
+def trafilatura_body(tree, url: str = ""):
+    """trafilatura's main text of a parsed page (fast mode, tables kept, comments not), with
+    links kept so the block model can see how much of a block is linked. Prunes `tree`."""
+    from trafilatura import bare_extraction
+
+    doc = bare_extraction(tree, url=url or None, fast=True, with_metadata=False,
+                          include_comments=False, include_tables=True, include_formatting=False,
+                          include_links=True, output_format="python")
+    return doc.body if doc is not None else None
+
+
+def _visible_lead(tree, description: str) -> str:
+    """The element that shows the page's declared description (meta description,
+    og:description): often a standfirst in the header, apart from the body, that trafilatura
+    leaves out. Found by the description's first words in a text node of the page."""
+    desc = _WS.sub(" ", description or "").strip()
+    if len(desc) < 40:
+        return ""
+    probe = " ".join(desc.split()[:6])
+    for hit in tree.xpath("//body//text()[contains(normalize-space(.), $p)]", p=probe):
+        el = hit.getparent()
+        while el is not None and el.tag in _INLINE_TAGS:
+            el = el.getparent()
+        if el is None or el.tag in _NOT_SHOWN:
+            continue
+        text = _text(el)
+        # the lead itself, not a teaser cut short nor a container holding the whole page
+        if 0.5 * min(len(desc), 150) <= len(text) <= 3 * len(desc) + 200:
+            return text
+    return ""
+
+
+_INLINE_TAGS = {"span", "strong", "em", "b", "i", "a", "font"}
+_NOT_SHOWN = {"script", "style", "title", "meta", "noscript", "textarea", "template"}
 
 
 def _figures(tree, base_url: str) -> list[Media]:
@@ -125,22 +172,22 @@ def page_metadata(tree, url: str = ""):
 
 def extract_html(html: str | bytes, url: str = "") -> dict:
     """Article fields of a whole web page. Raises ExtractError when no main text is found."""
-    from trafilatura import bare_extraction
-
-    tree = _load(html)
+    tree = load_page(html)
     lang = (tree.get("lang") or tree.get("xml:lang") or "").split("-")[0].lower()
     # metadata and figures first: trafilatura's extraction prunes the tree it is given
     meta = page_metadata(tree, url)
     media = _figures(tree, url)
-    doc = bare_extraction(tree, url=url or None, fast=True, with_metadata=False,
-                          include_comments=False, include_tables=True, include_formatting=False,
-                          output_format="python")
-    blocks = _blocks_from_body(doc.body) if doc is not None and doc.body is not None else []
+    lead = _visible_lead(tree, meta.description) if meta else ""  # before the tree is pruned
+    body = trafilatura_body(tree, url)
+    blocks = _blocks_from_body(body) if body is not None else []
     if not blocks:
         raise ExtractError("no article text found in HTML page")
     title = (meta.title or "").strip() if meta else ""
     if blocks and blocks[0].kind == "subhead" and blocks[0].text == title:
         blocks.pop(0)
+    if lead and lead != title and _WS.sub(" ", meta.description).strip()[:60] not in \
+            " ".join(b.text for b in blocks):
+        blocks.insert(0, Block("paragraph", lead))
     description = (meta.description or "").strip() if meta else ""
     summary = description if len(description) >= 40 and description != title else ""
     return {
