@@ -103,5 +103,5 @@ def test_bbc_accuracy_gate(shared_data):
                                     [r["category"] for r in train])
     predicted = model.predict_many([section_text(r["title"], r["body"]) for r in test])
     accuracy = sum(label == r["category"] for (label, _), r in zip(predicted, test)) / len(test)
-    # measured 0.966 on this sample (596 train, 207 test); the full split gives 0.977
-    assert accuracy >= 0.95
+    # measured 0.974 on this sample (567 train, 196 test); the full split gives 0.985
+    assert accuracy >= 0.96
