@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zipfile
+from functools import lru_cache
 
 import skops.io as sio
 from sklearn.calibration import CalibratedClassifierCV
@@ -188,12 +189,20 @@ class SectionClassifier:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> SectionClassifier:
-        # skops refuses unknown types; trust only what our own pipeline is made of
-        untrusted = sio.get_untrusted_types(data=data)
-        unexpected = [t for t in untrusted if not t.startswith(("sklearn.", "numpy.", "scipy."))]
-        if unexpected:
-            raise ValueError(f"refusing to load a section model with types {unexpected}")
-        return cls(sio.loads(data, trusted=untrusted))
+        return cls(_load_pipeline(data))
+
+
+# The section stage loads the stored model once per batch of articles, and reading it takes
+# about 1.5 s of CPU (skops parses the vocabulary from JSON): the last models read are kept,
+# keyed by their bytes, so a retrained model is read afresh. Pipelines are only read from.
+@lru_cache(maxsize=2)
+def _load_pipeline(data: bytes) -> Pipeline:
+    # skops refuses unknown types; trust only what our own pipeline is made of
+    untrusted = sio.get_untrusted_types(data=data)
+    unexpected = [t for t in untrusted if not t.startswith(("sklearn.", "numpy.", "scipy."))]
+    if unexpected:
+        raise ValueError(f"refusing to load a section model with types {unexpected}")
+    return sio.loads(data, trusted=untrusted)
 
 
 def classify(text: str, model: SectionClassifier, threshold: float = CLASSIFY_THRESHOLD) -> str:
