@@ -1,6 +1,10 @@
-"""Quotes of an article: the passages inside quotation marks, who said them (through the
-reporting verb's subject, pronouns resolved to the last person named), to whom, and the
-indirect attributions (`officials say talks will ...`).
+"""Quotes of an article: the passages inside quotation marks, who said them, to whom, and
+the indirect attributions (`officials say talks will ...`).
+
+A quote's reporting verb is sought in order: the verb governing it in the parse, verbs after
+it, verbs before it, the verb of a sentence that introduces it with a colon, the paragraph
+before; the first that yields a speaker wins (speakers.py says who the speaker is). A quote
+with none continues the last speaker's words when it follows them.
 
 Quote marks are found with a scanner rather than the parser, since the model does not
 pair quotation marks across sentences or paragraphs.
@@ -12,8 +16,10 @@ from collections.abc import Iterator
 
 from spacy.tokens import Doc, Span, Token
 
-from newsdesk.enrich.entities import TITLES, core_name, role_of
+from newsdesk.enrich.entities import core_name
 from newsdesk.enrich.nlp import locate
+from newsdesk.enrich.speakers import (PRONOUNS, addressee, inside, name_at, np_bounds, resolve,
+                                       subject, subject_by_position)
 from newsdesk.models import Quote
 
 # Reporting verbs in all their inflections (the lemmatizer is left out for speed).
@@ -58,7 +64,6 @@ CUES = {f for lemma in _CUE_LEMMAS + _STANCE_LEMMAS for f in _forms(lemma.split(
 _WEAK = {f for lemma in ["believe", "think", "agree", "estimate", "charge", "describe",
                          "continue", "post", "report", "repeat", "maintain"] + _STANCE_LEMMAS
          for f in _forms(lemma)}
-PRONOUNS = {"he", "she"}
 # Quotation marks: curly ones say which way they face; straight ones (and the `` ''
 # of tokenised text) are read from the characters around them. Hand-written because
 # publishers mix the styles within one paragraph (`"... ,” said X.`), which no
@@ -148,9 +153,9 @@ def _stance(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int, mar
         if verb.tag_.startswith("VB") or verb.head is verb:
             break
         verb = verb.head
-    if not verb.tag_.startswith("VB") or _inside(verb.idx, marks):
+    if not verb.tag_.startswith("VB") or inside(verb.idx, marks):
         return None
-    subj = _subject(doc, verb, marks)
+    subj = subject(doc, verb, marks)
     if subj is None:
         return None
     is_person = subj.lower_ in PRONOUNS or any(
@@ -215,10 +220,6 @@ def _attribute(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int,
     return first or Quote(text="", speaker="")
 
 
-def _inside(i: int, marks: list[tuple[int, int]]) -> bool:
-    return any(a - 1 <= i < b + 1 for a, b in marks)
-
-
 def _governing_cue(doc: Doc, span, marks) -> Token | None:
     """The reporting verb whose clause holds a quote (`Trump said Rubio was "a
     lightweight"`, `"...," he said`), by the parse of the quote's first sentence."""
@@ -230,7 +231,7 @@ def _governing_cue(doc: Doc, span, marks) -> Token | None:
         if tok.head is tok or found is not None and tok.dep_ == "relcl":
             break  # `said Reed, who added that ... "..."`: the relative clause's speaker
         tok = tok.head
-        if not _inside(tok.idx, marks) and _is_cue(tok, doc, parenthetical=True):
+        if not inside(tok.idx, marks) and _is_cue(tok, doc, parenthetical=True):
             found = tok  # the highest: `Nance said she wants Trump to explain "..."`
     return found
 
@@ -249,13 +250,13 @@ def _cues_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Iterator[Token]:
         yield governor
     first, last = span[0].sent, span[-1].sent
     after = [t for t in doc[span.end:min(last.end + 1, len(doc))]
-             if t.idx < para_hi and not _inside(t.idx, marks)]
+             if t.idx < para_hi and not inside(t.idx, marks)]
     # A quote ending its sentence is often attributed in the next one ("...?" Miller,
     # a retired worker, said), up to where the next quote opens.
     following = set()
     if last.end < len(doc) and len([t for t in after if not t.is_space]) <= 2:
         for t in doc[last.end:min(last.end + 30, len(doc))]:
-            if t.idx >= para_hi or _inside(t.idx, marks):
+            if t.idx >= para_hi or inside(t.idx, marks):
                 break
             after.append(t)
             following.add(t.i)
@@ -263,12 +264,12 @@ def _cues_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Iterator[Token]:
         if _is_cue(tok, doc, parenthetical=True) and (
                 tok.i not in following or _bare_attribution(tok)):
             yield tok
-    before = [t for t in doc[first.start:span.start] if t.idx >= para_lo and not _inside(t.idx, marks)]
+    before = [t for t in doc[first.start:span.start] if t.idx >= para_lo and not inside(t.idx, marks)]
     if not before and first.start > 0 and span.start > 0:
         # `X said:` closing the sentence (or paragraph) before the quote.
         prev = doc[first.start - 1].sent
         if prev.text.rstrip().endswith(":"):
-            before = [t for t in prev if not _inside(t.idx, marks)]
+            before = [t for t in prev if not inside(t.idx, marks)]
     for tok in reversed(before):
         # `She continued, "..."`: right before the quote, any reporting verb introduces it.
         if _is_cue(tok, doc, parenthetical=span.start - tok.i <= 3):
@@ -277,7 +278,7 @@ def _cues_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Iterator[Token]:
     if before and lead.endswith(":"):
         # `he returned to his familiar lines: "..."`: the last verb with a subject.
         for tok in reversed(before):
-            if tok.tag_.startswith("VB") and _subject(doc, tok, marks) is not None:
+            if tok.tag_.startswith("VB") and subject(doc, tok, marks) is not None:
                 yield tok
                 break
 
@@ -304,7 +305,7 @@ def _cue_before_paragraph(doc: Doc, text: str, qs: int, marks) -> Token | None:
         return None
     last = list(span.sents)[-1]
     for tok in last:
-        if not _inside(tok.idx, marks) and _is_cue(tok, doc, parenthetical=True):
+        if not inside(tok.idx, marks) and _is_cue(tok, doc, parenthetical=True):
             return tok
     # `Valastro praised Christie's leadership.` then `"..."`: the person who spoke last.
     root = last.root
@@ -330,21 +331,21 @@ def _is_cue(tok: Token, doc: Doc, parenthetical: bool = False) -> bool:
 
 def _quote_from_cue(doc: Doc, text: str, starts: list[int], spans, cue: Token, before: int,
                     marks=()) -> Quote:
-    subj = _subject(doc, cue, marks)
+    subj = subject(doc, cue, marks)
     verb = "according to" if cue.lower_ == "according" else cue.text
     if subj is not None:
-        lo, hi = _np_bounds(subj)
+        lo, hi = np_bounds(subj)
         phrase = doc.char_span(lo, hi, alignment_mode="expand")
     else:
-        phrase = _subject_by_position(doc, cue, marks)
+        phrase = subject_by_position(doc, cue, marks)
     if phrase is None or not len(phrase):
         return Quote(text="", speaker="", cue=verb)
     quote = _quote_from_phrase(doc, text, starts, spans, phrase, verb, before, marks,
                                head=subj)
-    obj = _addressee(cue)
+    obj = addressee(cue)
     if obj is not None:
-        olo, ohi = _np_bounds(obj)
-        quote.said_to = _name_at(spans, obj.idx, obj.idx + len(obj)) or core_name(text[olo:ohi])
+        olo, ohi = np_bounds(obj)
+        quote.said_to = name_at(spans, obj.idx, obj.idx + len(obj)) or core_name(text[olo:ohi])
     return quote
 
 
@@ -354,7 +355,7 @@ def _quote_from_phrase(doc: Doc, text: str, starts: list[int], spans, phrase: Sp
     head = phrase[-1] if head is None else head
     lo, hi = phrase.start_char, phrase.end_char
     quote = Quote(text="", speaker="", cue=cue)
-    quote.speaker, quote.speaker_role, _ = _resolve(doc, text, spans, head, lo, hi, before, marks)
+    quote.speaker, quote.speaker_role, _ = resolve(doc, text, spans, head, lo, hi, before, marks)
     b, s = locate(starts, lo)
     quote.speaker_at = (b, s, s + hi - lo)
     return quote
@@ -372,150 +373,10 @@ def _name_at_colon(doc: Doc, text: str, qs: int, marks) -> Span | None:
         return None
     tok = doc[colon.start - 1]
     ent = next((e for e in doc.ents if e.start <= tok.i < e.end and e.label_ in ("PERSON", "ORG")), None)
-    if ent is None or _inside(tok.idx, marks) or ent.root.dep_ == "pobj" \
+    if ent is None or inside(tok.idx, marks) or ent.root.dep_ == "pobj" \
             or _is_cue(ent.root.head, doc, parenthetical=True) and ent.root.dep_ != "nsubj":
         return None
     return ent
-
-
-def _subject(doc: Doc, cue: Token, marks=()) -> Token | None:
-    if cue.lower_ == "according":
-        to = doc[cue.i + 1]
-        return next((c for c in to.children if c.dep_ == "pobj"), None)
-    verb = cue
-    for _ in range(3):  # a conjoined or participial cue borrows its head verb's subject
-        # The parser sometimes hangs a subject from inside the quote on the cue, or
-        # from the paragraph before.
-        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
-                     and not _inside(c.idx, marks) and "\n\n" not in _between(doc, c, verb)), None)
-        if subj is not None and subj.dep_ == "nsubjpass":
-            # `Sanders was asked by host Bill Maher`: the agent speaks.
-            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
-            by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
-            return by if by is not None and verb.lower_ not in ("told", "quoted") else subj
-        if subj is not None:
-            return subj
-        if verb.dep_ == "acl" and verb.head.tag_.startswith("NN"):
-            noun = verb.head  # `a statement saying "..."`: the statement, or who issued it
-            if noun.dep_ != "dobj" or noun.head is noun:
-                return noun
-            verb = noun.head
-        elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head is not verb.head:
-            verb = verb.head.head  # `he began by saying "..."`
-        elif verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
-            verb = verb.head
-        else:
-            break
-    return None
-
-
-def _between(doc: Doc, a: Token, b: Token) -> str:
-    lo, hi = sorted((a.i, b.i))
-    return doc[lo:hi + 1].text
-
-
-def _subject_by_position(doc: Doc, cue: Token, marks) -> Span | None:
-    """The speaker's words beside a cue that closes or follows a quote, where the parse
-    lost them: `"...," Ramos, 58, told AFP` (before the cue) or `"...," said Edward
-    Leamer, an economist` (after it): the words up to the first comma."""
-    if cue.lower_ == "according":
-        return None
-    lo = cue.i
-    while lo > 0 and cue.i - lo < 14 and not _inside(doc[lo - 1].idx, marks) \
-            and doc[lo - 1].tag_ not in ("``", "''") and not doc[lo - 1].is_space \
-            and not doc[lo - 1].tag_.startswith("VB") and doc[lo - 1].text not in ".;:!?":
-        lo -= 1
-    closing = lo > 0 and (doc[lo - 1].tag_ == "''" or _inside(doc[lo - 1].idx, marks))
-    if closing and lo < cue.i:
-        words = doc[lo:cue.i]  # between the closing mark and the cue
-    elif closing or (lo > 0 and doc[lo - 1].text in ".:" and lo == cue.i):
-        hi = cue.i + 1  # `said X` right after the quote, or `Continued Stone:`
-        while hi < len(doc) and hi - cue.i < 10 and doc[hi].text not in ",.;:()–—" \
-                and not doc[hi].is_space and not _inside(doc[hi].idx, marks):
-            hi += 1
-        words = doc[cue.i + 1:hi]
-        if not len(words) or words[0].tag_ in ("IN", "RB", "TO", "CD") or words[0].ent_type_ in ("DATE", "TIME"):
-            return None
-    else:
-        return _name_before(doc, cue, marks)
-    cut = next((t.i for t in words if t.text in ",(–—"), words.end)
-    words = doc[words.start:cut]
-    while len(words) and words[0].is_punct:
-        words = words[1:]
-    if not len(words) or not any(t.tag_.startswith(("NN", "PRP")) for t in words):
-        return None
-    return words
-
-
-def _name_before(doc: Doc, cue: Token, marks) -> Span | None:
-    """The person or organisation named just before a cue whose subject the parse lost
-    (`Trump, in Kentucky, said`), with no verb or sentence end between them."""
-    if cue.tag_ not in ("VBD", "VBZ", "VBP"):
-        return None  # `in a written statement`: not a verb that has a subject
-    for i in range(cue.i - 1, max(cue.i - 9, -1), -1):
-        tok = doc[i]
-        if tok.tag_.startswith("VB") or tok.is_space or tok.text in ".;:!?" or _inside(tok.idx, marks):
-            return None
-        if tok.lower_ in PRONOUNS:
-            return doc[i:i + 1]
-        if tok.ent_type_ in ("PERSON", "ORG"):
-            ent = next((e for e in doc.ents if e.start <= i < e.end), doc[i:i + 1])
-            return None if ent.root.dep_ in ("pobj", "dobj", "dative", "poss") else ent
-    return None
-
-
-def _addressee(cue: Token) -> Token | None:
-    if cue.lower_ in ("told", "tell", "tells", "telling"):
-        return next((c for c in cue.children if c.dep_ in ("dobj", "dative", "iobj")), None)
-    to = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "to"), None)
-    return next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
-
-
-def _np_bounds(tok: Token) -> tuple[int, int]:
-    """The noun phrase of a head: its left modifiers and itself, not clauses after it,
-    within its paragraph."""
-    left = min([tok.i] + [t.i for t in tok.lefts for t in t.subtree])
-    doc = tok.doc
-    while left < tok.i and "\n\n" in doc[left:tok.i + 1].text:
-        left += 1
-    right = tok.i
-    while right + 1 < len(doc) and doc[right + 1].head.i == tok.i and doc[right + 1].dep_ in ("compound", "flat"):
-        right += 1
-    return doc[left].idx, doc[right].idx + len(doc[right])
-
-
-def _name_at(spans, lo: int, hi: int) -> str:
-    return next((name for s, e, _, name in spans if s < hi and lo < e), "")
-
-
-def _resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
-             before: int, marks=()) -> tuple[str, str, tuple[int, int] | None]:
-    """Speaker's canonical name, role, and the mention naming them."""
-    head = subj
-    if subj.tag_ in ("WP", "WDT") and subj.head.dep_ == "relcl":
-        head = subj.head.head  # `Loretta Lynch, who told Congress`: who is Lynch
-    named = [head] + [c for c in head.children if c.dep_ == "appos"]
-    for tok in named:  # `the nominee, Donald Trump, tweeted`: the name in apposition
-        for s, e, typ, name in spans:
-            if s <= tok.idx < e and (tok is head or typ in ("PERSON", "ORG")):
-                return name, role_of(doc, s, e, text) if typ == "PERSON" else "", (s, e)
-    if head is not subj:
-        subj = head
-        lo, hi = _np_bounds(head)
-    # A pronoun stands for the last person named outside quotation marks.
-    persons = [(s, e, name) for s, e, typ, name in spans if typ == "PERSON"
-               and e <= max(before, subj.idx) and not _inside(s, marks)]
-    word = subj.lower_
-    if word in PRONOUNS:
-        return (persons[-1][2], "", None) if persons else ("", "", None)
-    # `the president`: the last person the article gave that title.
-    if subj.tag_ in ("NN", "NNS") and word in TITLES and any(t.lower_ == "the" for t in subj.lefts):
-        for s, e, name in reversed(persons):
-            if word in role_of(doc, s, e, text).lower():
-                return name, "", None
-    if subj.tag_ in ("PRP", "WP", "WDT", "EX", "DT"):
-        return "", "", None
-    return text[lo:hi], "", None
 
 
 def _indirect(doc: Doc, text: str, starts: list[int], spans, marks) -> list[Quote]:

@@ -1,0 +1,158 @@
+"""Who a reporting verb's speaker is: its subject by the parse, or by position where the
+parse lost it, and the canonical person or organisation those words name (a pronoun stands
+for the last person named, `who` for its antecedent, `the president` for the last person
+given that title). Offsets are into the joined article text (see nlp.py).
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span, Token
+
+from newsdesk.enrich.entities import TITLES, role_of
+
+PRONOUNS = {"he", "she"}
+
+
+def inside(i: int, marks) -> bool:
+    """Whether a character offset lies in (or on the marks of) a quoted span."""
+    return any(a - 1 <= i < b + 1 for a, b in marks)
+
+
+def subject(doc: Doc, cue: Token, marks=()) -> Token | None:
+    """The head of a reporting verb's subject by the parse (`according to X`: X)."""
+    if cue.lower_ == "according":
+        to = doc[cue.i + 1]
+        return next((c for c in to.children if c.dep_ == "pobj"), None)
+    verb = cue
+    for _ in range(3):  # a conjoined or participial cue borrows its head verb's subject
+        # The parser sometimes hangs a subject from inside the quote on the cue, or
+        # from the paragraph before.
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
+                     and not inside(c.idx, marks) and "\n\n" not in _between(doc, c, verb)), None)
+        if subj is not None and subj.dep_ == "nsubjpass":
+            # `Sanders was asked by host Bill Maher`: the agent speaks.
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            by = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent is not None else None
+            return by if by is not None and verb.lower_ not in ("told", "quoted") else subj
+        if subj is not None:
+            return subj
+        if verb.dep_ == "acl" and verb.head.tag_.startswith("NN"):
+            noun = verb.head  # `a statement saying "..."`: the statement, or who issued it
+            if noun.dep_ != "dobj" or noun.head is noun:
+                return noun
+            verb = noun.head
+        elif verb.dep_ == "pcomp" and verb.head.dep_ == "prep" and verb.head.head is not verb.head:
+            verb = verb.head.head  # `he began by saying "..."`
+        elif verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
+            verb = verb.head
+        else:
+            break
+    return None
+
+
+def _between(doc: Doc, a: Token, b: Token) -> str:
+    lo, hi = sorted((a.i, b.i))
+    return doc[lo:hi + 1].text
+
+
+def subject_by_position(doc: Doc, cue: Token, marks) -> Span | None:
+    """The speaker's words beside a cue that closes or follows a quote, where the parse
+    lost them: `"...," Ramos, 58, told AFP` (before the cue) or `"...," said Edward
+    Leamer, an economist` (after it): the words up to the first comma."""
+    if cue.lower_ == "according":
+        return None
+    lo = cue.i
+    while lo > 0 and cue.i - lo < 14 and not inside(doc[lo - 1].idx, marks) \
+            and doc[lo - 1].tag_ not in ("``", "''") and not doc[lo - 1].is_space \
+            and not doc[lo - 1].tag_.startswith("VB") and doc[lo - 1].text not in ".;:!?":
+        lo -= 1
+    closing = lo > 0 and (doc[lo - 1].tag_ == "''" or inside(doc[lo - 1].idx, marks))
+    if closing and lo < cue.i:
+        words = doc[lo:cue.i]  # between the closing mark and the cue
+    elif closing or (lo > 0 and doc[lo - 1].text in ".:" and lo == cue.i):
+        hi = cue.i + 1  # `said X` right after the quote, or `Continued Stone:`
+        while hi < len(doc) and hi - cue.i < 10 and doc[hi].text not in ",.;:()–—" \
+                and not doc[hi].is_space and not inside(doc[hi].idx, marks):
+            hi += 1
+        words = doc[cue.i + 1:hi]
+        if not len(words) or words[0].tag_ in ("IN", "RB", "TO", "CD") or words[0].ent_type_ in ("DATE", "TIME"):
+            return None
+    else:
+        return _name_before(doc, cue, marks)
+    cut = next((t.i for t in words if t.text in ",(–—"), words.end)
+    words = doc[words.start:cut]
+    while len(words) and words[0].is_punct:
+        words = words[1:]
+    if not len(words) or not any(t.tag_.startswith(("NN", "PRP")) for t in words):
+        return None
+    return words
+
+
+def _name_before(doc: Doc, cue: Token, marks) -> Span | None:
+    """The person or organisation named just before a cue whose subject the parse lost
+    (`Trump, in Kentucky, said`), with no verb or sentence end between them."""
+    if cue.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None  # `in a written statement`: not a verb that has a subject
+    for i in range(cue.i - 1, max(cue.i - 9, -1), -1):
+        tok = doc[i]
+        if tok.tag_.startswith("VB") or tok.is_space or tok.text in ".;:!?" or inside(tok.idx, marks):
+            return None
+        if tok.lower_ in PRONOUNS:
+            return doc[i:i + 1]
+        if tok.ent_type_ in ("PERSON", "ORG"):
+            ent = next((e for e in doc.ents if e.start <= i < e.end), doc[i:i + 1])
+            return None if ent.root.dep_ in ("pobj", "dobj", "dative", "poss") else ent
+    return None
+
+
+def addressee(cue: Token) -> Token | None:
+    if cue.lower_ in ("told", "tell", "tells", "telling"):
+        return next((c for c in cue.children if c.dep_ in ("dobj", "dative", "iobj")), None)
+    to = next((c for c in cue.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+    return next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+
+
+def np_bounds(tok: Token) -> tuple[int, int]:
+    """The noun phrase of a head: its left modifiers and itself, not clauses after it,
+    within its paragraph."""
+    left = min([tok.i] + [t.i for t in tok.lefts for t in t.subtree])
+    doc = tok.doc
+    while left < tok.i and "\n\n" in doc[left:tok.i + 1].text:
+        left += 1
+    right = tok.i
+    while right + 1 < len(doc) and doc[right + 1].head.i == tok.i and doc[right + 1].dep_ in ("compound", "flat"):
+        right += 1
+    return doc[left].idx, doc[right].idx + len(doc[right])
+
+
+def name_at(spans, lo: int, hi: int) -> str:
+    return next((name for s, e, _, name in spans if s < hi and lo < e), "")
+
+
+def resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
+             before: int, marks=()) -> tuple[str, str, tuple[int, int] | None]:
+    """Speaker's canonical name, role, and the mention naming them."""
+    head = subj
+    if subj.tag_ in ("WP", "WDT") and subj.head.dep_ == "relcl":
+        head = subj.head.head  # `Loretta Lynch, who told Congress`: who is Lynch
+    named = [head] + [c for c in head.children if c.dep_ == "appos"]
+    for tok in named:  # `the nominee, Donald Trump, tweeted`: the name in apposition
+        for s, e, typ, name in spans:
+            if s <= tok.idx < e and (tok is head or typ in ("PERSON", "ORG")):
+                return name, role_of(doc, s, e, text) if typ == "PERSON" else "", (s, e)
+    if head is not subj:
+        subj = head
+        lo, hi = np_bounds(head)
+    # A pronoun stands for the last person named outside quotation marks.
+    persons = [(s, e, name) for s, e, typ, name in spans if typ == "PERSON"
+               and e <= max(before, subj.idx) and not inside(s, marks)]
+    word = subj.lower_
+    if word in PRONOUNS:
+        return (persons[-1][2], "", None) if persons else ("", "", None)
+    # `the president`: the last person the article gave that title.
+    if subj.tag_ in ("NN", "NNS") and word in TITLES and any(t.lower_ == "the" for t in subj.lefts):
+        for s, e, name in reversed(persons):
+            if word in role_of(doc, s, e, text).lower():
+                return name, "", None
+    if subj.tag_ in ("PRP", "WP", "WDT", "EX", "DT"):
+        return "", "", None
+    return text[lo:hi], "", None
