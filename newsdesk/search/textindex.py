@@ -26,7 +26,7 @@ from pathlib import Path
 
 from .query import And, Leaf, Not, Or, WORD, parse_date
 
-VERSION = 1  # bump when the schema or the analyser changes: the folder is rebuilt
+VERSION = 2  # bump when the schema or the analyser changes: the folder is rebuilt
 BLOB = "search.text"
 # BM25 on the whole text ("all": title, summary and body), plus a little for the title.
 # tantivy computes idf per field, so a heavy title field made stop words that are rare in
