@@ -28,8 +28,8 @@ def test_entity_gate():
     gold, ours, bare = bench.predict(docs)
     f1 = bench.score(gold, ours)["ALL"][2]
     bare_f1 = bench.score(gold, bare)["ALL"][2]
-    # Measured 0.744 (bare model 0.683) on this slice.
-    assert f1 >= 0.72
+    # Measured 0.783 (bare model 0.683) on this slice (2026-11-25; was 0.744).
+    assert f1 >= 0.76
     assert f1 > bare_f1
 
 
@@ -37,7 +37,8 @@ def test_entity_gate():
 def test_quote_gate():
     bench = _bench("quotes")
     r = bench.evaluate(bench.load(POLNEAR_DEV, every=8))
-    # Measured on this slice: recall 0.869, precision 1.000, speaker accuracy 0.921.
-    assert r["recall"] >= 0.84
+    # Measured on this slice (2026-11-25): recall 0.906, precision 1.000, speaker accuracy
+    # 0.952 (before: 0.869, 1.000, 0.921).
+    assert r["recall"] >= 0.88
     assert r["precision"] >= 0.95
-    assert r["speaker"] >= 0.89
+    assert r["speaker"] >= 0.92

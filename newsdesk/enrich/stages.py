@@ -118,7 +118,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 1, run_who),
+        Stage("who", 2, run_who),  # 2: entity rules and quote speakers of 2026-11-25
         Stage("summary", 1, run_summary),
-        Stage("section", 1, run_section),
+        Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
     ]
