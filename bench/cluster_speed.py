@@ -51,6 +51,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from newsdesk.models import Article, Block, Source  # noqa: E402
 from newsdesk.store.base import open_store  # noqa: E402
 from newsdesk.store.sql import body_to_json, dumps  # noqa: E402
+from newsdesk.store.stories import epoch_day  # noqa: E402
 from newsdesk.stories import cluster, dedup  # noqa: E402
 from newsdesk.stories.stage import assign  # noqa: E402
 
@@ -198,8 +199,10 @@ def build_store(path: Path, n: int, docs) -> None:
                      (aid, a.title, a.text))
         sh = dedup.shingles(a.text)  # the stage's own signature and band keys
         if len(sh) >= dedup.MIN_SHINGLES:
-            conn.executemany("INSERT OR IGNORE INTO dedup_bands (band, article_id) VALUES "
-                             "(?, ?)", [(b, aid) for b in dedup.band_keys(dedup.signature(sh))])
+            day = epoch_day(a.published_at)
+            conn.executemany("INSERT OR IGNORE INTO dedup_bands (band, article_id, day) VALUES "
+                             "(?, ?, ?)", [(b, aid, day)
+                                           for b in dedup.band_keys(dedup.signature(sh))])
         if original is not None:
             group = groups.setdefault(original + 1, original + 1)
             if group == original + 1:

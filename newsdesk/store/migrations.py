@@ -306,4 +306,29 @@ MIGRATIONS: list[tuple[str, dict[str, str]]] = [
     # The section: filter compares lower case; without this index it reads every article.
     ("0009_section_lower", {d: "CREATE INDEX articles_section_lower ON articles(LOWER(section));"
                             for d in TYPES}),
+    # Wire-copy candidates are looked for within days of an article; with the day in the
+    # band's key, that lookup is an index range and no longer grows with the archive (a common
+    # band of boilerplate otherwise returns every article that ever carried it). On SQLite the
+    # table becomes one b-tree (WITHOUT ROWID) so each band costs one random insert, not
+    # three. Day -1: the article has no date.
+    ("0010_dedup_bands_day", {
+        "sqlite": """
+CREATE TABLE dedup_bands_by_day (
+    band BIGINT NOT NULL,
+    day INTEGER NOT NULL,
+    article_id BIGINT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    PRIMARY KEY (band, day, article_id)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO dedup_bands_by_day (band, day, article_id)
+SELECT b.band, COALESCE(CAST(julianday(a.listed_at) - 2440587.5 AS INTEGER), -1), b.article_id
+FROM dedup_bands b JOIN articles a ON a.id = b.article_id;
+DROP TABLE dedup_bands;
+ALTER TABLE dedup_bands_by_day RENAME TO dedup_bands;
+""",
+        "postgres": """
+ALTER TABLE dedup_bands ADD COLUMN day INTEGER NOT NULL DEFAULT -1;
+UPDATE dedup_bands b SET day = FLOOR(EXTRACT(EPOCH FROM a.listed_at) / 86400)::int
+FROM articles a WHERE a.id = b.article_id AND a.listed_at IS NOT NULL;
+CREATE INDEX dedup_bands_day ON dedup_bands(band, day);
+"""}),
 ]

@@ -15,31 +15,37 @@ import json
 from datetime import datetime
 from typing import Any, Iterable
 
-from .sql import SQLStore, dumps
+from .sql import SQLStore, dumps, utc
+
+
+def epoch_day(when: datetime) -> int:
+    """Days since 1970-01-01 (UTC): the day bucket of dedup_bands."""
+    return int(utc(when).timestamp() // 86400)
 
 
 class StoryQueries(SQLStore):
     # -- near-duplicates ------------------------------------------------------------------
     def dedup_candidates(self, bands: list[int], limit: int = 50, since: datetime | None = None,
                          until: datetime | None = None) -> list[int]:
-        """Articles sharing LSH bands with these, most shared first; only those listed in
-        [since, until] when given: boilerplate and quoted passages make false candidates
-        pile up with the archive's size, each costing an exact check."""
+        """Articles sharing LSH bands with these, most shared first; only those listed on the
+        days of [since, until] when given: boilerplate and quoted passages make false
+        candidates pile up with the archive's size, each costing an exact check."""
         if not bands:
             return []
         window, params = "", [*bands]
         if since is not None and until is not None:
-            window = " AND a.listed_at >= ? AND a.listed_at <= ?"
-            params += [self._ts(since), self._ts(until)]
-        rows = self._all(f"SELECT b.article_id, COUNT(*) AS n FROM dedup_bands b JOIN articles a "
-                         f"ON a.id = b.article_id WHERE b.band IN ({','.join('?' * len(bands))})"
-                         f"{window} GROUP BY b.article_id ORDER BY n DESC, b.article_id LIMIT ?",
-                         (*params, limit))
+            window = " AND day BETWEEN ? AND ?"
+            params += [epoch_day(since), epoch_day(until)]
+        rows = self._all(f"SELECT article_id, COUNT(*) AS n FROM dedup_bands WHERE band IN "
+                         f"({','.join('?' * len(bands))}){window} GROUP BY article_id "
+                         "ORDER BY n DESC, article_id LIMIT ?", (*params, limit))
         return [int(r[0]) for r in rows]
 
-    def add_dedup_bands(self, article_id: int, bands: list[int]) -> None:
-        self._insert_rows("INSERT INTO dedup_bands (band, article_id)",
-                          [(band, article_id) for band in dict.fromkeys(bands)],
+    def add_dedup_bands(self, article_id: int, bands: list[int],
+                        listed: datetime | None = None) -> None:
+        day = epoch_day(listed) if listed is not None else -1  # -1: no date
+        self._insert_rows("INSERT INTO dedup_bands (band, article_id, day)",
+                          [(band, article_id, day) for band in dict.fromkeys(bands)],
                           "ON CONFLICT DO NOTHING")
 
     def _insert_rows(self, head: str, rows: list[tuple], tail: str = "") -> None:

@@ -54,7 +54,7 @@ def record_copy(store: "Store", article: Article) -> int | None:
             group = copied
             store.set_wire_copy(copied, group, 1.0)
         store.set_wire_copy(article.id, group, round(sim, 4))
-    store.add_dedup_bands(article.id, bands)
+    store.add_dedup_bands(article.id, bands, article.published_at or article.fetched_at)
     return copied
 
 
