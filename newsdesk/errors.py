@@ -62,3 +62,19 @@ class StoreError(NewsdeskError):
 
 class NotFound(StoreError):
     pass
+
+
+# Database errors that say "not now" rather than "not this article": SQLite's lock timeout,
+# PostgreSQL's serialization failures, deadlocks and lock timeouts (SQLSTATE 40001, 40P01,
+# 55P03). Checked by name and code so this module needs neither driver.
+_TRANSIENT_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
+def is_transient(exc: BaseException) -> bool:
+    """True for a database that was busy or locked: worth retrying, not the article's fault."""
+    code = getattr(exc, "sqlstate", None) or getattr(exc, "pgcode", None)
+    if code in _TRANSIENT_SQLSTATES:
+        return True
+    text = str(exc).lower()
+    return type(exc).__name__ == "OperationalError" and (
+        "database is locked" in text or "database is busy" in text)

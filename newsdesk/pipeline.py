@@ -11,11 +11,12 @@ its error), so re-running only does what changed, and a failure stays with its a
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable, Iterable, Sequence
 
-from .errors import InputError
+from .errors import InputError, is_transient
 from .extract import extract
 from .models import Article, Failed, IngestResult, RawItem
 from .normalise import to_article
@@ -126,22 +127,38 @@ def ingest_items(store: Store, items: Iterable[RawItem | Failed], *, enrich: boo
     return report
 
 
-def _run_stage(store: Store, stage: Stage, articles: list[Article]) -> dict[int, str]:
+TRANSIENT_TRIES = 4  # a busy database is tried again after 0.2, 0.4 and 0.8 s
+
+
+def _run_once(store: Store, stage: Stage, articles: list[Article]) -> None:
+    """stage.run, tried again while the database says it is busy or locked."""
+    for attempt in range(TRANSIENT_TRIES):
+        try:
+            stage.run(store, articles)
+            return
+        except Exception as exc:
+            if not is_transient(exc) or attempt == TRANSIENT_TRIES - 1:
+                raise
+            time.sleep(0.2 * 2 ** attempt)
+
+
+def _run_stage(store: Store, stage: Stage, articles: list[Article]) -> dict[int, Exception]:
     """Run a stage over a batch; on failure isolate the article(s) at fault."""
-    errors: dict[int, str] = {}
+    errors: dict[int, Exception] = {}
     try:
-        stage.run(store, articles)
+        _run_once(store, stage, articles)
         return errors
     except Exception:
         if len(articles) == 1:
             raise
     for article in articles:
         try:
-            stage.run(store, [article])
+            _run_once(store, stage, [article])
         except Exception as exc:  # the error belongs to this article; the others go on
-            errors[article.id] = f"{type(exc).__name__}: {exc}"
-            log.warning("stage failed stage=%s article_id=%s error=%s", stage.name, article.id,
-                        errors[article.id], exc_info=log.isEnabledFor(logging.DEBUG))
+            errors[article.id] = exc
+            log.warning("stage failed stage=%s article_id=%s error=%s: %s", stage.name,
+                        article.id, type(exc).__name__, exc,
+                        exc_info=log.isEnabledFor(logging.DEBUG))
     return errors
 
 
@@ -161,11 +178,15 @@ def enrich_articles(store: Store, ids: Sequence[int], stages: Sequence[Stage] | 
         try:
             errors = _run_stage(store, stage, articles)
         except Exception as exc:
-            errors = {articles[0].id: f"{type(exc).__name__}: {exc}"}
-            log.warning("stage failed stage=%s article_id=%s error=%s", stage.name,
-                        articles[0].id, errors[articles[0].id])
+            errors = {articles[0].id: exc}
+            log.warning("stage failed stage=%s article_id=%s error=%s: %s", stage.name,
+                        articles[0].id, type(exc).__name__, exc)
         for article in articles:
-            store.record_stage(article.id, stage.name, stage.version, errors.get(article.id, ""))
+            exc = errors.get(article.id)
+            if exc is not None and is_transient(exc):
+                continue  # still busy after retries: left outdated, so the next run takes it
+            store.record_stage(article.id, stage.name, stage.version,
+                               f"{type(exc).__name__}: {exc}" if exc is not None else "")
         failures[stage.name] = len(errors)
     return failures
 

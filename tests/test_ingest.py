@@ -137,3 +137,34 @@ def test_unreadable_path_is_reported(store, tmp_path):
         p.write_text("x")
         p.chmod(0)
         assert ingest(store, p).results[0].status == "failed"
+
+
+def test_a_busy_database_is_retried_and_never_recorded_as_the_articles_fault(store,
+                                                                             monkeypatch):
+    import sqlite3
+
+    import newsdesk.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline.time, "sleep", lambda s: None)  # the back-off, not the work
+    report = ingest(store, FIX / "two_articles.jsonl")
+    calls = []
+
+    def busy_twice(store_, articles):
+        calls.append(len(articles))
+        if len(calls) <= 2:
+            raise sqlite3.OperationalError("database is locked")
+        for a in articles:
+            store_.update_article_fields(a.id, byline="checked")
+
+    assert enrich_articles(store, report.new_ids, [Stage("busy", 1, busy_twice)]) == {"busy": 0}
+    assert all(store.stage_states(i)[0].error == "" for i in report.new_ids)
+    assert calls == [2, 2, 2]  # the whole batch again, not article by article
+
+    def always_busy(store_, articles):
+        raise sqlite3.OperationalError("database is locked")
+
+    assert enrich_articles(store, report.new_ids, [Stage("locked", 1, always_busy)]) == \
+        {"locked": 2}
+    # not recorded as run (nor as the article's error): the next `newsdesk enrich` takes them
+    assert store.articles_needing("locked", 1) == sorted(report.new_ids)
+    assert all(s.stage != "locked" for i in report.new_ids for s in store.stage_states(i))
