@@ -4,7 +4,9 @@ the indirect attributions (`officials say talks will ...`).
 A quote's reporting verb is sought in order: the verb governing it in the parse, verbs after
 it, verbs before it, the verb of a sentence that introduces it with a colon, the paragraph
 before; the first that yields a speaker wins (speakers.py says who the speaker is). A quote
-with none continues the last speaker's words when it follows them.
+with none continues the last speaker's words when it follows them. A learned ranker over
+the mentions near each quote (speaker_rank.py) then overrules the rules' speaker where it
+scores another mention higher; cue and addressee stay the rules'.
 
 Quote marks are found with a scanner rather than the parser, since the model does not
 pair quotation marks across sentences or paragraphs.
@@ -18,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from newsdesk.enrich.entities import core_name
 from newsdesk.enrich.nlp import locate
+from newsdesk.enrich.speaker_rank import rerank
 from newsdesk.enrich.speakers import (PRONOUNS, addressee, inside, name_at, np_bounds, resolve,
                                        subject, subject_by_position)
 from newsdesk.models import Quote
@@ -116,8 +119,9 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def find_quotes(doc: Doc, text: str, starts: list[int],
-                spans: list[tuple[int, int, str, str]]) -> list[Quote]:
-    """Direct quotes (kind="direct") and indirect attributions (kind="indirect")."""
+                spans: list[tuple[int, int, str, str]], rank: bool = True) -> list[Quote]:
+    """Direct quotes (kind="direct") and indirect attributions (kind="indirect"); `rank`
+    lets the learned ranker (speaker_rank.py) overrule the rules' speaker."""
     marks = quote_spans(text)
     quoted = [q for q in marks if not _is_title(text, q)]
     out: list[Quote] = []
@@ -136,10 +140,30 @@ def find_quotes(doc: Doc, text: str, starts: list[int],
         if quote.speaker and not _is_quote(text, (qs, qe)) and not _governed(doc, qs, qe, quote):
             continue  # a term in a sentence that merely has a reporting verb elsewhere
         quote.text, quote.block, quote.start, quote.end = text[qs:qe], block, start, start + qe - qs
+        if rank:
+            _rerank(doc, text, starts, spans, qs, qe, marks, quote, prev)
         out.append(quote)
         prev, prev_end = quote, qe
     out.extend(_indirect(doc, text, starts, spans, marks))
     return out
+
+
+def rule_at(starts: list[int], quote: Quote) -> tuple[int, int] | None:
+    """The rules' speaker mention as offsets into the joined text."""
+    if not quote.speaker or quote.speaker_at is None:
+        return None
+    b, s, e = quote.speaker_at
+    return starts[b] + s, starts[b] + e
+
+
+def _rerank(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int, marks,
+            quote: Quote, prev: Quote | None) -> None:
+    better = rerank(doc, text, spans, qs, qe, marks, rule_at(starts, quote),
+                    prev.speaker if prev is not None else "", CUES)
+    if better is not None:
+        (s, e) = better[2]
+        b, off = locate(starts, s)
+        quote.speaker, quote.speaker_role, quote.speaker_at = better[0], better[1], (b, off, off + e - s)
 
 
 def _stance(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int, marks) -> Quote | None:

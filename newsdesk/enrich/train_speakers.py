@@ -1,0 +1,129 @@
+"""Train the speaker ranker (speaker_rank.py) on a PolNeAR split and write its weights
+to speaker_model.json.
+
+    python -m newsdesk.enrich.train_speakers /work/shared/data/quotes/polnear/data/train
+
+Each direct quote the rules find is matched to a gold quote as bench/quotes.py matches
+them; its candidates are labelled right where they name the gold Source as the benchmark
+judges a speaker right (the mention overlaps the Source span, or the names agree). Only
+the train split is read: dev stays held out for bench/quotes.py.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+from pathlib import Path
+
+from newsdesk.enrich import entities, quotes
+from newsdesk.enrich.nlp import article_texts, locate, parse
+from newsdesk.enrich.speaker_rank import FEATURES, MODEL_PATH, candidates, score
+from newsdesk.enrich.speakers import resolve
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "quotes.py"
+
+
+def _bench():
+    """bench/quotes.py: the split reader and the judging rules, shared so that training
+    labels mean what the benchmark scores."""
+    spec = importlib.util.spec_from_file_location("bench_quotes", BENCH)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def examples(split: Path, every: int = 1) -> tuple[list[list[float]], list[int], list[int], list[int]]:
+    """Feature rows, labels, the quote each row belongs to, and whether it is the rules'
+    choice."""
+    bench = _bench()
+    items = bench.load(split, every)
+    prepared = [article_texts(a) for _, a, _, _ in items]
+    X, y, group, is_rule = [], [], [], []
+    n_quote = 0
+    for (file_text, _, offs, atts), (text, starts), doc in zip(items, prepared, parse(t for t, _ in prepared)):
+        spans = entities.raw_spans(doc, text)
+        names = entities.canonical_names([(text[s:e], t) for s, e, t in spans])
+        spans = [(s, e, t, n) for (s, e, t), n in zip(spans, names)]
+        gold = bench.gold_quotes(file_text, atts)
+        marks = quotes.quote_spans(text)
+        prev = ""
+        for q in quotes.find_quotes(doc, text, starts, spans, rank=False):
+            if q.kind != "direct":
+                continue
+            qs = starts[q.block] + q.start
+            qe = qs + q.end - q.start
+            a, b = offs[q.block] + q.start, offs[q.block] + q.end
+            sources = next((src for g, src in gold
+                            if bench.overlap(g, (a, b)) * 2 >= g[1] - g[0]), [])
+            cands = candidates(doc, text, spans, qs, qe, marks, quotes.rule_at(starts, q), prev, quotes.CUES)
+            prev = q.speaker
+            if not sources or not cands:
+                continue
+            labels = []
+            for tok, s, e, f in cands:
+                blk, off = locate(starts, s)
+                fs = offs[blk] + off
+                name = resolve(doc, text, spans, tok, s, e, qs, marks)[0] or text[s:e]
+                labels.append(any(bench.overlap((fs, fs + e - s), src) for src in sources)
+                              or any(bench.same_name(name, file_text[src[0]:src[1]]) for src in sources))
+            if not any(labels):
+                continue
+            for (_, _, _, f), label in zip(cands, labels):
+                X.append([f.get(k, 0.0) for k in FEATURES])
+                y.append(int(label))
+                group.append(n_quote)
+                is_rule.append(int(f["rule"]))
+            n_quote += 1
+    return X, y, group, is_rule
+
+
+def choice_accuracy(scores, y, group, is_rule) -> tuple[float, float]:
+    """Share of quotes whose top-scored candidate is right, and the same for the rules'."""
+    best: dict[int, tuple[float, int]] = {}
+    rules: dict[int, int] = {}
+    for sc, label, g, r in zip(scores, y, group, is_rule):
+        if g not in best or sc > best[g][0]:
+            best[g] = (sc, label)
+        if r:
+            rules[g] = label
+    n = len(best)
+    return sum(lab for _, lab in best.values()) / n, sum(rules.get(g, 0) for g in best) / n
+
+
+def export_trees(model) -> list[dict]:
+    """A fitted GradientBoostingClassifier's trees as plain lists (leaf values scaled by
+    the learning rate; the constant start is left out, as it ranks nothing)."""
+    out = []
+    for est in model.estimators_[:, 0]:
+        t = est.tree_
+        out.append({"feature": t.feature.tolist(), "threshold": [round(float(v), 6) for v in t.threshold],
+                    "left": t.children_left.tolist(), "right": t.children_right.tolist(),
+                    "value": [round(float(v) * model.learning_rate, 6) for v in t.value[:, 0, 0]]})
+    return out
+
+
+def main() -> None:
+    from sklearn.ensemble import GradientBoostingClassifier  # a training-time dependency only
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("split", type=Path, help="a PolNeAR split folder (text/, attributions/)")
+    ap.add_argument("--every", type=int, default=1, help="use every Nth article")
+    ap.add_argument("--out", type=Path, default=MODEL_PATH)
+    args = ap.parse_args()
+    X, y, group, is_rule = examples(args.split, args.every)
+    model = GradientBoostingClassifier(n_estimators=100, max_depth=3, random_state=0).fit(X, y)
+    scores = model.decision_function(X)
+    ranked, rules = choice_accuracy(scores, y, group, is_rule)
+    print(f"{len(set(group))} quotes, {len(y)} candidates; right choice on train: "
+          f"ranker {ranked:.3f}, rules {rules:.3f}")
+    trees = export_trees(model)
+    check = [score(trees, dict(zip(FEATURES, row))) for row in X[:200]]
+    if any(abs(a - b - (check[0] - scores[0])) > 1e-3 for a, b in zip(check, scores[:200])):
+        raise SystemExit("the exported trees do not score as the fitted model")
+    args.out.write_text(json.dumps({"trained_on": args.split.name, "features": FEATURES,
+                                    "trees": trees}, separators=(",", ":")) + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
