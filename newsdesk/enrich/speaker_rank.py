@@ -30,15 +30,15 @@ FEATURES = [
 
 
 @lru_cache(maxsize=1)
-def load_model() -> list[dict] | None:
-    """The trees (feature, threshold, left, right, value per node; a leaf has left -1),
-    or None where no model was trained (the rules then stand)."""
+def load_model() -> list[tuple] | None:
+    """The trees as (feature, threshold, left, right, value) lists per node (a leaf has
+    left -1), or None where no model was trained (the rules then stand)."""
     if not MODEL_PATH.exists():
         return None
     model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     if model["features"] != FEATURES:
         return None  # trained on other features: retrain (train_speakers.py)
-    return model["trees"]
+    return [(t["feature"], t["threshold"], t["left"], t["right"], t["value"]) for t in model["trees"]]
 
 
 def _para_bounds(text: str, i: int) -> tuple[int, int]:
@@ -123,17 +123,17 @@ def candidates(doc: Doc, text: str, spans, qs: int, qe: int, marks, rule_at, pre
     return out
 
 
-def score(trees: list[dict], features: dict[str, float]) -> float:
-    """The boosted trees' sum for one candidate (higher: likelier the speaker)."""
-    x = [features.get(k, 0.0) for k in FEATURES]
-    total = 0.0
-    for tree in trees:
-        feature, threshold, left, right = tree["feature"], tree["threshold"], tree["left"], tree["right"]
-        node = 0
-        while left[node] >= 0:
-            node = left[node] if x[feature[node]] <= threshold[node] else right[node]
-        total += tree["value"][node]
-    return total
+def scores(trees: list[tuple], rows: list[dict[str, float]]) -> list[float]:
+    """The boosted trees' sum for each candidate (higher: likelier the speaker)."""
+    xs = [[f.get(k, 0.0) for k in FEATURES] for f in rows]
+    totals = [0.0] * len(xs)
+    for feature, threshold, left, right, value in trees:
+        for i, x in enumerate(xs):
+            node = 0
+            while left[node] >= 0:
+                node = left[node] if x[feature[node]] <= threshold[node] else right[node]
+            totals[i] += value[node]
+    return totals
 
 
 def rerank(doc: Doc, text: str, spans, qs: int, qe: int, marks, rule_at, prev_speaker: str,
@@ -146,7 +146,8 @@ def rerank(doc: Doc, text: str, spans, qs: int, qe: int, marks, rule_at, prev_sp
     cands = candidates(doc, text, spans, qs, qe, marks, rule_at, prev_speaker, cues)
     if not cands:
         return None
-    tok, s, e, f = max(cands, key=lambda c: score(trees, c[3]))
+    ranked = scores(trees, [c[3] for c in cands])
+    tok, s, e, f = cands[max(range(len(cands)), key=ranked.__getitem__)]
     if f["rule"]:
         return None
     name, role, _ = resolve(doc, text, spans, tok, s, e, qs, marks)

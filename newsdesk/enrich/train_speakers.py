@@ -17,7 +17,7 @@ from pathlib import Path
 
 from newsdesk.enrich import entities, quotes
 from newsdesk.enrich.nlp import article_texts, locate, parse
-from newsdesk.enrich.speaker_rank import FEATURES, MODEL_PATH, candidates, score
+from newsdesk.enrich.speaker_rank import FEATURES, MODEL_PATH, candidates, scores
 from newsdesk.enrich.speakers import resolve
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "quotes.py"
@@ -112,13 +112,14 @@ def main() -> None:
     args = ap.parse_args()
     X, y, group, is_rule = examples(args.split, args.every)
     model = GradientBoostingClassifier(n_estimators=100, max_depth=3, random_state=0).fit(X, y)
-    scores = model.decision_function(X)
-    ranked, rules = choice_accuracy(scores, y, group, is_rule)
+    fitted = model.decision_function(X)
+    ranked, rules = choice_accuracy(fitted, y, group, is_rule)
     print(f"{len(set(group))} quotes, {len(y)} candidates; right choice on train: "
           f"ranker {ranked:.3f}, rules {rules:.3f}")
     trees = export_trees(model)
-    check = [score(trees, dict(zip(FEATURES, row))) for row in X[:200]]
-    if any(abs(a - b - (check[0] - scores[0])) > 1e-3 for a, b in zip(check, scores[:200])):
+    check = scores([(t["feature"], t["threshold"], t["left"], t["right"], t["value"]) for t in trees],
+                   [dict(zip(FEATURES, row)) for row in X[:200]])
+    if any(abs(a - b - (check[0] - fitted[0])) > 1e-3 for a, b in zip(check, fitted[:200])):
         raise SystemExit("the exported trees do not score as the fitted model")
     args.out.write_text(json.dumps({"trained_on": args.split.name, "features": FEATURES,
                                     "trees": trees}, separators=(",", ":")) + "\n", encoding="utf-8")
