@@ -118,7 +118,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 2, run_who),  # 2: entity rules and quote speakers of 2026-11-25
+        Stage("who", 3, run_who),  # 3: entity rules and the learned speaker ranker of 2026-11-25
         Stage("summary", 1, run_summary),
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
     ]
