@@ -29,6 +29,9 @@ CONNECTIVITY = 16
 EXPANSION_ADD = 128
 EXPANSION_SEARCH = 96
 BATCH = 20_000
+# Below this many vectors a brute-force scan costs about a millisecond and is exact; HNSW's
+# graph, built by several threads, may differ run to run and miss a neighbour on small sets.
+EXACT_BELOW = 20_000
 
 
 @dataclass(slots=True)
@@ -125,7 +128,8 @@ def search(vi: VectorIndex, vector: np.ndarray, k: int) -> list[tuple[int, float
     """(article id, cosine similarity) of the k nearest, best first."""
     if len(vi.index) == 0 or k <= 0:
         return []
-    m = vi.index.search(np.asarray(vector, dtype=np.float32), min(k, len(vi.index)))
+    m = vi.index.search(np.asarray(vector, dtype=np.float32), min(k, len(vi.index)),
+                        exact=len(vi.index) <= EXACT_BELOW)
     return [(int(key), 1.0 - float(d)) for key, d in zip(m.keys, m.distances)]
 
 
