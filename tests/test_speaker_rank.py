@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+from newsdesk import treemodel
 from newsdesk.enrich.speaker_rank import FEATURES, load_model, scores
 from newsdesk.enrich.train_speakers import export_trees
 
@@ -20,7 +21,7 @@ def test_exported_trees_rank_as_fitted():
     X = [[rng.random() for _ in FEATURES] for _ in range(300)]
     y = [int(row[1] + row[10] > 1.0) for row in X]
     model = GradientBoostingClassifier(n_estimators=20, max_depth=3, random_state=0).fit(X, y)
-    trees = [(t["feature"], t["threshold"], t["left"], t["right"], t["value"]) for t in export_trees(model)]
+    trees = treemodel.from_node_lists(export_trees(model))
     ours = scores(trees, [dict(zip(FEATURES, row)) for row in X])
     fitted = model.decision_function(X)
     offset = fitted[0] - ours[0]

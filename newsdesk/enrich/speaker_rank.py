@@ -3,8 +3,8 @@
 `according to X`) are scored by gradient-boosted trees trained on PolNeAR's train split
 (train_speakers.py), and the best replaces the rules' choice when it scores higher.
 
-The trees are stored as plain lists in speaker_model.json and walked here (a few hundred
-comparisons per candidate), so the ranker needs no model library at run time and costs
+The trees are stored as plain lists in speaker_model.json and walked by newsdesk.treemodel
+(a few hundred comparisons per candidate), so the ranker needs no model library at run time and costs
 little beside the parse. Offsets are into the joined article text.
 """
 from __future__ import annotations
@@ -14,7 +14,10 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 from spacy.tokens import Doc, Token
+
+from newsdesk import treemodel
 
 from newsdesk.enrich.speakers import inside, np_bounds, resolve
 
@@ -30,15 +33,14 @@ FEATURES = [
 
 
 @lru_cache(maxsize=1)
-def load_model() -> list[tuple] | None:
-    """The trees as (feature, threshold, left, right, value) lists per node (a leaf has
-    left -1), or None where no model was trained (the rules then stand)."""
+def load_model() -> treemodel.Trees | None:
+    """The trees, or None where no model was trained (the rules then stand)."""
     if not MODEL_PATH.exists():
         return None
     model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     if model["features"] != FEATURES:
         return None  # trained on other features: retrain (train_speakers.py)
-    return [(t["feature"], t["threshold"], t["left"], t["right"], t["value"]) for t in model["trees"]]
+    return treemodel.from_node_lists(model["trees"])
 
 
 def _para_bounds(text: str, i: int) -> tuple[int, int]:
@@ -123,17 +125,10 @@ def candidates(doc: Doc, text: str, spans, qs: int, qe: int, marks, rule_at, pre
     return out
 
 
-def scores(trees: list[tuple], rows: list[dict[str, float]]) -> list[float]:
+def scores(trees: treemodel.Trees, rows: list[dict[str, float]]) -> list[float]:
     """The boosted trees' sum for each candidate (higher: likelier the speaker)."""
-    xs = [[f.get(k, 0.0) for k in FEATURES] for f in rows]
-    totals = [0.0] * len(xs)
-    for feature, threshold, left, right, value in trees:
-        for i, x in enumerate(xs):
-            node = 0
-            while left[node] >= 0:
-                node = left[node] if x[feature[node]] <= threshold[node] else right[node]
-            totals[i] += value[node]
-    return totals
+    xs = np.array([[f.get(k, 0.0) for k in FEATURES] for f in rows], dtype=float)
+    return treemodel.raw_scores(trees, xs).tolist()
 
 
 def rerank(doc: Doc, text: str, spans, qs: int, qe: int, marks, rule_at, prev_speaker: str,

@@ -15,6 +15,7 @@ import importlib.util
 import json
 from pathlib import Path
 
+from newsdesk import treemodel
 from newsdesk.enrich import entities, quotes
 from newsdesk.enrich.nlp import article_texts, locate, parse
 from newsdesk.enrich.speaker_rank import FEATURES, MODEL_PATH, candidates, scores
@@ -117,8 +118,7 @@ def main() -> None:
     print(f"{len(set(group))} quotes, {len(y)} candidates; right choice on train: "
           f"ranker {ranked:.3f}, rules {rules:.3f}")
     trees = export_trees(model)
-    check = scores([(t["feature"], t["threshold"], t["left"], t["right"], t["value"]) for t in trees],
-                   [dict(zip(FEATURES, row)) for row in X[:200]])
+    check = scores(treemodel.from_node_lists(trees), [dict(zip(FEATURES, row)) for row in X[:200]])
     if any(abs(a - b - (check[0] - fitted[0])) > 1e-3 for a, b in zip(check, fitted[:200])):
         raise SystemExit("the exported trees do not score as the fitted model")
     args.out.write_text(json.dumps({"trained_on": args.split.name, "features": FEATURES,

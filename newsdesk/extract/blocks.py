@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .. import treemodel
+
 MODEL_PATH = Path(__file__).with_name("block_model.json")
 
 # Block kinds as trafilatura's body names them (p, head, list item, table row, quote).
@@ -110,19 +112,8 @@ def export_trees(clf) -> dict:
 
 
 def tree_scores(model: dict, x: np.ndarray) -> np.ndarray:
-    """Probability of the positive class for each row of `x`: every tree walked at once."""
-    n_trees = model["feature"].shape[0]
-    rows = np.arange(x.shape[0])
-    node = np.zeros((n_trees, x.shape[0]), dtype=np.intp)
-    tree = np.arange(n_trees)[:, None]
-    while True:
-        leaf = model["leaf"][tree, node]
-        if leaf.all():
-            break
-        go_left = x[rows[None, :], model["feature"][tree, node]] <= model["threshold"][tree, node]
-        nxt = np.where(go_left, model["left"][tree, node], model["right"][tree, node])
-        node = np.where(leaf, node, nxt)
-    raw = model["value"][tree, node].sum(axis=0) + model["baseline"]
+    """Probability of the positive class for each row of `x`."""
+    raw = treemodel.raw_scores(model["trees"], x) + model["baseline"]
     return 1.0 / (1.0 + np.exp(-raw))
 
 
@@ -130,10 +121,7 @@ def tree_scores(model: dict, x: np.ndarray) -> np.ndarray:
 def load_model(path: str = str(MODEL_PATH)) -> dict:
     with open(path, encoding="utf-8") as f:
         m = json.load(f)
-    arrays = {k: np.asarray(v, dtype=float if k in ("threshold", "value") else np.intp)
-              for k, v in m.items() if isinstance(v, list)}
-    arrays["leaf"] = arrays["leaf"].astype(bool)
-    return {**m, **arrays}
+    return {**m, "trees": treemodel.from_columns(m)}
 
 
 def keep_mask(blocks: list[tuple[str, str, int]], model: dict | None = None) -> list[bool]:
