@@ -31,18 +31,24 @@ def _article(i: int, doc: dict) -> Article:
                    body=[Block("paragraph", ln) for ln in lines[1:]])
 
 
+def _store_embedded(store, docs: list[dict]) -> list[Article]:
+    """The documents stored as articles, with their vectors."""
+    arts = []
+    for i, doc in enumerate(docs):
+        art = _article(i, doc)
+        art.id = store.add_article(art)
+        arts.append(art)
+    run_embed(store, arts)
+    return arts
+
+
 @pytest.fixture(params=["store", "textindex"])
 def loaded(request, store, tmp_path):
     """The articles on both backends; text ranked by the store's own full-text index, and on
     SQLite also by the tantivy text index the embedded default searches with."""
     if request.param == "textindex" and store.dialect != "sqlite":
         pytest.skip("the text ranking index serves the embedded default (SQLite)")
-    arts = []
-    for i, doc in enumerate(DOCS):
-        art = _article(i, doc)
-        art.id = store.add_article(art)
-        arts.append(art)
-    run_embed(store, arts)
+    arts = _store_embedded(store, DOCS)
     vi = vectors.open_index(store, path=tmp_path / "vectors.usearch")
     ti = (textindex.open_text_index(store, path=tmp_path / "text.tantivy")
           if request.param == "textindex" else None)
@@ -195,12 +201,7 @@ def _ndcg(ranked: list[int], relevant: set[int], k: int = 10) -> float:
 def test_quality_gate_on_ecbplus(sqlite_store, tmp_path, ranker):
     """Each article's first sentence finds the rest of its story (as bench/search.py, on four
     topics). Floors sit a little under what was measured when they were set."""
-    arts = []
-    for i, doc in enumerate(DOCS):
-        art = _article(i, doc)
-        art.id = sqlite_store.add_article(art)
-        arts.append(art)
-    run_embed(sqlite_store, arts)
+    arts = _store_embedded(sqlite_store, DOCS)
     vi = vectors.open_index(sqlite_store, path=None)
     ti = textindex.open_text_index(sqlite_store, path=None) if ranker == "textindex" else None
     story = {a.id: d["subtopic"] for a, d in zip(arts, DOCS)}

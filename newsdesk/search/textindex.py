@@ -18,7 +18,9 @@ several machines, where one local folder cannot be the truth.
 """
 from __future__ import annotations
 
+import functools
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,6 +51,7 @@ def index_path(store) -> Path | None:
     return None if store.url == ":memory:" else Path(store.url + ".text.tantivy")
 
 
+@functools.lru_cache(maxsize=1)
 def _analyzer():
     import tantivy
 
@@ -119,10 +122,7 @@ def rebuild(store, path: Path | None) -> TextIndex:
         for row in rows:
             writer.add_document(_document(row))
         after = rows[-1][0]
-    writer.commit()
-    writer.wait_merging_threads()
-    ti.index.reload()
-    _record(store, ti)
+    _commit(store, ti, writer)
     return ti
 
 
@@ -146,14 +146,15 @@ def sync(store, ti: TextIndex) -> int:
             writer.add_document(_document(row))
         ti.seq = seq
         done += len(ids)
-    writer.commit()
-    writer.wait_merging_threads()
-    ti.index.reload()
-    _record(store, ti)
+    _commit(store, ti, writer)
     return done
 
 
-def _record(store, ti: TextIndex) -> None:
+def _commit(store, ti: TextIndex, writer) -> None:
+    """Make the writer's documents searchable, then record in the store what the index holds."""
+    writer.commit()
+    writer.wait_merging_threads()
+    ti.index.reload()
     meta = {"version": VERSION, "seq": ti.seq, "count": ti.index.searcher().num_docs}
     store.put_blob(BLOB, json.dumps(meta).encode())
 
@@ -236,8 +237,6 @@ def _leaf(store, ti: TextIndex, schema, leaf: Leaf):
 
 
 def _prefix(ti: TextIndex, schema, word: str, boosts: dict[str, float]):
-    import re
-
     import tantivy
 
     stem = _analyzer().analyze(word)
