@@ -105,6 +105,14 @@ def main() -> int:
     r2 = [r["rouge2"] for p in both for r in scores.get(("newsdesk", p), [])]
     if len(r2) > 1:
         print(f"newsdesk rouge2 standard error: {statistics.stdev(r2) / len(r2) ** 0.5:.4f}")
+    # paired with lead-3 on the same articles: most of the per-article spread cancels, so this
+    # says whether a change is more than noise better than the one standard error above
+    for parts, label in ((("tuned",), "tuned"), (("held-out",), "held-out"), (both, "all")):
+        diff = [a["rouge2"] - b["rouge2"] for p in parts
+                for a, b in zip(scores.get(("newsdesk", p), []), scores.get(("lead-3", p), []))]
+        if len(diff) > 1:
+            print(f"newsdesk - lead-3 rouge2 ({label}): {statistics.fmean(diff):+.4f} "
+                  f"(standard error {statistics.stdev(diff) / len(diff) ** 0.5:.4f})")
     print(f"rouge2={mean('newsdesk', both, 'rouge2'):.4f} lead3_rouge2={mean('lead-3', both, 'rouge2'):.4f}")
     return 0
 

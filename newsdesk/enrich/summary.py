@@ -4,8 +4,9 @@ An article summary is two or three body sentences, in document order, each trace
 body block it came from. Sentences are scored by a lead prior (news puts the key facts
 first), their centrality in the article (TF-IDF cosine to the article's centroid) and a
 fragment penalty, then picked greedily with maximal marginal relevance so two sentences never
-say the same thing. The weights were tuned on one deterministic half of FRANK's CNN/DailyMail
-articles (bench/summaries.py reports both halves).
+say the same thing; a third sentence is added only while the first two are short of a
+highlight-sized word budget. The weights were tuned on one deterministic half of FRANK's
+CNN/DailyMail articles (bench/summaries.py reports both halves).
 
 A story summary pools the leading sentences of several outlets' articles, favours sentences
 that other outlets agree with, removes repeats across outlets with MMR, and ends with how
@@ -26,6 +27,9 @@ from newsdesk.models import Article
 LEAD_DECAY = 8.0  # position prior exp(-i / LEAD_DECAY), i = sentence index in the body
 CENTRALITY_WEIGHT = 1.0
 REDUNDANCY_WEIGHT = 1.0  # MMR: subtract this times the max cosine to an already chosen one
+# Stop after two sentences once they hold this many words (\w+ tokens): CNN/DM highlights run
+# ~50 words and ROUGE F pays for length, so a third sentence only helps short picks.
+WORD_BUDGET = 65
 MIN_WORDS = 6  # shorter "sentences" are fragments: "He was 88.", "No wonder."
 DUPLICATE_COSINE = 0.6  # two sentences this similar state the same fact
 STORY_SENTENCES = 4
@@ -111,7 +115,8 @@ def _mmr(scores: np.ndarray, sim: np.ndarray | None, k: int) -> list[int]:
 def summarise_article(article: Article, max_sentences: int = 3) -> tuple[str, list[int]]:
     """An extractive summary of up to `max_sentences` body sentences, and each one's block index.
 
-    Sentences come back in document order and verbatim, so each is traceable to its block.
+    Two sentences suffice when they already hold WORD_BUDGET words; otherwise up to
+    `max_sentences` are taken. Sentences come back in document order and verbatim, so each is traceable to its block.
     Returns ("", []) for an article without paragraph text.
     """
     pairs = body_sentences(article)
@@ -119,7 +124,15 @@ def summarise_article(article: Article, max_sentences: int = 3) -> tuple[str, li
         return "", []
     sentences = [s for _, s in pairs]
     sim = _similarity(sentences)
-    chosen = sorted(_mmr(_base_scores(sentences, sim), sim, max_sentences))
+    ranked = _mmr(_base_scores(sentences, sim), sim, max_sentences)  # best first
+    chosen: list[int] = []
+    words = 0
+    for i in ranked:
+        if len(chosen) >= 2 and words >= WORD_BUDGET:
+            break
+        chosen.append(i)
+        words += len(_WORD.findall(sentences[i]))
+    chosen.sort()
     return " ".join(sentences[i] for i in chosen), [pairs[i][0] for i in chosen]
 
 
