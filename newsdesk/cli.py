@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import List, Optional
 
@@ -181,7 +182,7 @@ def export(fmt: str = typer.Option("jsonl", "--format", help="jsonl"),
     store.close()
 
 
-def _celery(broker: Optional[str]):
+def _celery(broker: Optional[str], queue_prefix: Optional[str]):
     from .worker import make_celery
 
     broker = broker or Settings.from_env().broker
@@ -189,28 +190,33 @@ def _celery(broker: Optional[str]):
         console.print("[red]no broker: set NEWSDESK_BROKER or pass --broker "
                       "(amqp://guest:guest@127.0.0.1:5672// or redis://127.0.0.1:6379/0)[/red]")
         raise typer.Exit(2)
-    return make_celery(broker)
+    return make_celery(broker, queue_prefix)
 
 
 BROKER_OPTION = typer.Option(None, "--broker", envvar="NEWSDESK_BROKER",
                              help="Celery broker URL (amqp://... or redis://...)")
+QUEUE_PREFIX_OPTION = typer.Option(None, "--queue-prefix", envvar="NEWSDESK_QUEUE_PREFIX",
+                                   help="prefix of every queue name [default: none]")
 
 
 @app.command()
 def worker(queues: str = typer.Option("", help="comma-separated queues to consume "
                                       "[default: all: ingest and one per stage]"),
            concurrency: int = typer.Option(1, help="worker processes"),
-           broker: Optional[str] = BROKER_OPTION, db: Optional[str] = DB_OPTION) -> None:
+           broker: Optional[str] = BROKER_OPTION,
+           queue_prefix: Optional[str] = QUEUE_PREFIX_OPTION,
+           db: Optional[str] = DB_OPTION) -> None:
     """Run pipeline stages as Celery tasks (one queue per stage)."""
     import os
 
-    from .worker import all_queues
+    from .worker import all_queues, queue_name
 
     if db:
         os.environ["NEWSDESK_DB"] = db  # the worker processes open the store from here
     _store(db).close()  # migrate once, before the workers start
-    celery = _celery(broker)
-    wanted = queues or ",".join(all_queues())
+    celery = _celery(broker, queue_prefix)
+    names = [q.strip() for q in queues.split(",") if q.strip()]
+    wanted = ",".join([queue_name(celery, q) for q in names] or all_queues(celery))
     celery.worker_main(["worker", "-Q", wanted, "--concurrency", str(concurrency),
                         "--loglevel", "INFO", "--without-gossip", "--without-mingle",
                         "--without-heartbeat", "-n", f"newsdesk-{os.getpid()}@%h"])
@@ -218,19 +224,24 @@ def worker(queues: str = typer.Option("", help="comma-separated queues to consum
 
 @app.command()
 def backfill(files: List[str] = typer.Argument(..., help="JSONL archives"),
-             broker: Optional[str] = BROKER_OPTION, db: Optional[str] = DB_OPTION,
-             wait: bool = typer.Option(False, help="wait until the workers have drained "
-                                       "every queue, showing progress")) -> None:
+             broker: Optional[str] = BROKER_OPTION,
+             queue_prefix: Optional[str] = QUEUE_PREFIX_OPTION, db: Optional[str] = DB_OPTION,
+             wait: bool = typer.Option(False, help="wait until the workers have stored and "
+                                       "enriched (or failed) every item sent, showing progress")
+             ) -> None:
     """Spread JSONL archives over the workers; resumes where an earlier run stopped."""
-    import time
+    from contextlib import ExitStack
 
     from .sources.records import read_jsonl
-    from .worker import all_queues, enqueue_items
+    from .worker import enqueue_items
 
     store = _store(db)
-    celery = _celery(broker)
+    celery = _celery(broker, queue_prefix)
     sent = failed = 0
-    with _progress() as progress:
+    with _progress() as progress, ExitStack() as stack:
+        # The workers announce each item's end on a queue of this run's own, declared before
+        # the first item goes; queue depths alone miss the tasks a worker holds.
+        notes = stack.enter_context(_notes_queue(celery)) if wait else None
         for name in files:
             path = Path(name).resolve()
             mark = f"backfill:{path}"
@@ -246,23 +257,49 @@ def backfill(files: List[str] = typer.Argument(..., help="JSONL archives"),
                     else:
                         failed += 1
                         console.print(f"[red]failed[/red] {item.origin}: {item.reason}")
-                sent += enqueue_items(celery, items)
+                sent += enqueue_items(celery, items, notes.queue.name if notes else "", sent)
                 store.put_blob(mark, str(min(n + 500, len(lines))).encode())
                 progress.update(task, completed=min(n + 500, len(lines)))
-        if wait:
-            drain = progress.add_task("workers", total=None)
-            with celery.connection_for_write() as conn:
-                channel = conn.default_channel
-                while True:
-                    depth = sum(channel.queue_declare(q, passive=True).message_count
-                                for q in all_queues())
-                    progress.update(drain, description=f"queued: {depth}")
-                    if depth == 0:
-                        break
-                    time.sleep(1)
+        ended: dict[int, str] = {}
+        if notes is not None:
+            drain = progress.add_task("workers", total=sent)
+            while len(ended) < sent:
+                try:
+                    message = notes.get(block=True, timeout=1)
+                except notes.Empty:
+                    continue
+                # A task redelivered after its worker died may announce its item twice.
+                ended.setdefault(int(message.payload["n"]), message.payload["status"])
+                message.ack()
+                progress.update(drain, completed=len(ended))
     typer.echo(f"{sent} items sent to the workers, {failed} failed to read; "
                f"{store.count_articles()} articles in the store")
+    if wait:
+        bad = sum(1 for s in ended.values() if s != "done")
+        typer.echo(f"the workers finished all {len(ended)}: {len(ended) - bad} through every "
+                   f"stage, {bad} failed (the workers' log says why)")
     store.close()
+
+
+@contextmanager
+def _notes_queue(celery):
+    """A queue for the workers' notes to this backfill run (see worker.py), deleted after."""
+    import uuid
+
+    from kombu import Queue
+
+    from .worker import queue_name
+
+    # On RabbitMQ, the queue of a run that was killed goes an hour after its last use.
+    queue = Queue(queue_name(celery, f"backfill-notes-{uuid.uuid4().hex[:12]}"),
+                  queue_arguments={"x-expires": 3_600_000})
+    with celery.connection_for_write() as conn:
+        simple = conn.SimpleQueue(queue)
+        try:
+            yield simple
+        finally:
+            simple.close()  # stop consuming first: RabbitMQ cancels a consumer of a gone queue
+            conn.default_channel.queue_delete(queue.name)
 
 
 @app.command()

@@ -22,6 +22,8 @@ ALLOW_PRIVATE = typer.Option(False, "--allow-private", envvar="NEWSDESK_ALLOW_PR
                              help="allow loopback and private addresses (tests, intranets)")
 BROKER_OPTION = typer.Option(None, "--broker", envvar="NEWSDESK_BROKER",
                              help="Celery broker URL: new entries go to the workers' ingest queue")
+QUEUE_PREFIX_OPTION = typer.Option(None, "--queue-prefix", envvar="NEWSDESK_QUEUE_PREFIX",
+                                   help="prefix of every queue name [default: none]")
 
 
 def _store(db: Optional[str]):
@@ -129,7 +131,7 @@ def poll(once: bool = typer.Option(False, "--once", help="one pass over the due 
                                         help="fetch the page of entries that are only teasers"),
          no_enrich: bool = typer.Option(False, "--no-enrich", help="store only; enrich later"),
          allow_private: bool = ALLOW_PRIVATE, broker: Optional[str] = BROKER_OPTION,
-         db: Optional[str] = DB_OPTION) -> None:
+         queue_prefix: Optional[str] = QUEUE_PREFIX_OPTION, db: Optional[str] = DB_OPTION) -> None:
     """Keep the feeds current: check each when due, store new articles; stop with Ctrl-C.
 
     With a broker, new entries are sent to the workers (`newsdesk worker`), which store and
@@ -144,7 +146,7 @@ def poll(once: bool = typer.Option(False, "--once", help="one pass over the due 
     if broker:
         from .worker import make_celery
 
-        celery = make_celery(broker)
+        celery = make_celery(broker, queue_prefix)
 
     def after_pass(outcomes) -> None:
         new_ids = [i for o in outcomes for i in o.new_ids]

@@ -26,6 +26,10 @@ class Settings:
     broker: str = field(default="", metadata={
         "env": "NEWSDESK_BROKER",
         "help": "Celery broker URL (amqp://... or redis://...); empty runs the pipeline in-process"})
+    queue_prefix: str = field(default="", metadata={
+        "env": "NEWSDESK_QUEUE_PREFIX",
+        "help": "prefix of every broker queue name, so that several pipelines (or test runs) "
+                "can share one broker"})
     feedback_per_hour: int = field(default=20, metadata={
         "env": "NEWSDESK_FEEDBACK_PER_HOUR", "help": "feedback posts allowed per client per hour"})
     sections: str = field(default="Politics,World,Business,Technology,Science,Health,Sport,Culture",

@@ -12,6 +12,16 @@ acknowledged late and rejected when their worker dies (`acks_late`,
 message to be delivered again; every task is idempotent (an item already stored is a
 duplicate; a stage already run at its version is skipped), so a redelivery stores nothing
 twice. The broker (RabbitMQ or Redis) is NEWSDESK_BROKER; the store is NEWSDESK_DB.
+
+Every queue name (and Celery's control exchange, and Redis's bookkeeping keys) starts with
+NEWSDESK_QUEUE_PREFIX, empty by default, so that two pipelines or two test runs can share one
+broker without taking each other's tasks.
+
+A producer that wants to know when its items are through (`newsdesk backfill --wait`) sends
+them with `notes`: a queue of its own and a token per item. The task that ends an item's run
+(the last stage, or ingest when the item cannot be read, or a task that gives up) publishes
+{"n": token, "status": ...} there, after its results are committed. Counting the distinct
+tokens is exact whatever the broker, unlike queue depths, which leave out the tasks in flight.
 """
 from __future__ import annotations
 
@@ -31,19 +41,33 @@ log = logging.getLogger("newsdesk.worker")
 INGEST_QUEUE = "ingest"
 
 
-def make_celery(broker: str) -> Celery:
+def make_celery(broker: str, queue_prefix: str | None = None) -> Celery:
+    """The app; `queue_prefix` defaults to NEWSDESK_QUEUE_PREFIX (empty: the plain names)."""
+    if queue_prefix is None:
+        queue_prefix = os.environ.get("NEWSDESK_QUEUE_PREFIX", "")
+    # Redis redelivers unacknowledged tasks only after this many seconds.
+    transport: dict[str, Any] = {"visibility_timeout": int(
+        os.environ.get("NEWSDESK_VISIBILITY_TIMEOUT", "600"))}
+    if queue_prefix:
+        # Redis keeps every queue's unacknowledged tasks in one hash per database: without
+        # these, a worker of another prefix would requeue ours after its own timeout.
+        transport.update(unacked_key=queue_prefix + "unacked",
+                         unacked_index_key=queue_prefix + "unacked_index",
+                         unacked_mutex_key=queue_prefix + "unacked_mutex")
     app = Celery("newsdesk", broker=broker)
     app.conf.update(
+        newsdesk_queue_prefix=queue_prefix,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
-        task_default_queue=INGEST_QUEUE,
+        task_default_queue=queue_prefix + INGEST_QUEUE,
+        # Remote control (`celery inspect`) and events reach only this prefix's workers.
+        control_exchange=queue_prefix + "celery",
+        event_exchange=queue_prefix + "celeryev",
         task_serializer="json",
         accept_content=["json"],
         broker_connection_retry_on_startup=True,
-        # Redis redelivers unacknowledged tasks only after this many seconds.
-        broker_transport_options={"visibility_timeout": int(
-            os.environ.get("NEWSDESK_VISIBILITY_TIMEOUT", "600"))},
+        broker_transport_options=transport,
         task_ignore_result=True,
     )
     app.task(name="newsdesk.ingest", bind=True, max_retries=MAX_RETRIES)(retrying(ingest_task))
@@ -67,15 +91,33 @@ def _transient() -> tuple[type[BaseException], ...]:
 
 def retrying(fn):
     @functools.wraps(fn)
-    def run(task, *args):
+    def run(task, *args, notes=None):
         try:
-            return fn(task, *args)
+            return fn(task, *args, notes=notes)
         except _transient() as exc:
-            log.warning("store unavailable (%s); retry %d of %d", exc, task.request.retries + 1,
-                        MAX_RETRIES)
-            _store().close()  # its connections may be dead; the next use opens new ones
-            raise task.retry(exc=exc, countdown=min(2 ** task.request.retries, 60))
+            if task.request.retries < MAX_RETRIES:
+                log.warning("store unavailable (%s); retry %d of %d", exc,
+                            task.request.retries + 1, MAX_RETRIES)
+                _store().close()  # its connections may be dead; the next use opens new ones
+                raise task.retry(exc=exc, countdown=min(2 ** task.request.retries, 60))
+            notify(task.app, notes, "error")  # given up: whoever waits must not wait forever
+            raise
+        except Exception:
+            notify(task.app, notes, "error")
+            raise
     return run
+
+
+def notify(app: Celery, notes: list | None, status: str) -> None:
+    """Tell the producers waiting on these items that their run has ended (see above)."""
+    if not notes:
+        return
+    with app.producer_or_acquire() as producer:
+        for queue, token in notes:
+            # The default exchange routes straight to the queue, and drops the note when the
+            # producer stopped waiting and its queue has gone.
+            producer.publish({"n": token, "status": status}, exchange="", routing_key=queue,
+                             serializer="json", retry=True)
 
 
 @lru_cache(maxsize=1)
@@ -112,7 +154,7 @@ def item_from_json(data: dict[str, Any]) -> RawItem:
 
 
 # -- tasks ----------------------------------------------------------------------------------
-def ingest_task(task, item: dict[str, Any]) -> dict[str, Any]:
+def ingest_task(task, item: dict[str, Any], notes: list | None = None) -> dict[str, Any]:
     """Store one item (idempotent: a redelivered item is a duplicate), then queue enrichment."""
     from .errors import InputError
     from .pipeline import prepare, store_article
@@ -123,17 +165,21 @@ def ingest_task(task, item: dict[str, Any]) -> dict[str, Any]:
         result = store_article(store, prepare(raw))
     except InputError as exc:
         log.warning("ingest failed origin=%s error=%s", raw.origin, exc)
+        notify(task.app, notes, "failed")
         return {"origin": raw.origin, "status": "failed", "error": str(exc)}
     stages = _stages()
     if stages:
         # A duplicate may be a redelivery whose stages never ran: send it on too; each stage
         # skips what it has already done.
         task.app.send_task("newsdesk.stage", args=[[result.article_id], stages[0].name],
-                           queue=stages[0].name)
+                           kwargs={"notes": notes}, queue=queue_name(task.app, stages[0].name))
+    else:
+        notify(task.app, notes, "done")
     return {"origin": raw.origin, "status": result.status, "article_id": result.article_id}
 
 
-def stage_task(task, article_ids: list[int], stage_name: str) -> dict[str, Any]:
+def stage_task(task, article_ids: list[int], stage_name: str,
+               notes: list | None = None) -> dict[str, Any]:
     """Run one stage over articles that have not had its current version; then the next."""
     from .pipeline import enrich_articles
 
@@ -148,19 +194,34 @@ def stage_task(task, article_ids: list[int], stage_name: str) -> dict[str, Any]:
     failures = enrich_articles(store, todo, [stage]) if todo else {}
     nxt = names.index(stage_name) + 1
     if nxt < len(stages):
-        task.app.send_task("newsdesk.stage", args=[article_ids, names[nxt]], queue=names[nxt])
+        task.app.send_task("newsdesk.stage", args=[article_ids, names[nxt]],
+                           kwargs={"notes": notes}, queue=queue_name(task.app, names[nxt]))
+    else:
+        notify(task.app, notes, "done")  # after the last stage's commit
     return {"stage": stage_name, "ran": len(todo), "skipped": len(done),
             "failed": failures.get(stage_name, 0)}
 
 
 # -- producers --------------------------------------------------------------------------------
-def enqueue_items(app: Celery, items: Iterable[RawItem]) -> int:
+def enqueue_items(app: Celery, items: Iterable[RawItem], notes_to: str = "",
+                  first_token: int = 0) -> int:
+    """Send items to the ingest queue; with `notes_to`, item k is announced there as token
+    first_token + k when its run ends."""
     n = 0
     for item in items:
-        app.send_task("newsdesk.ingest", args=[item_to_json(item)], queue=INGEST_QUEUE)
+        kwargs = {"notes": [[notes_to, first_token + n]]} if notes_to else {}
+        app.send_task("newsdesk.ingest", args=[item_to_json(item)], kwargs=kwargs,
+                      queue=queue_name(app, INGEST_QUEUE))
         n += 1
     return n
 
 
-def all_queues() -> list[str]:
-    return [INGEST_QUEUE] + [s.name for s in _stages()]
+def queue_name(app: Celery | None, name: str) -> str:
+    """The broker's name for a pipeline queue ("ingest", a stage): with the app's prefix."""
+    prefix = app.conf.get("newsdesk_queue_prefix", "") if app is not None else ""
+    return prefix + name
+
+
+def all_queues(app: Celery | None = None) -> list[str]:
+    """Every pipeline queue, as the broker names them for `app` (no prefix without one)."""
+    return [queue_name(app, q) for q in [INGEST_QUEUE] + [s.name for s in _stages()]]

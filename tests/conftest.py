@@ -79,6 +79,54 @@ def shared_data() -> Path:
     return path
 
 
+@pytest.fixture
+def celery_app(monkeypatch):
+    """`make(broker_url)`: a Celery app whose queue names carry a prefix of this test's own
+    (NEWSDESK_QUEUE_PREFIX, which the worker and CLI processes the test starts inherit), so
+    that two test runs on one broker never take each other's tasks. The queues are deleted
+    after the test."""
+    from newsdesk.worker import make_celery
+
+    monkeypatch.setenv("NEWSDESK_QUEUE_PREFIX", f"test-{uuid.uuid4().hex[:10]}-")
+    made = []
+
+    def make(broker: str):
+        app = make_celery(broker)
+        try:
+            with app.connection_for_write() as conn:
+                conn.ensure_connection(max_retries=1)
+        except Exception as exc:
+            pytest.fail(f"the broker is not reachable at {broker}: {exc}")
+        made.append(app)
+        return app
+
+    yield make
+    for app in made:
+        delete_queues(app)
+
+
+def delete_queues(app) -> None:
+    """Delete what a test's pipeline left on `app`'s broker: on RabbitMQ its queues and
+    exchanges; on Redis every key under its prefix (kombu's Redis transport deletes only the
+    queues that the deleting channel itself declared)."""
+    from newsdesk.worker import all_queues
+
+    prefix = app.conf.newsdesk_queue_prefix
+    assert prefix, "only a test's own queues are deleted"
+    with app.connection_for_write() as conn:
+        channel = conn.default_channel
+        if conn.transport.driver_type == "redis":
+            for key in channel.client.scan_iter(f"*{prefix}*"):
+                channel.client.delete(key)
+            return
+        for name in all_queues(app):
+            channel.queue_delete(name)
+            channel.exchange_delete(name)
+        for name in (f"{prefix}celery.pidbox", f"reply.{prefix}celery.pidbox",
+                     f"{prefix}celeryev"):
+            channel.exchange_delete(name)
+
+
 def wait_for(predicate, timeout: float, what: str):
     """Poll `predicate` until it is truthy (its value is returned) or fail after `timeout` s."""
     deadline = time.time() + timeout

@@ -13,25 +13,12 @@ from conftest import stop_process_group, wait_for
 
 from newsdesk.sources.poll import PollSettings, poll_once
 from newsdesk.store.base import ArticleFilter
-from newsdesk.worker import all_queues, make_celery
 from test_fetch_server import LoopbackServer
 from test_poll import HOST, _wikinews_site, fetcher, later, subscribe
 
 ROOT = Path(__file__).resolve().parents[1]
 AMQP = os.environ.get("NEWSDESK_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
 pytestmark = pytest.mark.slow
-
-
-def _purge(celery) -> None:
-    with celery.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1)
-        for q in all_queues():  # leftovers, and the stage tasks nobody here consumes
-            try:
-                conn.default_channel.queue_purge(q)
-            except Exception:  # not declared yet: nothing to purge
-                pass
-
-
 
 
 @pytest.fixture
@@ -41,12 +28,10 @@ def server():
 
 
 def test_poll_with_a_broker_sends_entries_to_the_worker_and_keeps_feed_state(
-        store, store_url, server, tmp_path):
-    celery = make_celery(AMQP)
-    try:
-        _purge(celery)
-    except Exception as exc:
-        pytest.fail(f"RabbitMQ is not reachable at {AMQP}: {exc}")
+        store, store_url, server, celery_app, tmp_path):
+    # Queues of this test's own (the poller and worker processes inherit the prefix); the
+    # stage tasks nobody here consumes go with them at the end.
+    celery = celery_app(AMQP)
     records, _ = _wikinews_site(server)
     feed = subscribe(store, server, {"w": "/wikinews.xml"})["w"]
     log = tmp_path / "worker.log"
@@ -78,5 +63,4 @@ def test_poll_with_a_broker_sends_entries_to_the_worker_and_keeps_feed_state(
         assert server.count("/news/0.html") == 1
     finally:
         stop_process_group(worker)
-        _purge(celery)
     assert store.count_articles() == 3

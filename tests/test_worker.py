@@ -1,5 +1,7 @@
 """The distributed pipeline against the real RabbitMQ and Redis: kill -9 a worker in the middle
-of a task, start another, and check that nothing is lost or stored twice."""
+of a task, start another, and check that nothing is lost or stored twice. Each test names its
+queues with a prefix of its own (the `celery_app` fixture), so runs sharing a broker do not
+meet."""
 from __future__ import annotations
 
 import os
@@ -11,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import stop_process_group, wait_for
+from conftest import delete_queues, stop_process_group, wait_for
 
 from newsdesk.pipeline import default_stages, ingest_items
 from newsdesk.sources.files import read_paths
 from newsdesk.store.base import ArticleFilter, open_store
-from newsdesk.worker import all_queues, enqueue_items, make_celery
+from newsdesk.worker import INGEST_QUEUE, enqueue_items, make_celery, queue_name
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = Path(__file__).parent / "fixtures" / "ingest"
@@ -32,14 +34,12 @@ def _items():
     return [i for i in read_paths([str(SEED), str(FIX / "two_articles.jsonl")])]
 
 
-def _start_worker(db: str, broker: str, log: Path) -> subprocess.Popen:
+def _start_worker(db: str, broker: str, log: Path, *args: str) -> subprocess.Popen:
     env = dict(os.environ, NEWSDESK_DB=db, NEWSDESK_BROKER=broker,
                NEWSDESK_VISIBILITY_TIMEOUT="3")
     return subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "worker", "--concurrency",
-                             "1"], cwd=ROOT, env=env, stdout=open(log, "ab"),
+                             "1", *args], cwd=ROOT, env=env, stdout=open(log, "ab"),
                             stderr=subprocess.STDOUT, start_new_session=True)
-
-
 
 
 def _finished(store, n_expected: int, last_stage: str) -> bool:
@@ -49,19 +49,10 @@ def _finished(store, n_expected: int, last_stage: str) -> bool:
 
 
 @pytest.mark.parametrize("broker_name", sorted(BROKERS))
-def test_kill_9_mid_task_loses_nothing_and_stores_nothing_twice(broker_name, tmp_path):
+def test_kill_9_mid_task_loses_nothing_and_stores_nothing_twice(broker_name, celery_app,
+                                                                 tmp_path):
     broker = BROKERS[broker_name]
-    celery = make_celery(broker)
-    try:
-        with celery.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1)
-            for q in all_queues():  # leftovers of an earlier run would confuse the counts
-                try:
-                    conn.default_channel.queue_purge(q)
-                except Exception:
-                    pass
-    except Exception as exc:
-        pytest.fail(f"{broker_name} is not reachable at {broker}: {exc}")
+    celery = celery_app(broker)
 
     # The reference: the same items through the in-process pipeline.
     ref = open_store(str(tmp_path / "ref.db"))
@@ -103,12 +94,12 @@ def test_kill_9_mid_task_loses_nothing_and_stores_nothing_twice(broker_name, tmp
 PG_ADMIN = os.environ.get("NEWSDESK_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
-def test_database_dropping_the_workers_connections_loses_nothing(tmp_path):
+def test_database_dropping_the_workers_connections_loses_nothing(celery_app, tmp_path):
     """PostgreSQL restarting or failing over closes every connection under a running worker;
     the items it takes meanwhile are retried on new connections, not acknowledged and lost."""
     import psycopg
 
-    celery = make_celery(BROKERS["rabbitmq"])
+    celery = celery_app(BROKERS["rabbitmq"])
     name = f"newsdesk_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
@@ -121,12 +112,6 @@ def test_database_dropping_the_workers_connections_loses_nothing(tmp_path):
                               stdout=open(log, "ab"), stderr=subprocess.STDOUT,
                               start_new_session=True)
     try:
-        with celery.connection_for_write() as conn:
-            for q in all_queues():
-                try:
-                    conn.default_channel.queue_purge(q)
-                except Exception:  # not declared yet: nothing to purge
-                    pass
         items = _items()
         store = open_store(db)
         enqueue_items(celery, items[:1])
@@ -143,12 +128,35 @@ def test_database_dropping_the_workers_connections_loses_nothing(tmp_path):
         assert b"store unavailable" in log.read_bytes()  # it did meet the dead connection
         store.close()
     finally:
-        stop_process_group(worker)
-        with celery.connection_for_write() as conn:
-            for q in all_queues():  # the stage tasks nobody here consumes
-                try:
-                    conn.default_channel.queue_purge(q)
-                except Exception:
-                    pass
+        stop_process_group(worker)  # the stage tasks nobody consumed go with the queues
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize("broker_name", sorted(BROKERS))
+def test_a_worker_takes_only_the_tasks_of_its_own_queue_prefix(broker_name, celery_app,
+                                                              tmp_path):
+    """Two pipelines on one broker (two CI runs, a developer and CI) with different
+    NEWSDESK_QUEUE_PREFIX values: each worker stores only what its own producers sent."""
+    broker = BROKERS[broker_name]
+    ours = celery_app(broker)
+    other = make_celery(broker, ours.conf.newsdesk_queue_prefix + "other-")
+    db = str(tmp_path / "ours.db")
+    open_store(db).close()
+    worker = _start_worker(db, broker, tmp_path / "worker.log", "--queues", "ingest")
+    try:
+        items = _items()
+        enqueue_items(other, items[:1])
+        enqueue_items(ours, items[1:])
+        store = open_store(db)
+        wait_for(lambda: store.count_articles() == len(items) - 1, 120, "our items")
+        assert {a.url for a in store.list_articles(ArticleFilter(limit=10))} == {
+            i.url for i in items[1:]}
+        store.close()
+        with other.connection_for_write() as conn:  # the other pipeline's item still waits
+            waiting = conn.default_channel.queue_declare(queue_name(other, INGEST_QUEUE),
+                                                         passive=True).message_count
+        assert waiting == 1
+    finally:
+        stop_process_group(worker)
+        delete_queues(other)
