@@ -286,13 +286,9 @@ def _notes_queue(celery):
     """A queue for the workers' notes to this backfill run (see worker.py), deleted after."""
     import uuid
 
-    from kombu import Queue
+    from .worker import notes_queue, queue_name
 
-    from .worker import queue_name
-
-    # On RabbitMQ, the queue of a run that was killed goes an hour after its last use.
-    queue = Queue(queue_name(celery, f"backfill-notes-{uuid.uuid4().hex[:12]}"),
-                  queue_arguments={"x-expires": 3_600_000})
+    queue = notes_queue(queue_name(celery, f"backfill-notes-{uuid.uuid4().hex[:12]}"))
     with celery.connection_for_write() as conn:
         simple = conn.SimpleQueue(queue)
         try:

@@ -108,16 +108,28 @@ def retrying(fn):
     return run
 
 
+# A producer killed while it waited leaves its notes queue; the broker drops it this long
+# after its last use (RabbitMQ's x-expires; on Redis, a time to live on the list).
+NOTES_EXPIRE_MS = 3_600_000
+
+
+def notes_queue(name: str):
+    """The queue of a waiting producer's notes, declared alike by the producer and the workers
+    (RabbitMQ refuses a second declaration with other arguments)."""
+    from kombu import Queue
+
+    return Queue(name, queue_arguments={"x-expires": NOTES_EXPIRE_MS})
+
+
 def notify(app: Celery, notes: list | None, status: str) -> None:
     """Tell the producers waiting on these items that their run has ended (see above)."""
     if not notes:
         return
     with app.producer_or_acquire() as producer:
         for queue, token in notes:
-            # The default exchange routes straight to the queue, and drops the note when the
-            # producer stopped waiting and its queue has gone.
+            # The default exchange routes straight to the queue.
             producer.publish({"n": token, "status": status}, exchange="", routing_key=queue,
-                             serializer="json", retry=True)
+                             declare=[notes_queue(queue)], serializer="json", retry=True)
 
 
 @lru_cache(maxsize=1)

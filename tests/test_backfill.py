@@ -21,7 +21,6 @@ from newsdesk.worker import INGEST_QUEUE, queue_name
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = Path(__file__).parent / "fixtures" / "ingest"
-# A Redis database of its own, so that the kill -9 test's queues are never touched.
 BROKER = os.environ.get("NEWSDESK_TEST_REDIS_BACKFILL", "redis://127.0.0.1:6379/9")
 AMQP = os.environ.get("NEWSDESK_TEST_AMQP", "amqp://guest:guest@127.0.0.1:5672//")
 LINES = (FIX / "two_articles.jsonl").read_text(encoding="utf-8").splitlines()
@@ -95,20 +94,21 @@ def _all_enriched(db: str, n: int) -> None:
         store.close()
 
 
+@pytest.mark.parametrize("broker", [AMQP, BROKER], ids=["rabbitmq", "redis"])
 def test_backfill_wait_returns_when_the_workers_are_done_not_when_the_queues_look_empty(
-        celery_app, store_url, tmp_path):
-    celery_app(AMQP)  # the queues' prefix, checked and deleted after
+        broker, celery_app, store_url, tmp_path):
+    celery_app(broker)  # the queues' prefix, checked and deleted after
     one = tmp_path / "one.jsonl"
     one.write_text(LINES[0] + "\n", encoding="utf-8")
     log = tmp_path / "worker.log"
     worker = subprocess.Popen(
         [sys.executable, "-m", "newsdesk.cli", "worker", "--concurrency", "1"], cwd=ROOT,
-        env=dict(os.environ, NEWSDESK_DB=store_url, NEWSDESK_BROKER=AMQP),
+        env=dict(os.environ, NEWSDESK_DB=store_url, NEWSDESK_BROKER=broker),
         stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
     try:
         backfill = subprocess.Popen(
             [sys.executable, "-m", "newsdesk.cli", "backfill", str(one), "--db", store_url,
-             "--broker", AMQP, "--wait"], cwd=ROOT, stdout=subprocess.PIPE,
+             "--broker", broker, "--wait"], cwd=ROOT, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE, text=True)
         # Freeze the worker once it holds the item's first stage task: every queue is empty
         # (the one task is delivered, not yet acknowledged), and the article not enriched.
@@ -129,7 +129,7 @@ def test_backfill_wait_returns_when_the_workers_are_done_not_when_the_queues_loo
         rest = tmp_path / "rest.jsonl"
         rest.write_text("\n".join([LINES[1], LINES[0], json.dumps({"title": "No text"})]) +
                         "\n", encoding="utf-8")
-        done = _backfill(store_url, rest, broker=AMQP, wait=True)
+        done = _backfill(store_url, rest, broker=broker, wait=True)
         assert done.returncode == 0, done.stderr
         assert "3 items sent to the workers, 0 failed to read" in done.stdout
         assert "the workers finished all 3: 2 through every stage, 1 failed" in done.stdout
