@@ -145,13 +145,14 @@ def throughput(n_workers: int, jsonl: Path, n: int, admin: str, broker: str,
 
     celery = make_celery(broker)
     with celery.connection_for_write() as conn:
-        for q in all_queues():  # leftovers of an earlier run would be counted
+        for q in all_queues(celery):  # leftovers of an earlier run would be counted
             try:
                 conn.default_channel.queue_purge(q)
             except Exception:  # a queue not declared yet has nothing to purge
                 pass
     db = throwaway_db(admin)
     last = default_stages()[-1].name
+    # `newsdesk worker --queues` takes the plain names and adds NEWSDESK_QUEUE_PREFIX itself
     stage_queues = ",".join(q for q in all_queues() if q != "ingest")
     try:
         store = open_store(db)
