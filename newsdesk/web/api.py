@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from .. import services
 from ..errors import InputError, NotFound
+from .params import Id, Offset, OptionalId
 from .search import vector_index
 from .security import client_id
 
@@ -127,17 +128,17 @@ def _store(request: Request):
 
 
 @router.get("/articles", response_model=ArticleList)
-def list_articles(request: Request, section: Optional[str] = None, source: Optional[int] = None,
-                  entity: Optional[int] = None, story: Optional[int] = None,
+def list_articles(request: Request, section: Optional[str] = None, source: OptionalId = None,
+                  entity: OptionalId = None, story: OptionalId = None,
                   q: Optional[str] = None, limit: int = Query(50, ge=1, le=200),
-                  offset: int = Query(0, ge=0)):
+                  offset: Offset = 0):
     return {"items": services.list_articles(_store(request), section=section, source=source,
                                             entity=entity, story=story, q=q, limit=limit,
                                             offset=offset)}
 
 
 @router.get("/articles/{article_id}", response_model=ArticleOut)
-def get_article(request: Request, article_id: int):
+def get_article(request: Request, article_id: Id):
     try:
         return services.article_full(_store(request), article_id,
                                      vector_index=vector_index(request))
@@ -146,7 +147,7 @@ def get_article(request: Request, article_id: int):
 
 
 @router.post("/articles/{article_id}/feedback", response_model=FeedbackOut, status_code=201)
-def post_feedback(request: Request, article_id: int, body: FeedbackIn):
+def post_feedback(request: Request, article_id: Id, body: FeedbackIn):
     settings = request.app.state.settings
     try:
         fid = services.add_feedback(_store(request), article_id, body.kind, body.rating,

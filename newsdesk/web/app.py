@@ -9,6 +9,7 @@ from fastapi.staticfiles import StaticFiles
 from ..config import Settings
 from ..store.base import Store, open_store
 from . import api, entities, pages, search, stories
+from .params import install_error_pages
 from .security import BodySizeLimit
 
 
@@ -27,6 +28,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(search.router)
     app.include_router(entities.router)
     app.include_router(stories.router)
+    install_error_pages(app, lambda request, status, title, message: pages._render(
+        request, "error.html", status_code=status, title=title, message=message))
 
     @app.middleware("http")
     async def security_headers(request, call_next):

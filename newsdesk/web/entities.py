@@ -9,12 +9,13 @@ from fastapi.responses import HTMLResponse
 from .. import services
 from ..errors import NotFound
 from .pages import _render, not_found
+from .params import Id
 
 router = APIRouter()
 
 
 @router.get("/api/entities/{entity_id}")
-def api_entity(request: Request, entity_id: int):
+def api_entity(request: Request, entity_id: Id):
     try:
         return services.entity_view(request.app.state.store, entity_id)
     except NotFound as exc:
@@ -22,7 +23,7 @@ def api_entity(request: Request, entity_id: int):
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
-def entity_page(request: Request, entity_id: int):
+def entity_page(request: Request, entity_id: Id):
     try:
         data = services.entity_view(request.app.state.store, entity_id)
     except NotFound:

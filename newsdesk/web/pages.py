@@ -13,9 +13,10 @@ from fastapi.templating import Jinja2Templates
 
 from .. import services
 from ..errors import InputError, NotFound
+from .params import Id, clamp_offset
 from .search import vector_index
 from .security import (CSRF_COOKIE, CSRF_MAX_AGE, check_admin, check_csrf, client_id,
-                       make_csrf_token)
+                       counts_as_read, make_csrf_token)
 
 router = APIRouter()
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -43,31 +44,40 @@ def home(request: Request):
 
 @router.get("/sections/{name}", response_class=HTMLResponse)
 def section(request: Request, name: str, offset: int = 0):
+    offset = clamp_offset(offset)
     items = services.list_articles(request.app.state.store, section=name, limit=30,
-                                   offset=max(0, offset))
+                                   offset=offset)
     return _render(request, "section.html", title=name, name=name, items=items,
-                   offset=max(0, offset))
+                   offset=offset)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
-def article(request: Request, article_id: int, thanks: Optional[int] = None,
-            error: Optional[str] = None):
+def article(request: Request, article_id: Id, thanks: Optional[int] = None):
+    return _article_page(request, article_id, thanks=bool(thanks))
+
+
+def _article_page(request: Request, article_id: int, *, thanks: bool = False,
+                  error: str = "", form: Optional[dict] = None,
+                  status_code: int = 200) -> HTMLResponse:
     store = request.app.state.store
     try:
         data = services.article_full(store, article_id, vector_index=vector_index(request))
     except NotFound:
         return not_found(request, f"There is no article {article_id}.")
-    services.record_view(store, article_id)
+    if request.method == "GET" and counts_as_read(request):
+        services.record_view(store, article_id)
     token = request.cookies.get(CSRF_COOKIE) or make_csrf_token(request.app.state.settings.secret)
-    response = _render(request, "article.html", title=data["title"], a=data, csrf=token,
-                       thanks=thanks, error=error, trending=services.trending(store))
+    response = _render(request, "article.html", status_code=status_code, title=data["title"],
+                       a=data, csrf=token, thanks=thanks, error=error,
+                       form=form or {"kind": "rating", "rating": "", "text": ""},
+                       trending=services.trending(store))
     response.set_cookie(CSRF_COOKIE, token, max_age=CSRF_MAX_AGE, httponly=True,
                         samesite="strict")
     return response
 
 
 @router.post("/articles/{article_id}/feedback")
-def article_feedback(request: Request, article_id: int, kind: str = Form(...),
+def article_feedback(request: Request, article_id: Id, kind: str = Form(...),
                      rating: Optional[str] = Form(None), text: str = Form(""),
                      csrf: str = Form("")):
     settings = request.app.state.settings
@@ -81,8 +91,12 @@ def article_feedback(request: Request, article_id: int, kind: str = Form(...),
     except NotFound:
         return not_found(request, f"There is no article {article_id}.")
     except (InputError, ValueError) as exc:
+        # The form comes back with the reader's words kept and the reason, from this server:
+        # a message carried in the URL could be forged into a link to the site.
         message = str(exc) if isinstance(exc, InputError) else "a rating is a number from 1 to 5"
-        return RedirectResponse(f"/articles/{article_id}?error={message}#feedback", 303)
+        status = 429 if isinstance(exc, services.RateLimited) else 422
+        return _article_page(request, article_id, error=message, status_code=status,
+                             form={"kind": kind, "rating": rating or "", "text": text})
     return RedirectResponse(f"/articles/{article_id}?thanks=1#feedback", status_code=303)
 
 
@@ -108,7 +122,7 @@ def admin_feedback(request: Request, status: Optional[str] = None):
 
 
 @router.post("/admin/feedback/{feedback_id}")
-def admin_moderate(request: Request, feedback_id: int, status: str = Form(...)):
+def admin_moderate(request: Request, feedback_id: Id, status: str = Form(...)):
     if not check_admin(request.app.state.settings.admin_token, request):
         return _admin_denied()
     if status not in ("new", "approved", "rejected"):

@@ -21,6 +21,7 @@ from .. import services
 from ..errors import NotFound, QueryError
 from ..search import hybrid, textindex, vectors
 from ..store.base import ArticleFilter
+from .params import Id, Offset, clamp_offset
 
 router = APIRouter()
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -108,7 +109,7 @@ def search_page(request: Request, q: str = "", mode: str = "hybrid", sort: str =
     if q.strip() or filters:
         try:
             context["result"] = search_results(request, q[:500], mode, sort, filters, PAGE,
-                                               max(0, offset))
+                                               clamp_offset(offset))
         except (QueryError, ValueError) as exc:
             context["error"] = _error(exc)
             status = 400
@@ -123,7 +124,7 @@ def search_api(request: Request, q: str = Query("", max_length=500),
                mode: str = "hybrid", sort: str = "relevance", section: Optional[str] = None,
                source: Optional[str] = None, entity: Optional[str] = None,
                after: Optional[str] = None, before: Optional[str] = None,
-               limit: int = Query(20, ge=1, le=100), offset: int = Query(0, ge=0),
+               limit: int = Query(20, ge=1, le=100), offset: Offset = 0,
                facets: bool = True):
     """Full-text, semantic or hybrid search; the query language is described in the README."""
     filters = _filters(section, source, entity, after, before)
@@ -194,7 +195,7 @@ def section_feed(request: Request, name: str):
 
 
 @router.get("/feeds/entities/{entity_id}")
-def entity_feed(request: Request, entity_id: int):
+def entity_feed(request: Request, entity_id: Id):
     try:
         entity = request.app.state.store.get_entity(entity_id)
     except NotFound as exc:
@@ -204,7 +205,7 @@ def entity_feed(request: Request, entity_id: int):
 
 
 @router.get("/feeds/stories/{story_id}")
-def story_feed(request: Request, story_id: int):
+def story_feed(request: Request, story_id: Id):
     try:
         story = request.app.state.store.get_story(story_id)
     except NotFound as exc:

@@ -69,3 +69,19 @@ class BodySizeLimit(BaseHTTPMiddleware):
 
 def client_id(request: Request) -> str:
     return request.client.host if request.client else "unknown"
+
+
+# Crawlers, feed fetchers, scripts and prefetches are not readers: counted as reads they would
+# make "Most read" and the view-driven part of trending follow whoever crawls the site.
+_NOT_READERS = ("bot", "crawl", "spider", "slurp", "fetcher", "curl/", "wget/", "python-",
+                "httpx", "aiohttp", "go-http-client", "java/", "libwww", "headlesschrome",
+                "lighthouse", "facebookexternalhit")
+
+
+def counts_as_read(request: Request) -> bool:
+    """Whether this request for an article page is a person reading it."""
+    purpose = (request.headers.get("sec-purpose") or request.headers.get("purpose") or "")
+    if "prefetch" in purpose.lower() or "prerender" in purpose.lower():
+        return False
+    agent = request.headers.get("user-agent", "").lower()
+    return bool(agent) and not any(marker in agent for marker in _NOT_READERS)

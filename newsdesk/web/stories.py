@@ -11,6 +11,7 @@ from .. import services
 from ..errors import InputError, NotFound
 from ..stories.views import story_full
 from .pages import _render, not_found
+from .params import Id
 
 router = APIRouter()
 WINDOW = Query("24h", pattern="^(1h|24h|7d)$")
@@ -30,7 +31,7 @@ def parse_as_of(value: Optional[str]) -> datetime | None:
 
 
 @router.get("/api/stories/{story_id}")
-def api_story(request: Request, story_id: int):
+def api_story(request: Request, story_id: Id):
     try:
         return story_full(request.app.state.store, story_id)
     except NotFound as exc:
@@ -38,7 +39,7 @@ def api_story(request: Request, story_id: int):
 
 
 @router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: int):
+def story_page(request: Request, story_id: Id):
     try:
         data = story_full(request.app.state.store, story_id)
     except NotFound:

@@ -1,0 +1,70 @@
+"""Bounds on the integers a URL carries, and the error pages a reader sees.
+
+Both stores hold 64-bit integers: a bigger id or offset in a URL reached the driver and came
+back as an OverflowError, a 500. Ids are bounded to what a store can hold and offsets to
+what anyone pages through, so a bad URL is a clear 404 or 422, never a 500.
+"""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Path, Query, Request
+from fastapi.exception_handlers import (http_exception_handler,
+                                        request_validation_exception_handler)
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+MAX_ID = 2**63 - 1
+MAX_OFFSET = 10_000  # deep enough for any reader; the search ranks at most 1,000 by meaning
+
+Id = Annotated[int, Path(le=MAX_ID)]
+OptionalId = Annotated[int | None, Query(le=MAX_ID)]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
+
+# Paths answered in JSON or files; every other path is a page and fails as a page.
+MACHINE_PREFIXES = ("/api/", "/feeds/", "/static/", "/openapi.json", "/docs", "/redoc",
+                    "/admin/")
+
+
+def clamp_offset(offset: int) -> int:
+    """A page's offset within 0..MAX_OFFSET (pages forgive what the API refuses)."""
+    return max(0, min(offset, MAX_OFFSET))
+
+
+def wants_page(request: Request) -> bool:
+    return not request.url.path.startswith(MACHINE_PREFIXES)
+
+
+def _problem(err: dict) -> str:
+    """One validation error as a sentence a reader can act on."""
+    where = err.get("loc", ())
+    name = where[-1] if where else "value"
+    return f"{name}: {err.get('msg', 'not valid')}"
+
+
+def install_error_pages(app, render) -> None:
+    """Pages answer errors with an HTML page (the JSON API keeps FastAPI's JSON answers).
+
+    `render(request, status, title, message)` draws the page."""
+
+    async def on_http_error(request: Request, exc: StarletteHTTPException):
+        if not wants_page(request):
+            return await http_exception_handler(request, exc)
+        if exc.status_code == 404:
+            return render(request, 404, "Not found",
+                          f"There is no page at {request.url.path}.")
+        return render(request, exc.status_code, "Request refused", str(exc.detail))
+
+    async def on_invalid(request: Request, exc: RequestValidationError):
+        if not wants_page(request):
+            return await request_validation_exception_handler(request, exc)
+        errors = exc.errors()
+        if any(e.get("loc", ("",))[0] == "path" for e in errors):
+            # /articles/abc names no article: to a reader that is a missing page.
+            return render(request, 404, "Not found", f"There is no page at {request.url.path}.")
+        return render(request, 422, "Bad request",
+                      "This address has a value the page cannot use: "
+                      + "; ".join(_problem(e) for e in errors) + ".")
+
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(RequestValidationError, on_invalid)

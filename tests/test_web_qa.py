@@ -1,0 +1,164 @@
+"""Defects a demanding reader found on the site and the API, each pinned by a test."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from newsdesk.config import Settings
+from newsdesk.pipeline import ingest_items
+from newsdesk.sources.files import read_paths
+from newsdesk.store.base import open_store
+from newsdesk.web.app import create_app
+from newsdesk.web.pages import templates
+
+from conftest import BACKENDS, _fresh_pg_schema
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "data" / "corpus" / "000_seed.txt"
+FIX = Path(__file__).parent / "fixtures" / "ingest"
+SEED_TITLE = "Japan and South Korea Hold Summit in Nara as China Steps Up Pressure Over Taiwan"
+BROWSER = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/120.0 Safari/537.36")
+HUGE = "99999999999999999999"  # over a 64-bit integer
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def site(request, tmp_path_factory):
+    if request.param == "sqlite":
+        url = str(tmp_path_factory.mktemp("webqa") / "web.db")
+    else:
+        url = _fresh_pg_schema(request.getfixturevalue("pg_server_url"))
+    store = open_store(url)
+    ingest_items(store, read_paths([str(SEED), str(FIX / "two_articles.jsonl")]))
+    settings = Settings(db=url, admin_token="admin-secret", secret="form-secret",
+                        feedback_per_hour=1000)
+    with TestClient(create_app(settings, store), headers={"User-Agent": BROWSER}) as client:
+        client.store = store
+        client.seed = client.get("/api/articles?section=Politics").json()["items"][0]
+        yield client
+    store.close()
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def test_ids_and_offsets_beyond_64_bits_are_refused_not_500(site):
+    for path in (f"/api/articles/{HUGE}", f"/articles/{HUGE}", f"/entities/{HUGE}",
+                 f"/api/entities/{HUGE}", f"/stories/{HUGE}", f"/api/stories/{HUGE}",
+                 f"/feeds/entities/{HUGE}", f"/feeds/stories/{HUGE}",
+                 f"/api/articles?offset={HUGE}", f"/api/articles?source={HUGE}",
+                 f"/api/articles?entity={HUGE}", f"/api/articles?story={HUGE}",
+                 f"/sections/Politics?offset={HUGE}", f"/api/search?q=Nara&offset={HUGE}",
+                 f"/api/search?section=Politics&offset={HUGE}",
+                 f"/search?section=Politics&offset={HUGE}"):
+        r = site.get(path)
+        assert r.status_code in (200, 404, 422), (path, r.status_code)
+    r = site.post(f"/api/articles/{HUGE}/feedback", json={"kind": "rating", "rating": 3})
+    assert r.status_code in (404, 422)
+
+
+def test_pages_fail_as_html_pages_and_the_api_as_json(site):
+    for path in ("/no-such-page", "/articles/abc", f"/articles/{HUGE}"):
+        r = site.get(path)
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), path
+        assert "There is no page at" in _text(r.text) and "<h1>Not found</h1>" in r.text
+    r = site.get("/sections/Politics?offset=abc")
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert "offset" in _text(r.text)
+    r = site.get("/trending?window=2h")
+    assert r.status_code == 422 and "window" in _text(r.text)
+    assert site.get("/api/no-such").headers["content-type"] == "application/json"
+    bad = site.get("/api/articles/abc")
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["path", "article_id"]
+
+
+def test_story_page_counts_its_outlets(site):
+    story = site.get(f"/api/stories/{site.seed['story_id']}").json()
+    page = _text(site.get(f"/stories/{story['id']}").text)
+    assert "[{" not in page and "&#39;name&#39;" not in page
+    n = len(story["outlets"])
+    assert f"from {n} outlet{'' if n == 1 else 's'}" in page
+    assert " 1 articles" not in page
+
+
+def test_trending_rail_does_not_show_zero_counts(site):
+    # Reads make the store live: stories then trend on reads, with no new article in the window.
+    for _ in range(3):
+        site.get(f"/articles/{site.seed['id']}")
+    trending = site.get("/api/trending").json()
+    assert any(s["articles"] == 0 for s in trending["stories"])
+    for path in ("/", "/trending", f"/articles/{site.seed['id']}"):
+        page = _text(site.get(path).text)
+        assert "0 articles" not in page and "0 outlets" not in page, path
+
+
+def test_article_with_only_reported_speech_has_no_empty_quotes_section():
+    a = {"id": 7, "title": "T", "source": {"id": 1, "name": "S"}, "section": "", "byline": "",
+         "published_at": None, "url": "", "media": [], "summary": {"text": "", "generated": False},
+         "body": [{"kind": "paragraph", "text": "Officials said the deal was off."}],
+         "attribution": "", "wire": None, "story_id": None, "entities": [], "related": [],
+         "quotes": [{"text": "the deal was off", "kind": "indirect", "cue": "said",
+                     "speaker": {"name": "Officials", "entity_id": None},
+                     "speaker_role": "", "said_to": ""}]}
+    html = templates.get_template("article.html").render(
+        a=a, csrf="x", thanks=False, error="", sections=[], title="T",
+        form={"kind": "rating", "rating": "", "text": ""},
+        trending={"stories": [], "entities": [], "articles": [], "as_of": "2026-01-01",
+                  "window": "24h"})
+    assert "Who said what" not in html
+    a["quotes"][0]["kind"] = "direct"
+    assert "Who said what" in templates.get_template("article.html").render(
+        a=a, csrf="x", thanks=False, error="", sections=[], title="T",
+        form={"kind": "rating", "rating": "", "text": ""},
+        trending={"stories": [], "entities": [], "articles": [], "as_of": "2026-01-01",
+                  "window": "24h"})
+
+
+def test_sources_page_links_each_outlet_to_its_articles(site):
+    page = site.get("/sources").text
+    assert 'href="/search?source=CRBC%20News' in page
+    hits = site.get("/api/search?source=CRBC%20News").json()["items"]
+    assert [h["title"] for h in hits] == [SEED_TITLE]
+
+
+def test_feedback_errors_come_from_the_server_and_keep_the_readers_words(site):
+    aid = site.seed["id"]
+    forged = site.get(f"/articles/{aid}?error=Your+account+is+locked,+call+555-0100")
+    assert "555-0100" not in forged.text
+    page = site.get(f"/articles/{aid}")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    site.cookies.set("nd_csrf", token)
+    # A comment typed while the form still says "rating": refused, but the words stay.
+    r = site.post(f"/articles/{aid}/feedback",
+                  data={"kind": "rating", "text": "The caption names the wrong city.",
+                        "csrf": token}, follow_redirects=False)
+    assert r.status_code == 422
+    assert "a rating is a whole number from 1 to 5" in r.text
+    assert ">The caption names the wrong city.</textarea>" in r.text
+    ok = site.post(f"/articles/{aid}/feedback",
+                   data={"kind": "comment", "text": "Good piece.", "csrf": token},
+                   follow_redirects=False)
+    assert ok.status_code == 303 and ok.headers["location"].endswith("?thanks=1#feedback")
+
+
+def test_crawlers_and_scripts_do_not_count_as_reads(site):
+    aid = site.seed["id"]
+    now = datetime.now(timezone.utc)
+
+    def reads() -> int:
+        return dict(site.store.most_viewed(now - timedelta(hours=2), now + timedelta(hours=2),
+                                           100)).get(aid, 0)
+
+    before = reads()
+    for agent in ("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+                  "curl/8.5.0", "python-httpx/0.27.0", ""):
+        site.get(f"/articles/{aid}", headers={"User-Agent": agent})
+    site.get(f"/articles/{aid}", headers={"Sec-Purpose": "prefetch"})
+    assert reads() == before
+    site.get(f"/articles/{aid}")
+    assert reads() == before + 1
