@@ -162,3 +162,22 @@ def test_crawlers_and_scripts_do_not_count_as_reads(site):
     assert reads() == before
     site.get(f"/articles/{aid}")
     assert reads() == before + 1
+
+
+def test_atom_entries_of_undated_articles_are_not_dated_1970(site):
+    assert site.seed["published_at"] is None  # the seed page carries no date
+    fetched = site.store.get_article(site.seed["id"]).fetched_at
+    for path in ("/feeds/sections/Politics", "/feeds/search?q=Nara",
+                 f"/feeds/stories/{site.seed['story_id']}"):
+        feed = site.get(path).text
+        assert "1970-01-01" not in feed, path
+        assert f"<updated>{fetched.isoformat()}</updated>" in feed, path
+
+
+def test_search_page_names_the_filters_it_applies_and_lets_them_go(site):
+    page = site.get("/search?source=CRBC%20News&section=Uncategorised&sort=date").text
+    text = _text(page)
+    assert "source CRBC News" in text and "section Uncategorised" in text
+    assert 'href="/search?mode=hybrid&amp;sort=date&amp;section=Uncategorised"' in page
+    # A section outside the configured list stays selected, so a resubmit keeps it.
+    assert "<option selected>Uncategorised</option>" in page

@@ -150,15 +150,17 @@ def atom(request: Request, feed_id: str, title: str, html_path: str,
                                                   else ""), rel="self", type=ATOM)
     fg.link(href=base + html_path, rel="alternate", type="text/html")
     fg.generator("newsdesk")
-    times = [a["published_at"] for a in articles if a.get("published_at")]
-    fg.updated(max(times) if times else datetime(1970, 1, 1, tzinfo=timezone.utc))
-    for a in reversed(articles):  # feedgen prepends each entry; reversed keeps our order
+    # Atom requires every entry to say when it was updated: an undated article says when this
+    # store took it in (it was dated 1970 before, so feed readers filed it 56 years back).
+    times = [a.get("published_at") or a.get("fetched_at") for a in articles]
+    known = [t for t in times if t]
+    fg.updated(max(known) if known else datetime.now(timezone.utc))
+    for a, when in reversed(list(zip(articles, times))):  # feedgen prepends each entry
         fe = fg.add_entry()
         fe.id(f"{base}/articles/{a['id']}")
         fe.title(a["title"])
         fe.link(href=f"{base}/articles/{a['id']}", rel="alternate", type="text/html")
-        when = a.get("published_at") or "1970-01-01T00:00:00+00:00"
-        fe.updated(when)
+        fe.updated(when or datetime.now(timezone.utc))
         if a.get("published_at"):
             fe.published(when)
         fe.author(name=a["source"]["name"] or "newsdesk")
@@ -169,7 +171,9 @@ def atom(request: Request, feed_id: str, title: str, html_path: str,
 
 
 def _briefs(request: Request, flt: ArticleFilter) -> list[dict[str, Any]]:
-    return [services.article_brief(a) for a in request.app.state.store.list_articles(flt)]
+    """Article briefs with the time the store took each in, for the undated ones' entries."""
+    return [{**services.article_brief(a), "fetched_at": services.iso(a.fetched_at)}
+            for a in request.app.state.store.list_articles(flt)]
 
 
 @router.get("/feeds/search")
@@ -184,8 +188,12 @@ def search_feed(request: Request, q: str = Query("", max_length=500), mode: str 
         res = search_results(request, q, mode, sort, filters, FEED_ITEMS, 0, facets=False)
     except (QueryError, ValueError) as exc:
         return JSONResponse({"detail": _error(exc)}, status_code=400)
+    undated = [a["id"] for a in res["items"] if not a["published_at"]]
+    fetched = {a.id: services.iso(a.fetched_at) for a in request.app.state.store.list_articles(
+        ArticleFilter(ids=undated, limit=len(undated)))} if undated else {}
+    items = [{**a, "fetched_at": fetched.get(a["id"])} for a in res["items"]]
     page = "/search?" + urlencode({"q": q, "mode": mode, "sort": sort, **filters})
-    return atom(request, page, f"Search: {q or urlencode(filters)}", page, res["items"])
+    return atom(request, page, f"Search: {q or urlencode(filters)}", page, items)
 
 
 @router.get("/feeds/sections/{name}")
