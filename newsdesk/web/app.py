@@ -1,6 +1,9 @@
 """The web application: HTML pages and the JSON API over one store."""
 from __future__ import annotations
 
+import logging
+import threading
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -12,13 +15,40 @@ from . import api, entities, pages, search, stories
 from .params import install_error_pages
 from .security import BodySizeLimit
 
+log = logging.getLogger(__name__)
+
+
+def _warm(done: threading.Event) -> None:
+    """Load what the first article page and the first search would otherwise load inside a
+    reader's request: the story clustering modules (datasketch pulls in scikit-learn, about
+    0.8 s) and the query embedder (about 0.3 s). Best effort: a failure here is the first
+    request's to report."""
+    try:
+        from ..stories import cluster  # noqa: F401  (related articles import it lazily)
+        from ..enrich.embed import embed_texts
+
+        embed_texts(["warm"])
+    except Exception:  # pragma: no cover - the request that needs it will raise it properly
+        log.warning("warm-up failed", exc_info=True)
+    finally:
+        done.set()
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI):
+    # In a thread, so the server answers at once; requests meanwhile just wait on the imports.
+    threading.Thread(target=_warm, args=(app.state.warm,), daemon=True,
+                     name="newsdesk-warm").start()
+    yield
+
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
-    app = FastAPI(title="newsdesk", version="0.1.0",
+    app = FastAPI(title="newsdesk", version="0.1.0", lifespan=_lifespan,
                   description="A self-hosted news platform: articles, stories, entities, "
                               "quotes, search and trending, computed offline.")
     app.state.settings = settings
+    app.state.warm = threading.Event()  # set once _warm has run
     app.state.store = store or open_store(settings.db)
     app.add_middleware(BodySizeLimit)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
