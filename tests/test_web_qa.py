@@ -1,6 +1,7 @@
 """Defects a demanding reader found on the site and the API, each pinned by a test."""
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -24,6 +25,14 @@ SEED_TITLE = "Japan and South Korea Hold Summit in Nara as China Steps Up Pressu
 BROWSER = ("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
            "Chrome/120.0 Safari/537.36")
 HUGE = "99999999999999999999"  # over a 64-bit integer
+PHOTO_RECORD = {
+    "url": "https://example.org/harbour", "title": "Harbour reopens after the storm",
+    "source": "Example Wire", "published_at": "2025-11-03T08:00:00+00:00",
+    "body": [{"kind": "paragraph", "text": "The harbour reopened on Monday after a week of "
+              "repairs to the sea wall, the port authority said."}],
+    "media": [{"url": "https://img.example.org/harbour.jpg", "caption": "The harbour at dawn",
+               "credits": [{"name": "Jane Roe", "role": "photographer"}]},
+              {"url": "/images/wall.jpg", "caption": "The repaired sea wall"}]}
 
 
 @pytest.fixture(scope="module", params=BACKENDS)
@@ -33,7 +42,9 @@ def site(request, tmp_path_factory):
     else:
         url = _fresh_pg_schema(request.getfixturevalue("pg_server_url"))
     store = open_store(url)
-    ingest_items(store, read_paths([str(SEED), str(FIX / "two_articles.jsonl")]))
+    photo = tmp_path_factory.mktemp("webqa-in") / "photo.jsonl"
+    photo.write_text(json.dumps(PHOTO_RECORD) + "\n")
+    ingest_items(store, read_paths([str(SEED), str(FIX / "two_articles.jsonl"), str(photo)]))
     settings = Settings(db=url, admin_token="admin-secret", secret="form-secret",
                         feedback_per_hour=1000)
     with TestClient(create_app(settings, store), headers={"User-Agent": BROWSER}) as client:
@@ -190,3 +201,15 @@ def test_the_first_reader_does_not_pay_for_loading(site):
     import sys
 
     assert "newsdesk.stories.cluster" in sys.modules
+
+
+def test_article_photos_can_load(site):
+    aid = next(a["id"] for a in site.get("/api/articles?limit=50").json()["items"]
+               if a["title"] == PHOTO_RECORD["title"])
+    r = site.get(f"/articles/{aid}")
+    policy = dict(part.strip().split(" ", 1) for part in
+                  r.headers["content-security-policy"].split(";"))
+    assert "https:" in policy["img-src"].split()  # the outlet's photo is not blocked
+    assert '<img src="https://img.example.org/harbour.jpg"' in r.text
+    # A path relative to the outlet's page would load from this site: caption only.
+    assert 'src="/images/wall.jpg"' not in r.text and "The repaired sea wall" in r.text

@@ -65,9 +65,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     async def security_headers(request, call_next):
         response = await call_next(request)
         # Source text is rendered escaped; the policy is a second fence, not the first.
+        # Article photos stay on their outlets' servers (loaded without a referrer), so
+        # images may come from any web address; scripts, styles and frames may not.
         response.headers.setdefault(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+            "default-src 'self'; img-src 'self' data: https: http:; style-src 'self'; "
             "script-src 'self'; frame-ancestors 'none'; form-action 'self'")
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
