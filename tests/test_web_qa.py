@@ -213,3 +213,20 @@ def test_article_photos_can_load(site):
     assert '<img src="https://img.example.org/harbour.jpg"' in r.text
     # A path relative to the outlet's page would load from this site: caption only.
     assert 'src="/images/wall.jpg"' not in r.text and "The repaired sea wall" in r.text
+
+
+def test_unknown_section_is_not_found_and_case_is_forgiven(site):
+    r = site.get("/sections/Politcs")
+    assert r.status_code == 404 and "There is no section Politcs" in r.text
+    assert site.get("/sections/Technology").status_code == 200  # configured, empty for now
+    r = site.get("/sections/politics", follow_redirects=False)
+    assert r.status_code == 308 and r.headers["location"] == "/sections/Politics"
+
+
+def test_moderation_keeps_an_admin_token_with_url_characters(site):
+    odd = Settings(db=site.app.state.settings.db, admin_token="tok&en=1", secret="s")
+    with TestClient(create_app(odd, site.store), headers={"User-Agent": BROWSER}) as admin:
+        fid = admin.post(f"/api/articles/{site.seed['id']}/feedback",
+                         json={"kind": "comment", "text": "Fine."}).json()["id"]
+        r = admin.post(f"/admin/feedback/{fid}?token=tok%26en%3D1", data={"status": "approved"})
+        assert r.status_code == 200 and "Reader feedback" in r.text

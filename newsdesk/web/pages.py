@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 from typing import Optional
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -47,6 +48,13 @@ def section(request: Request, name: str, offset: int = 0):
     offset = clamp_offset(offset)
     items = services.list_articles(request.app.state.store, section=name, limit=30,
                                    offset=offset)
+    known = request.app.state.settings.section_list + ["Uncategorised"]
+    if not items and offset == 0 and name not in known:
+        same = [k for k in known if k.casefold() == name.casefold()]
+        if same:  # /sections/politics
+            return RedirectResponse(f"/sections/{quote(same[0])}", status_code=308)
+        # A mistyped or stale link: say so, rather than an empty page answered 200.
+        return not_found(request, f"There is no section {name}.")
     return _render(request, "section.html", title=name, name=name, items=items,
                    offset=offset)
 
@@ -128,8 +136,8 @@ def admin_moderate(request: Request, feedback_id: Id, status: str = Form(...)):
     if status not in ("new", "approved", "rejected"):
         return PlainTextResponse("status must be new, approved or rejected", status_code=422)
     request.app.state.store.set_feedback_status(feedback_id, status)
-    token = request.query_params.get("token", "")
-    return RedirectResponse(f"/admin/feedback?token={token}", status_code=303)
+    query = urlencode({"token": request.query_params.get("token", "")})
+    return RedirectResponse(f"/admin/feedback?{query}", status_code=303)
 
 
 @router.get("/admin/feedback.{fmt}")
