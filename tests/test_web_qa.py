@@ -230,3 +230,27 @@ def test_moderation_keeps_an_admin_token_with_url_characters(site):
                          json={"kind": "comment", "text": "Fine."}).json()["id"]
         r = admin.post(f"/admin/feedback/{fid}?token=tok%26en%3D1", data={"status": "approved"})
         assert r.status_code == 200 and "Reader feedback" in r.text
+
+
+def test_article_list_refuses_a_query_longer_than_search_does(site):
+    # 16,000 characters of query took 5.7 s on the demo store; /api/search stops at 500.
+    r = site.get("/api/articles", params={"q": "economy " * 2000})
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["query", "q"]
+    assert site.get("/api/articles", params={"q": "Nara"}).status_code == 200
+
+
+def test_section_pages_link_an_older_page_only_when_there_is_one(tmp_path):
+    records = tmp_path / "sport.jsonl"
+    records.write_text("".join(json.dumps({
+        "url": f"https://example.org/match-{i}", "title": f"Match report number {i}",
+        "source": "Example Sport", "section": "Sport",
+        "published_at": f"2025-10-{i % 28 + 1:02d}T12:00:00+00:00",
+        "body": [{"kind": "paragraph", "text": f"Team {i} won the match {i} to nil on a "
+                  f"wet evening in front of {1000 + i} supporters."}]}) + "\n"
+        for i in range(30)))
+    store = open_store(str(tmp_path / "sport.db"))
+    ingest_items(store, read_paths([str(records)]))
+    with TestClient(create_app(Settings(db=str(tmp_path / "sport.db"), secret="s"), store)) as c:
+        first = c.get("/sections/Sport").text
+        assert first.count('<li>') >= 30 and ">Older</a>" not in first  # exactly one page
+    store.close()

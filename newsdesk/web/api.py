@@ -130,7 +130,8 @@ def _store(request: Request):
 @router.get("/articles", response_model=ArticleList)
 def list_articles(request: Request, section: Optional[str] = None, source: OptionalId = None,
                   entity: OptionalId = None, story: OptionalId = None,
-                  q: Optional[str] = None, limit: int = Query(50, ge=1, le=200),
+                  q: Optional[str] = Query(None, max_length=500),
+                  limit: int = Query(50, ge=1, le=200),
                   offset: Offset = 0):
     return {"items": services.list_articles(_store(request), section=section, source=source,
                                             entity=entity, story=story, q=q, limit=limit,

@@ -21,6 +21,7 @@ from .security import (CSRF_COOKIE, CSRF_MAX_AGE, check_admin, check_csrf, clien
 
 router = APIRouter()
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+SECTION_PAGE = 30
 
 
 def _render(request: Request, template: str, status_code: int = 200,
@@ -46,8 +47,10 @@ def home(request: Request):
 @router.get("/sections/{name}", response_class=HTMLResponse)
 def section(request: Request, name: str, offset: int = 0):
     offset = clamp_offset(offset)
-    items = services.list_articles(request.app.state.store, section=name, limit=30,
-                                   offset=offset)
+    # One more than a page says whether an older page exists (no link to an empty page).
+    items = services.list_articles(request.app.state.store, section=name,
+                                   limit=SECTION_PAGE + 1, offset=offset)
+    more, items = len(items) > SECTION_PAGE, items[:SECTION_PAGE]
     known = request.app.state.settings.section_list + ["Uncategorised"]
     if not items and offset == 0 and name not in known:
         same = [k for k in known if k.casefold() == name.casefold()]
@@ -56,7 +59,7 @@ def section(request: Request, name: str, offset: int = 0):
         # A mistyped or stale link: say so, rather than an empty page answered 200.
         return not_found(request, f"There is no section {name}.")
     return _render(request, "section.html", title=name, name=name, items=items,
-                   offset=offset)
+                   offset=offset, page=SECTION_PAGE, more=more)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
