@@ -254,3 +254,13 @@ def test_section_pages_link_an_older_page_only_when_there_is_one(tmp_path):
         first = c.get("/sections/Sport").text
         assert first.count('<li>') >= 30 and ">Older</a>" not in first  # exactly one page
     store.close()
+
+
+def test_api_docs_page_works_under_the_sites_own_policy(site):
+    r = site.get("/docs")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "GET /api/articles/{article_id}" in r.text and 'href="/openapi.json"' in r.text
+    # Nothing the Content-Security-Policy (scripts and styles from this site only) would block.
+    assert "<script" not in r.text and "cdn." not in r.text
+    assert "maxLength 500" in _text(r.text)  # /api/search's q, read from the schema
+    assert site.get("/redoc").status_code == 404

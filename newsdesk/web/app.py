@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from ..config import Settings
 from ..store.base import Store, open_store
-from . import api, entities, pages, search, stories
+from . import api, apidocs, entities, pages, search, stories
 from .params import install_error_pages
 from .security import BodySizeLimit
 
@@ -44,7 +44,9 @@ async def _lifespan(app: FastAPI):
 
 def create_app(settings: Settings | None = None, store: Store | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
-    app = FastAPI(title="newsdesk", version="0.1.0", lifespan=_lifespan,
+    # FastAPI's /docs and /redoc need a CDN and inline scripts; apidocs serves /docs instead.
+    app = FastAPI(title="newsdesk", version="0.1.0", lifespan=_lifespan, docs_url=None,
+                  redoc_url=None,
                   description="A self-hosted news platform: articles, stories, entities, "
                               "quotes, search and trending, computed offline.")
     app.state.settings = settings
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.include_router(search.router)
     app.include_router(entities.router)
     app.include_router(stories.router)
+    app.include_router(apidocs.router)
     install_error_pages(app, lambda request, status, title, message: pages._render(
         request, "error.html", status_code=status, title=title, message=message))
 

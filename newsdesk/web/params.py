@@ -22,8 +22,7 @@ OptionalId = Annotated[int | None, Query(le=MAX_ID)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 # Paths answered in JSON or files; every other path is a page and fails as a page.
-MACHINE_PREFIXES = ("/api/", "/feeds/", "/static/", "/openapi.json", "/docs", "/redoc",
-                    "/admin/")
+MACHINE_PREFIXES = ("/api/", "/feeds/", "/static/", "/openapi.json", "/admin/")
 
 
 def clamp_offset(offset: int) -> int:
