@@ -264,3 +264,22 @@ def test_api_docs_page_works_under_the_sites_own_policy(site):
     assert "<script" not in r.text and "cdn." not in r.text
     assert "maxLength 500" in _text(r.text)  # /api/search's q, read from the schema
     assert site.get("/redoc").status_code == 404
+
+
+def test_head_is_answered_like_get_without_a_body(site):
+    aid = site.seed["id"]
+    now = datetime.now(timezone.utc)
+
+    def reads() -> int:
+        return dict(site.store.most_viewed(now - timedelta(hours=2), now + timedelta(hours=2),
+                                           100)).get(aid, 0)
+
+    before = reads()
+    for path, kind in (("/", "text/html"), (f"/articles/{aid}", "text/html"),
+                       ("/feeds/sections/Politics", "application/atom+xml"),
+                       (f"/api/articles/{aid}", "application/json")):
+        r = site.head(path)
+        assert r.status_code == 200 and r.headers["content-type"].startswith(kind), path
+        assert r.content == b"" and int(r.headers["content-length"]) > 0, path
+    assert site.head("/no-such-page").status_code == 404
+    assert reads() == before  # a HEAD is not a read

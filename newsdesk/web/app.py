@@ -13,7 +13,7 @@ from ..config import Settings
 from ..store.base import Store, open_store
 from . import api, apidocs, entities, pages, search, stories
 from .params import install_error_pages
-from .security import BodySizeLimit
+from .security import BodySizeLimit, HeadAsGet
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.warm = threading.Event()  # set once _warm has run
     app.state.store = store or open_store(settings.db)
     app.add_middleware(BodySizeLimit)
+    app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="static")
     app.include_router(api.router)

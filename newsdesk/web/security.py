@@ -80,8 +80,37 @@ _NOT_READERS = ("bot", "crawl", "spider", "slurp", "fetcher", "curl/", "wget/", 
 
 def counts_as_read(request: Request) -> bool:
     """Whether this request for an article page is a person reading it."""
+    if request.scope.get(HEAD_FLAG):
+        return False
     purpose = (request.headers.get("sec-purpose") or request.headers.get("purpose") or "")
     if "prefetch" in purpose.lower() or "prerender" in purpose.lower():
         return False
     agent = request.headers.get("user-agent", "").lower()
     return bool(agent) and not any(marker in agent for marker in _NOT_READERS)
+
+
+HEAD_FLAG = "newsdesk.head"  # scope key: this GET is really a HEAD
+
+
+class HeadAsGet:
+    """Answer HEAD like GET, without the body. Feed readers, link checkers and uptime monitors
+    ask HEAD, and every route here is a GET route, so they all got 405 Method Not Allowed."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+        finished = False
+
+        async def headers_only(message):
+            nonlocal finished
+            if message["type"] == "http.response.body":
+                if finished:
+                    return
+                finished = True
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET", HEAD_FLAG: True}, receive, headers_only)
