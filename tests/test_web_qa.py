@@ -283,3 +283,10 @@ def test_head_is_answered_like_get_without_a_body(site):
         assert r.content == b"" and int(r.headers["content-length"]) > 0, path
     assert site.head("/no-such-page").status_code == 404
     assert reads() == before  # a HEAD is not a read
+
+
+def test_an_expired_feedback_form_is_explained_on_a_page(site):
+    r = site.post(f"/articles/{site.seed['id']}/feedback",
+                  data={"kind": "comment", "text": "Hello", "csrf": "stale"})
+    assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")
+    assert "reload the article" in r.text and '<nav aria-label="Sections">' in r.text

@@ -93,8 +93,9 @@ def article_feedback(request: Request, article_id: Id, kind: str = Form(...),
                      csrf: str = Form("")):
     settings = request.app.state.settings
     if not check_csrf(settings.secret, csrf, request.cookies.get(CSRF_COOKIE)):
-        return PlainTextResponse("The form expired or did not come from this site; "
-                                 "reload the page and try again.", status_code=403)
+        return _render(request, "error.html", status_code=403, title="Form expired",
+                       message="The form expired or did not come from this site; reload the "
+                               "article and send your feedback again.")
     try:
         value = int(rating) if rating not in (None, "") else None
         services.add_feedback(request.app.state.store, article_id, kind, value, text,
