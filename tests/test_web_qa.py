@@ -290,3 +290,12 @@ def test_an_expired_feedback_form_is_explained_on_a_page(site):
                   data={"kind": "comment", "text": "Hello", "csrf": "stale"})
     assert r.status_code == 403 and r.headers["content-type"].startswith("text/html")
     assert "reload the article" in r.text and '<nav aria-label="Sections">' in r.text
+
+
+def test_entity_page_does_not_put_reported_speech_in_quotation_marks(site):
+    a = site.get(f"/api/articles/{site.seed['id']}").json()
+    reported = [q for q in a["quotes"] if q["kind"] != "direct" and q["speaker"]["entity_id"]]
+    assert reported  # the seed has "Tokyo has warned that such measures ..."
+    q = reported[0]
+    page = site.get(f"/entities/{q['speaker']['entity_id']}").text
+    assert q["text"] in page and f"“{q['text']}”" not in page
