@@ -299,3 +299,13 @@ def test_entity_page_does_not_put_reported_speech_in_quotation_marks(site):
     q = reported[0]
     page = site.get(f"/entities/{q['speaker']['entity_id']}").text
     assert q["text"] in page and f"“{q['text']}”" not in page
+
+
+def test_pulled_quotes_drop_the_comma_that_led_into_the_attribution(site):
+    # '"Tense regional geopolitics ... relations," said Benoit Hardy-Chartrand' in the seed.
+    a = site.get(f"/api/articles/{site.seed['id']}").json()
+    q = next(q for q in a["quotes"] if q["kind"] == "direct" and q["text"].endswith(","))
+    for path in (f"/articles/{site.seed['id']}", f"/entities/{q['speaker']['entity_id']}",
+                 "/quotes?speaker=" + q["speaker"]["name"]):
+        page = site.get(path).text
+        assert f"“{q['text'][:-1]}”" in page and f"{q['text']}”" not in page, path
