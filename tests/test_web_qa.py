@@ -309,3 +309,24 @@ def test_pulled_quotes_drop_the_comma_that_led_into_the_attribution(site):
                  "/quotes?speaker=" + q["speaker"]["name"]):
         page = site.get(path).text
         assert f"“{q['text'][:-1]}”" in page and f"{q['text']}”" not in page, path
+
+
+def test_feeds_survive_control_characters_in_source_text(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    records = tmp_path / "odd.jsonl"
+    records.write_text(json.dumps({
+        "url": "https://example.org/odd", "title": "Harbour \x0b reopens", "section": "World",
+        "source": "Ex\x08ample Wire", "published_at": "2025-11-03T08:00:00+00:00",
+        "summary": "The harbour reopened \x1b after repairs.",
+        "body": [{"kind": "paragraph", "text": "The harbour reopened after a week of repairs "
+                  "to the sea wall, the port \x0c authority said."}]}) + "\n")
+    store = open_store(str(tmp_path / "odd.db"))
+    ingest_items(store, read_paths([str(records)]))
+    with TestClient(create_app(Settings(db=str(tmp_path / "odd.db"), secret="s"), store)) as c:
+        for path in ("/feeds/sections/World", "/feeds/search?q=harbour"):
+            r = c.get(path)
+            assert r.status_code == 200, path
+            ET.fromstring(r.content)  # well-formed
+            assert "after repairs." in r.text and "Example Wire" in r.text
+    store.close()

@@ -6,6 +6,7 @@ does not parse answers 400 with the message and the character where it went wron
 """
 from __future__ import annotations
 
+import re
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
@@ -137,6 +138,15 @@ def search_api(request: Request, q: str = Query("", max_length=500),
 
 
 # -- Atom feeds ---------------------------------------------------------------------------
+# Characters XML 1.0 cannot carry (C0 controls but tab and newlines, surrogates, U+FFFE/F):
+# one in an outlet's summary or name made lxml refuse the whole feed, a 500.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
 def atom(request: Request, feed_id: str, title: str, html_path: str,
          articles: list[dict[str, Any]]) -> Response:
     """An Atom document for these article dicts (services.article_brief shape)."""
@@ -145,7 +155,7 @@ def atom(request: Request, feed_id: str, title: str, html_path: str,
     base = str(request.base_url).rstrip("/")
     fg = FeedGenerator()
     fg.id(base + feed_id)
-    fg.title(f"{title} · newsdesk")
+    fg.title(_xml(f"{title} · newsdesk"))
     fg.link(href=base + str(request.url.path) + (f"?{request.url.query}" if request.url.query
                                                   else ""), rel="self", type=ATOM)
     fg.link(href=base + html_path, rel="alternate", type="text/html")
@@ -158,15 +168,15 @@ def atom(request: Request, feed_id: str, title: str, html_path: str,
     for a, when in reversed(list(zip(articles, times))):  # feedgen prepends each entry
         fe = fg.add_entry()
         fe.id(f"{base}/articles/{a['id']}")
-        fe.title(a["title"])
+        fe.title(_xml(a["title"]))
         fe.link(href=f"{base}/articles/{a['id']}", rel="alternate", type="text/html")
         fe.updated(when or datetime.now(timezone.utc))
         if a.get("published_at"):
             fe.published(when)
-        fe.author(name=a["source"]["name"] or "newsdesk")
+        fe.author(name=_xml(a["source"]["name"]) or "newsdesk")
         text = a.get("snippet") or a["summary"]["text"]
         if text:
-            fe.summary(text.replace("\x02", "").replace("\x03", ""))
+            fe.summary(_xml(text))  # the hit marks \x02 and \x03 go with the rest
     return Response(fg.atom_str(pretty=True), media_type=ATOM)
 
 
