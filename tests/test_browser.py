@@ -84,3 +84,27 @@ def test_seed_article_page_in_chromium(server, tmp_path):
         browser.close()
     stored = store.list_feedback()
     assert [(f.kind, f.text) for f in stored] == [("error", "The second subhead is misspelt.")]
+
+
+def test_refused_feedback_keeps_the_readers_words_in_view(server):
+    from playwright.sync_api import sync_playwright
+
+    base, store = server
+    before = len(store.list_feedback())
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        page = browser.new_page(java_script_enabled=False)
+        page.goto(base + "/")
+        page.get_by_role("link", name=SEED_TITLE).first.click()
+        # "Rate this article" is still chosen but no rating given: refused, words kept.
+        page.get_by_label("Your words").fill("The caption names the wrong city.")
+        page.get_by_role("button", name="Send feedback").click()
+        alert = page.get_by_role("alert")
+        assert alert.inner_text() == "a rating is a whole number from 1 to 5"
+        box, height = alert.bounding_box(), page.viewport_size["height"]
+        assert 0 <= box["y"] <= height  # the page opens at the form, not at the headline
+        assert page.get_by_label("Your words").input_value() == "The caption names the wrong city."
+        browser.close()
+    assert len(store.list_feedback()) == before
