@@ -221,6 +221,8 @@ def test_unknown_section_is_not_found_and_case_is_forgiven(site):
     assert site.get("/sections/Technology").status_code == 200  # configured, empty for now
     r = site.get("/sections/politics", follow_redirects=False)
     assert r.status_code == 308 and r.headers["location"] == "/sections/Politics"
+    assert site.get("/feeds/sections/Politcs").status_code == 404
+    assert site.get("/feeds/sections/Technology").status_code == 200
 
 
 def test_moderation_keeps_an_admin_token_with_url_characters(site):

@@ -209,6 +209,9 @@ def search_feed(request: Request, q: str = Query("", max_length=500), mode: str 
 @router.get("/feeds/sections/{name}")
 def section_feed(request: Request, name: str):
     items = _briefs(request, ArticleFilter(section=name, limit=FEED_ITEMS))
+    if not items and name not in request.app.state.settings.section_list + ["Uncategorised"]:
+        # as /sections/{name}: a mistyped subscription should fail, not stay silently empty
+        return JSONResponse({"detail": f"There is no section {name}."}, status_code=404)
     return atom(request, f"/sections/{name}", name, f"/sections/{name}", items)
 
 
