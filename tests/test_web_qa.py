@@ -332,3 +332,10 @@ def test_feeds_survive_control_characters_in_source_text(tmp_path):
             ET.fromstring(r.content)  # well-formed
             assert "after repairs." in r.text and "Example Wire" in r.text
     store.close()
+
+
+def test_trending_says_which_clock_its_time_is_on(site):
+    assert re.search(r"As of <time[^>]*>2026-02-21 10:00 UTC</time>",
+                     site.get("/trending?as_of=2026-02-21T10:00:00").text)
+    page = site.get("/trending", params={"as_of": "2026-02-21T10:00+05:00"}).text
+    assert "2026-02-21 10:00 UTC+05:00" in page
