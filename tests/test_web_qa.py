@@ -200,7 +200,7 @@ def test_the_first_reader_does_not_pay_for_loading(site):
     assert site.app.state.warm.wait(60)
     import sys
 
-    assert "newsdesk.stories.cluster" in sys.modules
+    assert "newsdesk.stories.cluster" in sys.modules and "newsdesk.enrich.entities" in sys.modules
 
 
 def test_article_photos_can_load(site):

@@ -21,10 +21,11 @@ log = logging.getLogger(__name__)
 def _warm(done: threading.Event) -> None:
     """Load what the first article page and the first search would otherwise load inside a
     reader's request: the story clustering modules (datasketch pulls in scikit-learn, about
-    0.8 s) and the query embedder (about 0.3 s). Best effort: a failure here is the first
-    request's to report."""
+    0.8 s), the query embedder (about 0.3 s) and the entity module an entity: filter needs
+    for its key (about 0.45 s). Best effort: a failure here is the first request's to report."""
     try:
         from ..stories import cluster  # noqa: F401  (related articles import it lazily)
+        from ..enrich import entities  # noqa: F401  (search/query.py imports it lazily)
         from ..enrich.embed import embed_texts
 
         embed_texts(["warm"])
