@@ -350,3 +350,12 @@ def test_entity_companions_say_what_their_number_counts(site):
     person = next(e for e in a["entities"] if e["type"] == "PERSON")
     page = _text(site.get(f"/entities/{person['id']}").text)
     assert re.search(r"\d+ articles? together", page)
+
+
+def test_entity_page_leads_to_every_article_past_its_list(site):
+    a = site.get(f"/api/articles/{site.seed['id']}").json()
+    person = next(e for e in a["entities"] if e["type"] == "PERSON")
+    page = site.get(f"/entities/{person['id']}").text
+    link = re.search(r'href="(/search\?entity=[^"]+)"', page).group(1).replace("&amp;", "&")
+    found = site.get("/api" + link).json()["items"]
+    assert site.seed["id"] in [i["id"] for i in found]
