@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import nh3
 
 from .errors import ExtractError
-from .models import Article, Block, RawItem, Source
+from .models import Article, Block, Credit, Media, RawItem, Source
 
 # Campaign and click trackers that outlets and feed services append (utm_*, BBC's at_*,
 # DW's maca, Facebook/Google/Mailchimp click ids); they never change the page.
@@ -19,13 +19,25 @@ TRACKING_PARAMS = re.compile(
     r"^(utm_|at_|fbclid$|gclid$|dclid$|msclkid$|mc_cid$|mc_eid$|ref$|cmpid$|ocid$|maca$|"
     r"smid$|mod$|src$|sr_share$|__twitter_impression$)", re.I)
 _SPACE = re.compile(r"\s+")
+# What no reader should see and XML 1.0 cannot carry: terminal escape sequences (whole, so
+# no "[31m" is left behind), C0 and C1 control characters other than the whitespace ones
+# (tab, line breaks, form feed, NEL: the space rules below deal with those), lone
+# surrogates and the two non-characters. Outlet feeds and archives do hold them.
+_CONTROL = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|"
+                      "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def drop_controls(value: str) -> str:
+    """The string without control characters; tabs and line breaks stay."""
+    return _CONTROL.sub("", value)
 
 
 def plain_text(value: str) -> str:
-    """Text from a string that may hold HTML: tags dropped by nh3's allow-list, entities decoded."""
+    """Text from a string that may hold HTML: tags dropped by nh3's allow-list, entities decoded
+    (after which control characters are dropped: `&#27;` decodes to one), spaces collapsed."""
     if "<" in value or "&" in value:
-        value = html.unescape(nh3.clean(value, tags=set()))
-    return _SPACE.sub(" ", value).strip()
+        value = html.unescape(nh3.clean(drop_controls(value), tags=set()))
+    return _SPACE.sub(" ", drop_controls(value)).strip()
 
 
 def canonical_url(url: str) -> str:
@@ -58,7 +70,8 @@ def source_from(item: RawItem) -> Source:
         host = (urlsplit(item.url).hostname or "").lower()
         name = host.removeprefix("www.")
         site = site or f"https://{host}"
-    return Source(name=name or "Unknown source", site=site, language=item.language)
+    return Source(name=name or "Unknown source", site=drop_controls(site).strip(),
+                  language=plain_text(item.language))
 
 
 def sane_date(value: datetime | None, now: datetime) -> datetime | None:
@@ -72,10 +85,18 @@ def sane_date(value: datetime | None, now: datetime) -> datetime | None:
     return value
 
 
+def _clean_media(m: Media) -> Media:
+    return Media(url=drop_controls(m.url).strip(), caption=plain_text(m.caption),
+                 credits=[Credit(plain_text(c.name), c.role) for c in m.credits])
+
+
 def to_article(item: RawItem, now: datetime | None = None) -> Article:
     """The Article for an extracted item; raises ExtractError when it has no text."""
     now = now or datetime.now(timezone.utc)
-    blocks = [Block(b.kind, _SPACE.sub(" ", b.text).strip()) for b in item.blocks]
+    # Every text field is cleaned here, the one place all inputs pass (files, JSONL, feeds,
+    # fetched pages): controls dropped, and spaces collapsed except inside body paragraphs,
+    # whose text is never read as HTML ("x < y" stays).
+    blocks = [Block(b.kind, _SPACE.sub(" ", drop_controls(b.text)).strip()) for b in item.blocks]
     blocks = [b for b in blocks if b.text]
     title = plain_text(item.title)
     if not any(b.kind == "paragraph" for b in blocks):
@@ -83,11 +104,12 @@ def to_article(item: RawItem, now: datetime | None = None) -> Article:
     if not title:
         title = blocks[0].text[:120]
     digest = content_hash(title, blocks)
-    url = canonical_url(item.url) or f"urn:sha1:{digest}"
+    url = canonical_url(drop_controls(item.url)) or f"urn:sha1:{digest}"
     return Article(
         url=url, title=title, source=source_from(item), body=blocks,
         section=plain_text(item.section), section_given=bool(item.section.strip()),
         byline=plain_text(item.byline), published_at=sane_date(item.published_at, now),
-        language=item.language or "", summary=plain_text(item.summary),
-        summary_generated=False, media=item.media, attribution=item.attribution,
+        language=plain_text(item.language or ""), summary=plain_text(item.summary),
+        summary_generated=False, media=[_clean_media(m) for m in item.media],
+        attribution=plain_text(item.attribution),
         content_hash=digest, fetched_at=now, feed_id=item.feed_id)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree
@@ -108,9 +109,51 @@ _INLINE_TAGS = {"span", "strong", "em", "b", "i", "a", "font"}
 _NOT_SHOWN = {"script", "style", "title", "meta", "noscript", "textarea", "template"}
 
 
+_URL_NOISE = re.compile(r"[\t\n\r]")
+# Where lazy-loading pages keep the real picture while `src` holds a placeholder.
+_IMG_ATTRS = ("src", "data-src", "data-original", "data-lazy-src", "srcset", "data-srcset")
+
+
+def media_url(value: str, base: str) -> str:
+    """An image address as a reader's browser would fetch it: resolved against the page, or ""
+    when it cannot be fetched from the page (a data:, javascript: or blob: URL, or a relative
+    path with no page address to resolve it against)."""
+    value = _URL_NOISE.sub("", value).strip()  # browsers drop these inside URLs too
+    if not value:
+        return ""
+    try:
+        url = urljoin(base, value) if base else value
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced IPv6 bracket and the like
+        return ""
+    return url if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def page_base(tree, url: str) -> str:
+    """The address relative URLs in the page resolve against: its <base href>, else the page's."""
+    for el in tree.iter("base"):
+        href = el.get("href")
+        if href:
+            return media_url(href, url) or url
+    return url
+
+
+def img_url(img, base: str) -> str:
+    """The first address of the picture that a browser could fetch (srcset: its first one)."""
+    for attr in _IMG_ATTRS:
+        value = (img.get(attr) or "").strip()
+        if attr.endswith("srcset"):
+            value = value.split(",")[0].strip().split(" ")[0]
+        found = media_url(value, base)
+        if found:
+            return found
+    return ""
+
+
 def _figures(tree, base_url: str) -> list[Media]:
     """Pictures with a caption: <figure> with <img> and <figcaption>."""
     media: list[Media] = []
+    base_url = page_base(tree, base_url)
     for fig in tree.iter("figure"):
         if len(media) >= _MAX_FIGURES:
             break
@@ -118,11 +161,7 @@ def _figures(tree, base_url: str) -> list[Media]:
         img = fig.find(".//img")
         if not caps and img is None:
             continue
-        src = ""
-        if img is not None:
-            src = img.get("src") or img.get("data-src") or ""
-            if src.startswith("data:"):
-                src = ""
+        src = img_url(img, base_url) if img is not None else ""
         caption, credits = split_caption(" ".join(_text(c) for c in caps)) if caps else ("", [])
         if not caption and img is not None:
             caption = _WS.sub(" ", img.get("alt") or "").strip()
@@ -176,7 +215,7 @@ def extract_html(html: str | bytes, url: str = "") -> dict:
     lang = (tree.get("lang") or tree.get("xml:lang") or "").split("-")[0].lower()
     # metadata and figures first: trafilatura's extraction prunes the tree it is given
     meta = page_metadata(tree, url)
-    media = _figures(tree, url)
+    media = _figures(tree, url or (meta.url if meta else "") or "")
     lead = _visible_lead(tree, meta.description) if meta else ""  # before the tree is pruned
     body = trafilatura_body(tree, url)
     blocks = _blocks_from_body(body) if body is not None else []
@@ -208,10 +247,11 @@ _BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre
 _HEAD_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 
 
-def fragment_blocks(html: str) -> tuple[list[Block], list[Media]]:
+def fragment_blocks(html: str, base_url: str = "") -> tuple[list[Block], list[Media]]:
     """Blocks of a feed entry's HTML fragment. A feed fragment is the article text already
     (no chrome to remove), and trafilatura's length thresholds drop short ones, hence this
-    small walk over block elements; loose text between them becomes paragraphs too."""
+    small walk over block elements; loose text between them becomes paragraphs too.
+    Picture addresses resolve against `base_url` (the entry's link)."""
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError) as exc:
@@ -224,8 +264,8 @@ def fragment_blocks(html: str) -> tuple[list[Block], list[Media]]:
         img = fig.find(".//img")
         if caps:
             caption, credits = split_caption(" ".join(_text(c) for c in caps))
-            media.append(Media(url=(img.get("src") or "") if img is not None else "", caption=caption,
-                               credits=credits))
+            media.append(Media(url=img_url(img, base_url) if img is not None else "",
+                               caption=caption, credits=credits))
         fig.drop_tree()
     blocks: list[Block] = []
     loose: list[str] = []
