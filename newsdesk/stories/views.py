@@ -1,13 +1,18 @@
 """What the pages and the API show of stories and wire copies, as plain dicts."""
 from __future__ import annotations
 
+import re
+import unicodedata
 from typing import Any
 
-from ..models import Article
+from ..models import Article, Quote
 from ..store.base import ArticleFilter, Store
 from .dedup import changes
 
 STORY_ARTICLES = 200
+QUOTE_SPEAKERS = 8  # speakers shown on a story page, most quoted first
+SPEAKER_QUOTES = 5  # quotes shown per speaker
+SAME_QUOTE = 0.8  # word overlap at which two quotes are one (wire copies retouch a word or two)
 
 
 def _iso(dt) -> str | None:
@@ -64,22 +69,92 @@ def story_full(store: Store, story_id: int) -> dict[str, Any]:
     outlets: dict[str, int] = {}
     for a in articles:
         outlets[a.source.name] = outlets.get(a.source.name, 0) + 1
-    timeline, seen = [], set()
-    for a in articles:
-        for d in store.article_dates(a.id):
-            key = (d.value, d.sentence)
-            if key not in seen:
-                seen.add(key)
-                timeline.append({"date": d.value, "granularity": d.granularity,
-                                 "text": d.sentence, "article_id": a.id,
-                                 "source": a.source.name})
-    timeline.sort(key=lambda t: t["date"])
     data.update({"items": shown, "outlets": [{"name": k, "articles": v}
                                              for k, v in sorted(outlets.items())],
-                 "timeline": timeline[:100],
+                 "timeline": _timeline(store, articles)[:100],
+                 "quotes": _quotes_by_speaker(store, articles),
                  "published": [{"date": _iso(a.published_at), "article_id": a.id,
                                 "source": a.source.name} for a in articles if a.published_at]})
     return data
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", unicodedata.normalize("NFKD", text.casefold()))
+
+
+def _timeline(store: Store, articles: list[Article]) -> list[dict[str, Any]]:
+    """One entry per sentence that dates something, with every date it gives, in order of its
+    earliest date. A sentence repeated by wire copies is one entry (the first outlet's)."""
+    entries: dict[tuple[str, ...], dict[str, Any]] = {}
+    for a in articles:
+        for d in store.article_dates(a.id):
+            key = tuple(_words(d.sentence))
+            entry = entries.get(key)
+            if entry is None:
+                entry = entries[key] = {"text": d.sentence, "article_id": a.id,
+                                        "source": a.source.name, "dates": []}
+            elif entry["article_id"] != a.id:
+                continue  # another outlet's copy of a sentence already listed
+            if all(x["value"] != d.value for x in entry["dates"]):
+                entry["dates"].append({"value": d.value, "granularity": d.granularity,
+                                       "text": d.text})
+    timeline = []
+    for entry in entries.values():
+        entry["dates"].sort(key=lambda x: x["value"])
+        first = entry["dates"][0]  # "date" and "granularity" stay: what sorts the entry
+        timeline.append({"date": first["value"], "granularity": first["granularity"], **entry})
+    timeline.sort(key=lambda t: (t["date"], t["article_id"]))
+    return timeline
+
+
+def _same_quote(a: set[str], b: set[str]) -> bool:
+    """Near-duplicates: one quote's words nearly all in the other's (a wire copy that trimmed
+    or retouched it, or the same words quoted again in a later article)."""
+    small = min(len(a), len(b))
+    return small > 0 and len(a & b) >= SAME_QUOTE * small
+
+
+def _quotes_by_speaker(store: Store, articles: list[Article]) -> list[dict[str, Any]]:
+    """The direct quotes of the story's articles grouped by speaker (the resolved entity, else
+    the name), each once however many copies repeat it, with the article it is from (the
+    earliest). Most-quoted speakers first, capped."""
+    speakers: dict[object, dict[str, Any]] = {}
+    for a in articles:  # oldest first, so a quote links its first appearance
+        for q in store.article_quotes(a.id):
+            if q.kind != "direct" or not q.speaker.strip() or not q.text.strip():
+                continue
+            key = q.speaker_entity_id or q.speaker.strip().casefold()
+            sp = speakers.setdefault(key, {"entity_id": q.speaker_entity_id, "names": {},
+                                           "quotes": [], "articles": set()})
+            sp["names"][q.speaker.strip()] = sp["names"].get(q.speaker.strip(), 0) + 1
+            sp["articles"].add(a.id)
+            _add_quote(sp["quotes"], q, a)
+    ranked = sorted(speakers.values(),
+                    key=lambda sp: (-len(sp["quotes"]), -len(sp["articles"]),
+                                    max(sp["names"], key=sp["names"].get).casefold()))
+    out = []
+    for sp in ranked[:QUOTE_SPEAKERS]:
+        quotes = [{k: v for k, v in q.items() if k != "words"} for q in sp["quotes"]]
+        out.append({"speaker": {"name": max(sp["names"], key=sp["names"].get),
+                                "entity_id": sp["entity_id"]},
+                    "count": len(quotes), "articles": len(sp["articles"]),
+                    "quotes": quotes[:SPEAKER_QUOTES]})
+    return out
+
+
+def _add_quote(quotes: list[dict[str, Any]], q: Quote, a: Article) -> None:
+    words = set(_words(q.text))
+    for seen in quotes:
+        if _same_quote(words, seen["words"]):
+            if a.id != seen["article"]["id"] and \
+                    all(x["id"] != a.id for x in seen["also"]):
+                seen["also"].append({"id": a.id, "source": a.source.name})
+            return
+    quotes.append({"text": q.text, "cue": q.cue, "speaker_role": q.speaker_role,
+                   "said_to": q.said_to, "words": words,
+                   "article": {"id": a.id, "title": a.title, "source": a.source.name,
+                               "published_at": _iso(a.published_at)},
+                   "also": []})
 
 
 def top_stories(store: Store, section: str, limit: int = 3) -> list[dict[str, Any]]:
