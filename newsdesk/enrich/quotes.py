@@ -119,29 +119,35 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 
 
 def find_quotes(doc: Doc, text: str, starts: list[int],
-                spans: list[tuple[int, int, str, str]], rank: bool = True) -> list[Quote]:
+                spans: list[tuple[int, int, str, str]], rank: bool = True,
+                seen: list | None = None) -> list[Quote]:
     """Direct quotes (kind="direct") and indirect attributions (kind="indirect"); `rank`
-    lets the learned ranker (speaker_rank.py) overrule the rules' speaker."""
+    lets the learned ranker (speaker_rank.py) overrule the rules' speaker. `seen` collects
+    what the ranker is given for each direct quote (for training it on what it will see)."""
     marks = quote_spans(text)
     quoted = [q for q in marks if not _is_title(text, q)]
     out: list[Quote] = []
     prev: Quote | None = None
     prev_end = -1
     for qs, qe in quoted:
-        quote = _attribute(doc, text, starts, spans, qs, qe, marks)
+        quote, path = _attribute(doc, text, starts, spans, qs, qe, marks)
         block, start = locate(starts, qs)
         if not quote.speaker and prev is not None and _adjacent(text, prev_end, qs):
             quote = Quote(text="", speaker=prev.speaker, cue=prev.cue, said_to=prev.said_to,
                           speaker_role=prev.speaker_role, speaker_at=prev.speaker_at)
+            path = "continued"
         if not quote.speaker:
-            quote = _stance(doc, text, starts, spans, qs, qe, marks) or quote
+            stance = _stance(doc, text, starts, spans, qs, qe, marks)
+            quote, path = (stance, "stance") if stance is not None else (quote, path)
         if not quote.speaker and (len(text[qs:qe].split()) < 8 or not _is_quote(text, (qs, qe))):
             continue  # an unattributed short phrase is a term in scare quotes
         if quote.speaker and not _is_quote(text, (qs, qe)) and not _governed(doc, qs, qe, quote):
             continue  # a term in a sentence that merely has a reporting verb elsewhere
         quote.text, quote.block, quote.start, quote.end = text[qs:qe], block, start, start + qe - qs
+        if seen is not None:
+            seen.append((qs, qe, rule_at(starts, quote), prev.speaker if prev else "", path))
         if rank:
-            _rerank(doc, text, starts, spans, qs, qe, marks, quote, prev)
+            _rerank(doc, text, starts, spans, qs, qe, marks, quote, prev, path)
         out.append(quote)
         prev, prev_end = quote, qe
     out.extend(_indirect(doc, text, starts, spans, marks))
@@ -157,9 +163,9 @@ def rule_at(starts: list[int], quote: Quote) -> tuple[int, int] | None:
 
 
 def _rerank(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int, marks,
-            quote: Quote, prev: Quote | None) -> None:
+            quote: Quote, prev: Quote | None, path: str) -> None:
     better = rerank(doc, text, spans, qs, qe, marks, rule_at(starts, quote),
-                    prev.speaker if prev is not None else "", CUES)
+                    prev.speaker if prev is not None else "", CUES, path)
     if better is not None:
         (s, e) = better[2]
         b, off = locate(starts, s)
@@ -224,24 +230,26 @@ def _adjacent(text: str, prev_end: int, start: int) -> bool:
 
 
 def _attribute(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int,
-               marks: list[tuple[int, int]]) -> Quote:
+               marks: list[tuple[int, int]]) -> tuple[Quote, str]:
     """The first candidate reporting verb that yields a speaker (the parse of one may lack
-    the subject another has); else the first verb found, without a speaker."""
+    the subject another has); else the first verb found, without a speaker. With it, the
+    way the speaker was found (`colon`, `cue`: the first verb tried, `later_cue`,
+    `paragraph_before`), which tells the ranker how far to trust it."""
     named = _name_at_colon(doc, text, qs, marks)
     if named is not None:
-        return _quote_from_phrase(doc, text, starts, spans, named, "", before=qs, marks=marks)
+        return _quote_from_phrase(doc, text, starts, spans, named, "", before=qs, marks=marks), "colon"
     first = None
-    for cue in _cues_near(doc, text, qs, qe, marks):
+    for n, cue in enumerate(_cues_near(doc, text, qs, qe, marks)):
         quote = _quote_from_cue(doc, text, starts, spans, cue, before=qs, marks=marks)
         if quote.speaker:
-            return quote
+            return quote, "cue" if n == 0 else "later_cue"
         first = first or quote
     cue = _cue_before_paragraph(doc, text, qs, marks)
     if cue is not None:
         quote = _quote_from_cue(doc, text, starts, spans, cue, before=qs, marks=marks)
         if quote.speaker:
-            return quote
-    return first or Quote(text="", speaker="")
+            return quote, "paragraph_before"
+    return first or Quote(text="", speaker=""), ""
 
 
 def _governing_cue(doc: Doc, span, marks) -> Token | None:

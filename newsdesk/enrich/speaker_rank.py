@@ -23,13 +23,19 @@ from newsdesk.enrich.speakers import inside, np_bounds, resolve
 
 MODEL_PATH = Path(__file__).with_name("speaker_model.json")
 CANDIDATE_PRONOUNS = {"he", "she", "they", "we", "i"}
+# `it` speaks only as a cue's subject (`It added, "..."`: an organisation, a statement).
+CUE_PRONOUNS = {"it"}
 FEATURES = [
     "bias", "rule", "rule_empty", "person", "org", "norp", "pronoun", "phrase", "before",
     "after", "log_dist", "same_sent", "same_para", "prev_para", "subj_cue", "subj_verb",
     "subj_governor", "according_obj", "object", "nearest_before", "nearest_after",
     "prev_speaker", "dash_after", "colon_before", "rule_x_subj_cue", "according_in_sent",
     "rule_x_according_in_sent", "after_x_subj_cue", "before_x_subj_cue", "paren_after",
+    # how the rules found their speaker (quotes._attribute), for every candidate of a quote
+    "path_later_cue", "path_paragraph_before", "path_continued", "path_stance", "path_colon",
+    "it",
 ]
+PATHS = ("later_cue", "paragraph_before", "continued", "stance", "colon")
 
 
 @lru_cache(maxsize=1)
@@ -51,9 +57,10 @@ def _para_bounds(text: str, i: int) -> tuple[int, int]:
 
 
 def candidates(doc: Doc, text: str, spans, qs: int, qe: int, marks, rule_at, prev_speaker: str,
-               cues) -> list[tuple[Token, int, int, dict[str, float]]]:
-    """(head, start, end, features) of each mention that might be the quote's speaker:
-    in its paragraph and the one before, outside quotation marks."""
+               cues, path: str = "") -> list[tuple[Token, int, int, dict[str, float], str]]:
+    """(head, start, end, features, name) of each mention that might be the quote's speaker:
+    in its paragraph and the one before, outside quotation marks. The name is the
+    canonical one of a named mention, or whom a pronoun stands for (else empty)."""
     para_lo, para_hi = _para_bounds(text, qs)
     prev_lo = _para_bounds(text, para_lo - 3)[0] if para_lo >= 2 else para_lo
     quote = doc.char_span(qs, qe, alignment_mode="expand")
@@ -74,7 +81,8 @@ def candidates(doc: Doc, text: str, spans, qs: int, qe: int, marks, rule_at, pre
         if tok.i in heads or inside(tok.idx, near_marks):
             continue
         word = tok.lower_
-        if word in CANDIDATE_PRONOUNS and tok.tag_ == "PRP":
+        if tok.tag_ == "PRP" and (word in CANDIDATE_PRONOUNS or word in CUE_PRONOUNS
+                                  and tok.dep_ == "nsubj" and tok.head.lower_ in cues):
             heads[tok.i] = (tok, tok.idx, tok.idx + len(tok), "pronoun", "")
         elif tok.dep_ in ("nsubj", "nsubjpass") and tok.tag_.startswith("NN"):
             lo, hi = np_bounds(tok)
@@ -85,8 +93,22 @@ def candidates(doc: Doc, text: str, spans, qs: int, qe: int, marks, rule_at, pre
         span = doc.char_span(rule_at[0], rule_at[1], alignment_mode="expand")
         if span is not None and len(span):
             heads[span.root.i] = (span.root, rule_at[0], rule_at[1], "phrase", "")
+    # Who a pronoun stands for: `he`, `she` the last person named before it; `it` the last
+    # organisation or thing that was a subject in the window (`The lawsuit contends ... It
+    # goes on`), else the last organisation named there.
+    persons = [(a, n) for a, _, typ, n in spans if typ == "PERSON" and not inside(a, marks)]
+    things = sorted((a, n or text[a:b]) for t, a, b, kind, n in heads.values()
+                    if kind in ("ORG", "phrase") and t.dep_ in ("nsubj", "nsubjpass"))
+    orgs = [(a, n) for a, _, typ, n in spans if typ == "ORG" and prev_lo <= a and not inside(a, marks)]
     out = []
     for tok, s, e, kind, name in heads.values():
+        word = tok.lower_
+        ref = name
+        if kind == "pronoun" and word in ("he", "she"):
+            ref = next((n for a, n in reversed(persons) if a < s), "")
+        elif kind == "pronoun" and word == "it":
+            ref = next((n for a, n in reversed(things) if a < s), "") or \
+                next((n for a, n in reversed(orgs) if a < s), "")
         before, after = e <= qs, s >= qe
         dist = qs - e if before else (s - qe if after else 0)
         verb = tok.head
@@ -107,17 +129,20 @@ def candidates(doc: Doc, text: str, spans, qs: int, qe: int, marks, rule_at, pre
             "subj_cue": float(subj_cue), "subj_verb": float(subj),
             "subj_governor": float(subj and verb.left_edge.idx <= qs < verb.right_edge.idx + len(verb.right_edge)),
             "according_obj": float(acc), "object": float(not acc and tok.dep_ in ("dobj", "pobj", "dative", "poss")),
-            "prev_speaker": float(bool(prev_speaker) and name == prev_speaker),
             "dash_after": float(gap_after in ("―", "—", "–", "-")),
             "colon_before": float(gap_before == ":"),
             "according_in_sent": float(according_in),
             "paren_after": float(after and dist < 12 and same_sent),
+            "prev_speaker": float(bool(prev_speaker) and ref == prev_speaker),
+            "it": float(word == "it"),
         }
+        for p in PATHS:
+            f["path_" + p] = float(path == p)
         f["rule_x_subj_cue"] = f["rule"] * f["subj_cue"]
         f["rule_x_according_in_sent"] = f["rule"] * f["according_in_sent"]
         f["after_x_subj_cue"] = f["after"] * f["subj_cue"]
         f["before_x_subj_cue"] = f["before"] * f["subj_cue"]
-        out.append((tok, s, e, f))
+        out.append((tok, s, e, f, ref))
     for side in ("before", "after"):
         near = [c for c in out if c[3][side]]
         if near:
@@ -132,18 +157,22 @@ def scores(trees: treemodel.Trees, rows: list[dict[str, float]]) -> list[float]:
 
 
 def rerank(doc: Doc, text: str, spans, qs: int, qe: int, marks, rule_at, prev_speaker: str,
-           cues) -> tuple[str, str, tuple[int, int]] | None:
+           cues, path: str = "") -> tuple[str, str, tuple[int, int]] | None:
     """(speaker, role, (start, end) of the mention) of the best candidate where it is not
     the rules' choice; None to keep the rules' choice."""
     trees = load_model()
     if trees is None:
         return None
-    cands = candidates(doc, text, spans, qs, qe, marks, rule_at, prev_speaker, cues)
+    cands = candidates(doc, text, spans, qs, qe, marks, rule_at, prev_speaker, cues, path)
     if not cands:
         return None
     ranked = scores(trees, [c[3] for c in cands])
-    tok, s, e, f = cands[max(range(len(cands)), key=ranked.__getitem__)]
+    tok, s, e, f, ref = cands[max(range(len(cands)), key=ranked.__getitem__)]
     if f["rule"]:
         return None
+    if f["it"]:
+        # `It added, "..."`: what `it` stands for; the mention stays `it`, the words in
+        # the text that say who spoke.
+        return (ref, "", (s, e)) if ref else None
     name, role, _ = resolve(doc, text, spans, tok, s, e, qs, marks)
     return name or text[s:e], role, (s, e)

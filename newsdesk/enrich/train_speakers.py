@@ -47,29 +47,27 @@ def examples(split: Path, every: int = 1) -> tuple[list[list[float]], list[int],
         spans = [(s, e, t, n) for (s, e, t), n in zip(spans, names)]
         gold = bench.gold_quotes(file_text, atts)
         marks = quotes.quote_spans(text)
-        prev = ""
-        for q in quotes.find_quotes(doc, text, starts, spans, rank=False):
-            if q.kind != "direct":
-                continue
-            qs = starts[q.block] + q.start
-            qe = qs + q.end - q.start
-            a, b = offs[q.block] + q.start, offs[q.block] + q.end
+        seen: list = []  # what the ranker is given for each quote, as find_quotes gives it
+        quotes.find_quotes(doc, text, starts, spans, rank=False, seen=seen)
+        for qs, qe, rule, prev, path in seen:
+            block, start = locate(starts, qs)
+            a, b = offs[block] + start, offs[block] + start + qe - qs
             sources = next((src for g, src in gold
                             if bench.overlap(g, (a, b)) * 2 >= g[1] - g[0]), [])
-            cands = candidates(doc, text, spans, qs, qe, marks, quotes.rule_at(starts, q), prev, quotes.CUES)
-            prev = q.speaker
+            cands = candidates(doc, text, spans, qs, qe, marks, rule, prev, quotes.CUES, path)
             if not sources or not cands:
                 continue
             labels = []
-            for tok, s, e, f in cands:
+            for tok, s, e, f, ref in cands:
                 blk, off = locate(starts, s)
                 fs = offs[blk] + off
-                name = resolve(doc, text, spans, tok, s, e, qs, marks)[0] or text[s:e]
+                # The name the ranker would give (speaker_rank.rerank).
+                name = ref if f["it"] else resolve(doc, text, spans, tok, s, e, qs, marks)[0] or text[s:e]
                 labels.append(any(bench.overlap((fs, fs + e - s), src) for src in sources)
                               or any(bench.same_name(name, file_text[src[0]:src[1]]) for src in sources))
             if not any(labels):
                 continue
-            for (_, _, _, f), label in zip(cands, labels):
+            for (_, _, _, f, _), label in zip(cands, labels):
                 X.append([f.get(k, 0.0) for k in FEATURES])
                 y.append(int(label))
                 group.append(n_quote)
