@@ -6,7 +6,7 @@ import html
 import re
 import unicodedata
 from datetime import datetime, timedelta, timezone
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import nh3
 
@@ -85,8 +85,26 @@ def sane_date(value: datetime | None, now: datetime) -> datetime | None:
     return value
 
 
-def _clean_media(m: Media) -> Media:
-    return Media(url=drop_controls(m.url).strip(), caption=plain_text(m.caption),
+_URL_NOISE = re.compile(r"[\t\n\r]")
+
+
+def media_url(value: str, base: str) -> str:
+    """An image address as a reader's browser would fetch it: resolved against the page, or ""
+    when it cannot be fetched from the page (a data:, javascript: or blob: URL, or a relative
+    path with no page address to resolve it against)."""
+    value = _URL_NOISE.sub("", value).strip()  # browsers drop these inside URLs too
+    if not value:
+        return ""
+    try:
+        url = urljoin(base, value) if base else value
+        parts = urlsplit(url)
+    except ValueError:  # an unbalanced IPv6 bracket and the like
+        return ""
+    return url if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def _clean_media(m: Media, page_url: str) -> Media:
+    return Media(url=media_url(drop_controls(m.url), page_url), caption=plain_text(m.caption),
                  credits=[Credit(plain_text(c.name), c.role) for c in m.credits])
 
 
@@ -110,6 +128,6 @@ def to_article(item: RawItem, now: datetime | None = None) -> Article:
         section=plain_text(item.section), section_given=bool(item.section.strip()),
         byline=plain_text(item.byline), published_at=sane_date(item.published_at, now),
         language=plain_text(item.language or ""), summary=plain_text(item.summary),
-        summary_generated=False, media=[_clean_media(m) for m in item.media],
+        summary_generated=False, media=[_clean_media(m, url) for m in item.media],
         attribution=plain_text(item.attribution),
         content_hash=digest, fetched_at=now, feed_id=item.feed_id)

@@ -74,3 +74,22 @@ def test_fetched_page_item_stores_resolved_media():
     item = RawItem(origin=PAGE_URL, kind="html", url=PAGE_URL,
                    html=_page(_fig('<img src="/images/wall.jpg">', "The repaired sea wall")))
     assert extract(item).media[0].url == "https://news.example.org/images/wall.jpg"
+
+
+def test_feed_entry_item_stores_media_resolved_against_its_link():
+    frag = ("<p>The harbour reopened on Monday after a week of repairs to the sea wall.</p>"
+            + _fig('<img src="/images/wall.jpg">', "The repaired sea wall"))
+    item = RawItem(origin="feed", kind="feed-entry", url=PAGE_URL, title="Harbour reopens", html=frag)
+    assert extract(item).media[0].url == "https://news.example.org/images/wall.jpg"
+
+
+def test_record_media_resolve_against_the_record_url():
+    from newsdesk.models import Media
+    from newsdesk.normalise import to_article
+
+    item = RawItem(origin="r.jsonl", kind="record", url=PAGE_URL, title="Harbour reopens",
+                   blocks=extract_html(_page(""), PAGE_URL)["blocks"],
+                   media=[Media(url="/images/wall.jpg", caption="The repaired sea wall"),
+                          Media(url="javascript:alert(1)", caption="x")])
+    assert [m.url for m in to_article(item).media] == [
+        "https://news.example.org/images/wall.jpg", ""]

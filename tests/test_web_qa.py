@@ -211,8 +211,10 @@ def test_article_photos_can_load(site):
                   r.headers["content-security-policy"].split(";"))
     assert "https:" in policy["img-src"].split()  # the outlet's photo is not blocked
     assert '<img src="https://img.example.org/harbour.jpg"' in r.text
-    # A path relative to the outlet's page would load from this site: caption only.
+    # A path relative to the outlet's page never loads from this site: it is resolved
+    # against the article's own address when stored.
     assert 'src="/images/wall.jpg"' not in r.text and "The repaired sea wall" in r.text
+    assert '<img src="https://example.org/images/wall.jpg"' in r.text
 
 
 def test_unknown_section_is_not_found_and_case_is_forgiven(site):

@@ -92,7 +92,7 @@ def _feed_entry(item: RawItem) -> RawItem:
         raise ExtractError(f"{item.origin}: feed entry has no content")
     _check_text(source, f"{item.origin}: feed entry")
     if item.html.strip() and "<" in item.html:
-        blocks, media = fragment_blocks(item.html)
+        blocks, media = fragment_blocks(item.html, base_url=item.url)
     else:
         blocks, media = split_paragraphs(source), []
     if not blocks:

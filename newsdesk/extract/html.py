@@ -20,6 +20,10 @@ from lxml import etree
 from newsdesk.errors import DecodeError, ExtractError, ParseError
 from newsdesk.extract.credits import split_caption
 from newsdesk.models import Block, Media
+from newsdesk.normalise import media_url
+
+# Where lazy-loading pages keep the real picture while `src` holds a placeholder.
+_IMG_ATTRS = ("src", "data-src", "data-original", "data-lazy-src", "srcset", "data-srcset")
 
 _WS = re.compile(r"\s+")
 _MAX_FIGURES = 30
@@ -107,26 +111,6 @@ def _visible_lead(tree, description: str) -> str:
 
 _INLINE_TAGS = {"span", "strong", "em", "b", "i", "a", "font"}
 _NOT_SHOWN = {"script", "style", "title", "meta", "noscript", "textarea", "template"}
-
-
-_URL_NOISE = re.compile(r"[\t\n\r]")
-# Where lazy-loading pages keep the real picture while `src` holds a placeholder.
-_IMG_ATTRS = ("src", "data-src", "data-original", "data-lazy-src", "srcset", "data-srcset")
-
-
-def media_url(value: str, base: str) -> str:
-    """An image address as a reader's browser would fetch it: resolved against the page, or ""
-    when it cannot be fetched from the page (a data:, javascript: or blob: URL, or a relative
-    path with no page address to resolve it against)."""
-    value = _URL_NOISE.sub("", value).strip()  # browsers drop these inside URLs too
-    if not value:
-        return ""
-    try:
-        url = urljoin(base, value) if base else value
-        parts = urlsplit(url)
-    except ValueError:  # an unbalanced IPv6 bracket and the like
-        return ""
-    return url if parts.scheme in ("http", "https") and parts.netloc else ""
 
 
 def page_base(tree, url: str) -> str:
