@@ -18,6 +18,7 @@ from spacy.tokens import Doc, Span
 from newsdesk.enrich.evidence import country_names, name_evidence, settled
 from newsdesk.enrich.layout import drop_slugs, layout_rules
 from newsdesk.enrich.names import HONORIFICS, LEADING_THE, POSSESSIVE, TITLE_RE, core_name
+from newsdesk.enrich.names import entity_key  # noqa: F401  (who.py imports it from here)
 from newsdesk.enrich.names import TITLES  # noqa: F401  (quotes.py imports it from here)
 
 TYPES = {
@@ -56,17 +57,6 @@ class KnownEntities(Protocol):
     acronym) of the given type, only those it is confident of."""
 
     def lookup(self, key: str, type: str) -> list[str]: ...
-
-
-def entity_key(name: str, type: str = "") -> str:
-    """The normalised key the store dedups entities on: no case, diacritics, honorifics,
-    possessive or dots (`Ms. Takaichi's` -> `takaichi`, `U.S.` -> `us`)."""
-    core = core_name(name)
-    core = unicodedata.normalize("NFKD", core)
-    core = "".join(c for c in core if not unicodedata.combining(c)).lower()
-    core = re.sub(r"(?<=\w)\.(?=\w|$)|\.(?=\s|$)", "", core)
-    core = re.sub(r"[‘’`´]", "'", core)
-    return re.sub(r"\s+", " ", core).strip(" .,'\"-")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

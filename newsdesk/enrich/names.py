@@ -3,6 +3,7 @@ article. Shared by the entity rules (entities.py, evidence.py) and quote attribu
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Words that open a name as a form of address or office; they are the role, not the name.
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev"}
@@ -27,3 +28,14 @@ def core_name(text: str) -> str:
     text = LEADING_THE.sub("", text)
     stripped = TITLE_RE.sub("", text)
     return stripped.strip() or text.strip()
+
+
+def entity_key(name: str, type: str = "") -> str:
+    """The normalised key the store dedups entities on: no case, diacritics, honorifics,
+    possessive or dots (`Ms. Takaichi's` -> `takaichi`, `U.S.` -> `us`)."""
+    core = core_name(name)
+    core = unicodedata.normalize("NFKD", core)
+    core = "".join(c for c in core if not unicodedata.combining(c)).lower()
+    core = re.sub(r"(?<=\w)\.(?=\w|$)|\.(?=\s|$)", "", core)
+    core = re.sub(r"[‘’`´]", "'", core)
+    return re.sub(r"\s+", " ", core).strip(" .,'\"-")

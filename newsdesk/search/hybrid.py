@@ -117,7 +117,8 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
     node = build_query(q, filters)
     out: dict[str, Any] = {"query": q, "mode": mode, "sort": sort, "hits": [], "total": 0,
-                           "total_capped": False, "facets": {}, "relaxed": False}
+                           "total_capped": False, "by_meaning": 0, "more": False, "facets": {},
+                           "relaxed": False}
     if node is None:
         return out
     match, preds, params = split(node, store.dialect)
@@ -127,47 +128,130 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
         # A sentence typed as a question rarely has every word in one article: rank by any.
         text.relax(_any_word_match(node, store.dialect))
         out["relaxed"] = True
-    pool = min(MAX_POOL, max(POOL, offset + limit))
     words, sem_preds, sem_params = semantic_parts(node, store.dialect)
     fused = bool(words) and (mode == "semantic" or (mode == "hybrid" and text.match is not None))
     if mode == "semantic" and words:
-        ranked = semantic_ranking(store, vi, words, sem_preds, sem_params, pool)
-        total = len(ranked)
+        page, pool_ids, total, listed, more_beyond = _semantic_page(
+            store, vi, words, sem_preds, sem_params, sort, limit, offset)
+        extra = 0
     elif fused:
-        text_ids = [i for i, _ in text.ranked(limit=pool)[0]]
-        sem_ids = [i for i, _ in semantic_ranking(store, vi, words, sem_preds, sem_params, pool)]
-        if _boolean(node):
-            # A boolean question (OR, NOT/-word, fields) gets exact answers: meaning only
-            # re-orders the articles that satisfy it, it adds none. (A sentence, even with a
-            # quoted phrase in it, still gains from meaning: ECB+ shows it.)
-            matching = set(text_ids)
-            sem_ids = [i for i in sem_ids if i in matching]
-        weight = SEMANTIC_WEIGHT if semantic_weight is None else semantic_weight
-        ranked = rrf([text_ids, sem_ids], rrf_k, [1.0, weight])[:pool]
-        total = len(ranked)
+        page, pool_ids, total, extra = _hybrid_page(store, vi, node, text, words, sem_preds,
+                                                     sem_params, sort, limit, offset,
+                                                     semantic_weight, rrf_k)
+        listed, more_beyond = total + extra, False
     else:  # text, or nothing to mean: the text ranking (or date order for filters alone)
+        extra, more_beyond = 0, False
         want = offset + limit
         if want <= FACET_POOL:  # one query gives the page and the facets' pool
             ranked, total = text.ranked(sort=sort, limit=FACET_POOL)
-        else:  # a deep page: paged by the index, placeholders keep positions for the slice
+            page, pool_ids = ranked[offset:want], [i for i, _ in ranked]
+        else:  # a deep page: paged by the index
             page, total = text.ranked(sort=sort, limit=limit, offset=offset)
-            ranked = [(None, 0.0)] * offset + page
-    if sort == "date" and fused and ranked:
-        dates = {a.id: a.published_at for a in _articles(store, [i for i, _ in ranked])}
-        ranked.sort(key=lambda h: dates.get(h[0]) or EPOCH, reverse=True)
+            pool_ids = [i for i, _ in text.ranked(sort=sort, limit=FACET_POOL)[0]] \
+                if facets else []
+        listed = total
+    # `total` counts the articles that answer the words and filters (capped at COUNT_CAP).
+    # Meaning adds neighbours without the words (hybrid) or ranks on without end (semantic):
+    # then the count is open, said by total_capped ("more than"), and by_meaning says how
+    # many of the hybrid list are there by meaning alone.
     out["total"] = min(total, COUNT_CAP)
-    out["total_capped"] = total > COUNT_CAP
-    page = [h for h in ranked[offset:offset + limit] if h[0] is not None]
+    out["total_capped"] = total > COUNT_CAP or extra > 0 or more_beyond
+    out["by_meaning"] = extra
+    out["more"] = offset + limit < listed or (more_beyond and offset + limit < MAX_POOL)
     out["hits"] = [{"id": i, "score": round(float(s), 6)} for i, s in page]
     out["snippets"] = snippets(_articles(store, [h["id"] for h in out["hits"]]),
                                positive_words(node))
     if facets:
-        pool_ids = [i for i, _ in ranked if i is not None][:FACET_POOL]
-        if not fused and offset + limit > FACET_POOL:
-            pool_ids = [i for i, _ in text.ranked(sort=sort, limit=FACET_POOL)[0]]
+        pool_ids = pool_ids[:FACET_POOL]
         out["facets"] = store.search_facets(pool_ids)
         out["facet_pool"] = len(pool_ids)
     return out
+
+
+def _semantic_page(store, vi, words, preds, params, sort, limit, offset):
+    """(page, facet pool ids, total, listed, more beyond): meaning ranks every article, so
+    the list is cut at MAX_POOL; one neighbour more than the page needs says if it goes on."""
+    pool = min(MAX_POOL, max(POOL, offset + limit))
+    ranked = semantic_ranking(store, vi, words, preds, params, pool + 1)
+    more_beyond = len(ranked) > pool
+    ranked = ranked[:pool]
+    if sort == "date":
+        ranked = _date_order(store, ranked)
+    return (ranked[offset:offset + limit], [i for i, _ in ranked], len(ranked), len(ranked),
+            more_beyond)
+
+
+def _hybrid_page(store, vi, node, text, words, preds, params, sort, limit, offset,
+                 semantic_weight, rrf_k):
+    """(page, facet pool ids, text matches, results by meaning alone) of the hybrid list.
+
+    The list is every text match plus the semantic neighbours that fusion placed in the
+    first POOL: the fused POOL first, then the text matches it left out, in text order. So
+    its length is known (text matches + neighbours by meaning alone) and it pages to the
+    end, beyond any pool; with sort=date the same articles come newest first.
+    """
+    top, total = text.ranked(limit=POOL)
+    text_ids = [i for i, _ in top]
+    sem_ids = [i for i, _ in semantic_ranking(store, vi, words, preds, params, POOL)]
+    if _boolean(node):
+        # A boolean question (OR, NOT/-word, fields) gets exact answers: meaning only
+        # re-orders the articles that satisfy it, it adds none. (A sentence, even with a
+        # quoted phrase in it, still gains from meaning: ECB+ shows it.)
+        matching = set(text_ids)
+        sem_ids = [i for i in sem_ids if i in matching]
+    weight = SEMANTIC_WEIGHT if semantic_weight is None else semantic_weight
+    fused = rrf([text_ids, sem_ids], rrf_k, [1.0, weight])[:POOL]
+    in_text, in_fused = set(text_ids), {i for i, _ in fused}
+    beyond = [i for i, _ in fused if i not in in_text]
+    # A neighbour outside the text's first POOL may still match the words further down.
+    deeper = text.matching(beyond) if beyond and len(text_ids) == POOL else set()
+    meaning_only = [i for i in beyond if i not in deeper]
+    # Text matches outside the fused pool score as the text list alone would give them.
+    head = fused + [(i, 1.0 / (rrf_k + r)) for r, i in enumerate(text_ids, 1)
+                    if i not in in_fused]
+    if sort == "date":
+        return (_date_merge(store, text, meaning_only, dict(head), limit, offset),
+                [i for i, _ in head], total, len(meaning_only))
+    page = head[offset:offset + limit]
+    if offset + limit > len(head) and len(text_ids) == POOL:
+        # Past the head: the text ranking from POOL on (the head holds all of its first POOL).
+        start, skip = max(offset, len(head)), max(offset, len(head)) - len(head)
+        if deeper:  # those already stand in the head: read from POOL and leave them out
+            rest, _ = text.ranked(limit=skip + offset + limit - start + len(deeper), offset=POOL)
+            rest = [h for h in rest if h[0] not in deeper][skip:skip + offset + limit - start]
+        else:
+            rest, _ = text.ranked(limit=offset + limit - start, offset=POOL + skip)
+        page += [(i, 1.0 / (rrf_k + POOL + skip + r)) for r, (i, _) in enumerate(rest, 1)]
+    return page, [i for i, _ in head], total, len(meaning_only)
+
+
+def _date_order(store, ranked):
+    dates = {a.id: a.published_at or EPOCH for a in _articles(store, [i for i, _ in ranked])}
+    return sorted(ranked, key=lambda h: dates.get(h[0]) or EPOCH, reverse=True)
+
+
+def _date_merge(store, text, extra_ids, scores, limit, offset):
+    """One page, newest first, of the text matches (by date from the index, any depth)
+    merged with a few more articles (the neighbours by meaning alone), exactly.
+
+    Only text matches from offset - len(extra) can reach the page; a neighbour's place is
+    its rank among the neighbours plus the text matches no older than it (a neighbour
+    newer than that window, or older than its end, falls outside the page either way).
+    """
+    extra = _date_order(store, [(i, 0.0) for i in extra_ids])
+    w0 = max(0, offset - len(extra))
+    window, _ = text.ranked(sort="date", limit=offset + limit - w0, offset=w0)
+    when = {a.id: a.published_at or EPOCH
+            for a in _articles(store, [i for i, _ in window] + extra_ids)}
+    placed = []
+    for j, (i, _) in enumerate(window):
+        d = when.get(i, EPOCH)
+        placed.append((w0 + j + sum(1 for e, _ in extra if when.get(e, EPOCH) > d), i))
+    for r, (e, _) in enumerate(extra):
+        d = when.get(e, EPOCH)
+        placed.append((r + w0 + sum(1 for i, _ in window if when.get(i, EPOCH) >= d), e))
+    placed.sort()
+    return [(i, scores.get(i, 0.0)) for pos, i in placed if offset <= pos < offset + limit]
 
 
 class TextRanker:
@@ -188,6 +272,13 @@ class TextRanker:
         if self.ti is not None:
             return textindex.count(self.store, self.ti, self.node)
         return self.store.search_count(self.match, self.preds, self.params, cap=cap)
+
+    def matching(self, ids: list[int]) -> set[int]:
+        """Which of these articles the text query matches."""
+        if self.ti is not None:
+            return textindex.matching(self.store, self.ti, self.node, ids)
+        sql, params = to_sql(self.node, self.store.dialect)
+        return self.store.search_filter(ids, sql, params)
 
     def ranked(self, *, sort: str = "relevance", limit: int, offset: int = 0
                ) -> tuple[list[tuple[int, float]], int]:
@@ -246,7 +337,7 @@ def snippets(articles, words: list[str], chars: int = 220) -> dict[int, str]:
                          + r")\w*", re.IGNORECASE)
     out = {}
     for a in articles:
-        text = ((a.summary + "\n\n") if a.summary else "") + a.text[:SNIPPET_SCAN]
+        text = _snippet_source(a.summary, a.text[:SNIPPET_SCAN])
         hits = [m.span() for m in pattern.finditer(text)][:200]
         if not hits:
             continue
@@ -264,6 +355,19 @@ def snippets(articles, words: list[str], chars: int = 220) -> dict[int, str]:
         out[a.id] = (("…" if start else "") + "".join(parts).replace("\n\n", " ")
                      + ("…" if end < len(text) else ""))
     return out
+
+
+def _snippet_source(summary: str, body: str) -> str:
+    """The text a snippet is cut from: the summary, then the body, but not the summary when
+    the body already says each of its sentences (a standfirst repeating the lead, or an
+    extractive summary), so no passage shows twice."""
+    if not summary:
+        return body
+    flat = " ".join(body.split()).lower()
+    sentences = [" ".join(t.split()).lower() for t in re.split(r"(?<=[.!?])\s+", summary)]
+    if all(t in flat for t in sentences if t):
+        return body
+    return summary + "\n\n" + body
 
 
 def _articles(store, ids: list[int]):

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .query import And, Leaf, Not, Or, WORD, parse_date
+from .query import And, Leaf, Not, Or, WORD, parse_date, source_sql
 
 VERSION = 2  # bump when the schema or the analyser changes: the folder is rebuilt
 BLOB = "search.text"
@@ -215,7 +215,8 @@ def _leaf(store, ti: TextIndex, schema, leaf: Leaf):
     if leaf.field == "section":
         return tantivy.Query.term_query(schema, "section", value.lower())
     if leaf.field == "source":
-        ids = store.source_ids_like(value)
+        sql, params = source_sql(value)  # the SQL path's own predicate, so both agree
+        ids = [int(r[0]) for r in store._all(f"SELECT s.id FROM sources s WHERE {sql}", params)]
         return (tantivy.Query.term_set_query(schema, "source", ids) if ids
                 else tantivy.Query.empty_query())
     if leaf.field in ("after", "before"):
@@ -274,3 +275,16 @@ def ranked(store, ti: TextIndex, node, *, sort: str = "relevance", limit: int = 
 def count(store, ti: TextIndex, node) -> int:
     sync(store, ti)
     return int(ti.index.searcher().search(compile_query(store, ti, node), 1, count=True).count)
+
+
+def matching(store, ti: TextIndex, node, ids: list[int]) -> set[int]:
+    """Which of these articles the query matches."""
+    import tantivy
+
+    sync(store, ti)
+    searcher = ti.index.searcher()
+    query = tantivy.Query.boolean_query([
+        (tantivy.Occur.Must, compile_query(store, ti, node)),
+        (tantivy.Occur.Must, tantivy.Query.term_set_query(ti.index.schema, "id", ids))])
+    res = searcher.search(query, max(1, len(ids)))
+    return {int(searcher.doc(addr)["id"][0]) for _score, addr in res.hits}

@@ -127,12 +127,22 @@ def _store(request: Request):
     return request.app.state.store
 
 
+# /api/articles lists and filters by ids; its `q` is a plain word match, never a syntax
+# error, so a caller can pass what a reader typed. The query language is /api/search's.
+ARTICLES_Q = ("Plain words: articles holding every word, best match first. Operators, quotes, "
+              "parentheses and fields are not syntax here, only the words in them count; a `q` "
+              "with no letters or digits (`(`) lists nothing. For the query language (phrases, "
+              "AND/OR/NOT, fields, a 400 with the position of an error) use /api/search.")
+
+
 @router.get("/articles", response_model=ArticleList)
 def list_articles(request: Request, section: Optional[str] = None, source: OptionalId = None,
                   entity: OptionalId = None, story: OptionalId = None,
-                  q: Optional[str] = Query(None, max_length=500),
+                  q: Optional[str] = Query(None, max_length=500, description=ARTICLES_Q),
                   limit: int = Query(50, ge=1, le=200),
                   offset: Offset = 0):
+    """Articles, newest first, filtered by section, source, entity or story ids; with `q`,
+    those holding every word of it (plain words: see the `q` parameter)."""
     return {"items": services.list_articles(_store(request), section=section, source=source,
                                             entity=entity, story=story, q=q, limit=limit,
                                             offset=offset)}

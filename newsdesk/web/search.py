@@ -76,12 +76,12 @@ def search_results(request: Request, q: str, mode: str, sort: str, filters: dict
         item["score"] = h["score"]
         items.append(item)
     params = {"q": q, "mode": mode, "sort": sort, **{k: v for k, v in filters.items() if v}}
-    more = offset + limit < res["total"]
     return {"query": q, "mode": mode, "sort": sort, "filters": filters, "total": res["total"],
-            "total_capped": res["total_capped"], "relaxed": res.get("relaxed", False),
+            "total_capped": res["total_capped"], "by_meaning": res["by_meaning"],
+            "relaxed": res.get("relaxed", False),
             "items": items, "facets": {k: [{"value": v, "count": n} for v, n in rows]
                                        for k, rows in res["facets"].items()},
-            "offset": offset, "next_offset": offset + limit if more else None,
+            "offset": offset, "next_offset": offset + limit if res["more"] else None,
             "feed": "/feeds/search?" + urlencode(params)}
 
 
@@ -120,14 +120,26 @@ def search_page(request: Request, q: str = "", mode: str = "hybrid", sort: str =
     return templates.TemplateResponse(request, "search.html", context, status_code=status)
 
 
+SEARCH_Q = ("The query language: words, \"phrases\", AND / OR / NOT / -word, (parentheses), "
+            "word*, and fields title:, source: (a whole source name or its site), section:, "
+            "entity:, speaker:, after:YYYY-MM-DD, before:. A query that does not parse "
+            "answers 400 with the message and the character position.")
+
+
 @router.get("/api/search")
-def search_api(request: Request, q: str = Query("", max_length=500),
+def search_api(request: Request, q: str = Query("", max_length=500, description=SEARCH_Q),
                mode: str = "hybrid", sort: str = "relevance", section: Optional[str] = None,
                source: Optional[str] = None, entity: Optional[str] = None,
                after: Optional[str] = None, before: Optional[str] = None,
                limit: int = Query(20, ge=1, le=100), offset: Offset = 0,
                facets: bool = True):
-    """Full-text, semantic or hybrid search; the query language is described in the README."""
+    """Full-text, semantic or hybrid search (the query language: see `q`).
+
+    `total` counts the articles that match the words and filters; `total_capped` true means
+    "more than `total`": past 10,000 matches, when hybrid adds neighbours by meaning that
+    lack the words (`by_meaning` says how many), and in semantic mode, where `total` is the
+    neighbours ranked so far and the ranking goes on (to 1,000). Page with `next_offset`
+    until it is null."""
     filters = _filters(section, source, entity, after, before)
     if not q.strip() and not filters:
         return JSONResponse({"detail": {"message": "give q or a filter", "position": None}}, 400)
