@@ -110,7 +110,8 @@ def outlets(request, store, tmp_path):
 @pytest.mark.parametrize("value,expected", [
     ("AP", ["AP"]), ("ap", ["AP"]), ("apnews.com", ["AP"]), ("www.apnews.com", ["AP"]),
     ('"https://APNews.com/world"', ["AP"]), ('"Japan Times"', ["Japan Times"]),
-    ("japantimes.co.jp", ["Japan Times"]), ("economist", []), ("Japan", []),
+    ("japantimes.co.jp", ["Japan Times"]), ("economist", ["The Economist"]),
+    ('"the economist"', ["The Economist"]), ("Japan", []),
     ("economist.com", ["The Economist"]), ("pap", []),
 ])
 def test_source_matches_a_whole_name_or_host(outlets, value, expected):

@@ -317,16 +317,18 @@ def source_host(text: str) -> str:
 
 
 def source_sql(value: str) -> tuple[str, list]:
-    """`source:` as a predicate on `s` (sources): the whole name, or the site's host (with or
-    without www.), case-insensitively. Not a substring: `source:AP` must not match "Japan
+    """`source:` as a predicate on `s` (sources): the whole name (with or without a leading
+    "The"), or the site's host (with or without www.), case-insensitively. Not a substring: `source:AP` must not match "Japan
     Times". The text index (textindex.py) looks the sources up with this same predicate."""
     name = " ".join(value.split()).lower()
+    # Outlets are named with and without their article ("The Economist", `source:economist`).
+    bare = name[4:] if name.startswith("the ") else name
     host = source_host(value)
     esc = re.sub(r"([\\%_])", r"\\\1", host)
     likes = [scheme + www + esc + rest for scheme in ("", "%://") for www in ("", "www.")
              for rest in ("", "/%", ":%")] if host else []
-    sql = "LOWER(s.name) = ?" + "".join(" OR LOWER(s.site) LIKE ? ESCAPE '\\'" for _ in likes)
-    return f"({sql})", [name, *likes]
+    sql = "LOWER(s.name) IN (?, ?)" + "".join(" OR LOWER(s.site) LIKE ? ESCAPE '\\'" for _ in likes)
+    return f"({sql})", [bare, "the " + bare, *likes]
 
 
 def to_sql(node, dialect: str) -> tuple[str, list]:
