@@ -58,12 +58,6 @@ class SearchQueries(SQLStore):
                                 f"ON s.id = a.source_id{join} WHERE {where} LIMIT ?) t",
                                 (*wparams, *self._params(params), cap + 1)))
 
-    def source_ids_like(self, value: str) -> list[int]:
-        """Sources whose name or site contains this text (the `source:` field's meaning)."""
-        like = f"%{value.lower()}%"
-        return [int(r[0]) for r in self._all("SELECT id FROM sources WHERE LOWER(name) LIKE ? "
-                                             "OR LOWER(site) LIKE ?", (like, like))]
-
     def search_filter(self, ids: list[int], preds: str, params: list) -> set[int]:
         """Which of these articles pass the predicates."""
         if not ids:
