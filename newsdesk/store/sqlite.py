@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from pathlib import Path
 
 from .articles import ArticleQueries
@@ -21,6 +22,20 @@ def fts_words(text: str, any_word: bool = False) -> str:
     return (" OR " if any_word else " ").join('"' + w + '"' for w in WORD.findall(text))
 
 
+def _set_wal(conn: sqlite3.Connection, tries: int = 50) -> None:
+    """WAL mode, waiting out another connection that is switching the same new file: SQLite
+    answers "database is locked" there at once, without calling the busy handler, so two
+    processes (web and worker) opening a fresh store together would otherwise fail."""
+    for attempt in range(tries):
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if attempt == tries - 1 or "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            time.sleep(0.05 + 0.01 * attempt)
+
+
 class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQueries,
                   FeedEntryQueries, StoryQueries):
     dialect = "sqlite"
@@ -35,7 +50,7 @@ class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQuerie
         conn = sqlite3.connect(self.url, isolation_level=None, timeout=30,
                                check_same_thread=False)
         conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode = WAL")
+        _set_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA busy_timeout = 30000")
