@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from ..config import Settings
 from ..store.base import Store, open_store
 from . import api, apidocs, entities, pages, search, stories
+from .caching import ConditionalGet
 from .params import install_error_pages
 from .security import BodySizeLimit, HeadAsGet
 
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.warm = threading.Event()  # set once _warm has run
     app.state.store = store or open_store(settings.db)
     app.add_middleware(BodySizeLimit)
+    # Added before HeadAsGet, so it runs inside it: a HEAD gets the validators of its GET.
+    app.add_middleware(ConditionalGet)
     app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=str(Path(__file__).parent / "static")),
               name="static")
