@@ -15,6 +15,7 @@ from typing import Protocol
 from dateparser.timezones import timezone_info_list
 from spacy.tokens import Doc, Span
 
+from newsdesk.enrich import places
 from newsdesk.enrich.evidence import country_names, name_evidence, settled
 from newsdesk.enrich.layout import drop_slugs, layout_rules
 from newsdesk.enrich.names import HONORIFICS, LEADING_THE, POSSESSIVE, TITLE_RE, core_name
@@ -306,7 +307,8 @@ def _appositive(span: Span, text: str) -> str:
 def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None = None) -> list[str]:
     """Canonical name within the article for each (text, type) mention, in order: a short
     form takes the full name it is a part of (`Ms. Takaichi` -> `Sanae Takaichi`, `Lee`
-    -> `Lee Jae Myung`), an acronym the organisation whose initials it is."""
+    -> `Lee Jae Myung`), an acronym the organisation whose initials it is, a country's
+    abbreviation the country's name (`U.S.` -> `United States`, places.py)."""
     cores = [core_name(text) for text, _ in mentions]
     fulls: dict[str, list[tuple[int, list[str]]]] = {}
     for i, ((_, typ), core) in enumerate(zip(mentions, cores)):
@@ -323,12 +325,26 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
             cands = [(j, w) for j, w in fulls["ORG"]
                      if "".join(x[0] for x in w if x[0].isupper()) == core and len(w) > 1]
             name = _pick(cands, i) or name
+        if name == core and typ in ("PLACE", "ORG"):
+            name = _country(core, typ, fulls.get(typ, []), i) or name
         if name == core and known is not None and len(words) == 1 and typ in ("PERSON", "ORG"):
             found = known.lookup(entity_key(core, typ), typ)
             if len(set(found)) == 1:  # conservative: only an unambiguous answer
                 name = found[0]
         out.append(name)
     return out
+
+
+def _country(core: str, typ: str, fulls: list[tuple[int, list[str]]], i: int) -> str:
+    """The name a place abbreviation stands for (`U.S.`, `UK` -> `United States`, `United
+    Kingdom`): a longer name of the same type in the article whose initials it is, else the
+    country or territory's CLDR name. Only for a place, or a dotted abbreviation of any
+    type: an undotted `US` or `IT` tagged otherwise may be a word of a capitalised headline."""
+    letters, dotted = places.abbreviation(core)
+    if not letters or not (typ == "PLACE" or dotted):
+        return ""
+    cands = [(j, w) for j, w in fulls if len(w) > 1 and places.initials(" ".join(w)) == letters]
+    return _pick(cands, i) or places.expansion(letters)
 
 
 def _pick(cands: list[tuple[int, list[str]]], i: int) -> str:
