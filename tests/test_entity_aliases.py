@@ -50,3 +50,10 @@ def test_the_article_links_one_entity_for_the_country():
     assert ("U.S.", "United States") in places_named
     assert ("United States", "United States") in places_named
     assert ("U.K.", "United Kingdom") in places_named
+
+
+def test_country_name_for_a_bare_name():
+    assert places.country_name("U.S.") == places.country_name("US") == "United States"
+    assert places.country_name("US", place=False) == ""  # may be the pronoun
+    assert places.country_name("U.K.", place=False) == "United Kingdom"
+    assert places.country_name("Britain") == places.country_name("ME") == ""

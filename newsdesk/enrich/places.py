@@ -70,3 +70,11 @@ def expansion(letters: str) -> str:
         code = letters if letters in by_code else aliases.get(letters, "")
         return found[0] if by_code.get(code) == found[0] else ""
     return found[0]
+
+
+def country_name(text: str, place: bool = True) -> str:
+    """The CLDR name `text` stands for if it is a country's abbreviation, else "": a dotted
+    one always, an undotted one only when known to name a place (`place`). For callers
+    that hold a name but no article, such as an `entity:U.S.` search."""
+    letters, dotted = abbreviation(text)
+    return expansion(letters) if letters and (place or dotted) else ""
