@@ -57,3 +57,9 @@ def test_country_name_for_a_bare_name():
     assert places.country_name("US", place=False) == ""  # may be the pronoun
     assert places.country_name("U.K.", place=False) == "United Kingdom"
     assert places.country_name("Britain") == places.country_name("ME") == ""
+
+
+def test_a_state_after_its_city_is_not_a_country():
+    names = canonical_names([("Raleigh", "PLACE"), ("N.C.", "PLACE"), ("U.S.", "PLACE")],
+                            before=["in ", "in Raleigh, ", "the "])
+    assert names == ["Raleigh", "N.C.", "United States"]

@@ -134,3 +134,11 @@ def test_entity_filter_does_not_load_the_entity_model():
     assert out[:2] == ["['takaichi']", "False False"]
     from newsdesk.enrich.entities import entity_key  # still importable where it was
     assert entity_key("U.S.") == "us"
+
+
+def test_entity_filter_finds_a_country_under_its_abbreviation():
+    from newsdesk.search.query import Leaf, meta_sql
+
+    # the who stage files `U.S.` under United States (places.py): the filter asks for both
+    assert meta_sql(Leaf("U.S.", "entity"))[1] == ["us", "united states"]
+    assert meta_sql(Leaf("Ms. Takaichi", "entity"))[1] == ["takaichi"]

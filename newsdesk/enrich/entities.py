@@ -304,11 +304,13 @@ def _appositive(span: Span, text: str) -> str:
     return ""
 
 
-def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None = None) -> list[str]:
+def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None = None,
+                    before: list[str] | None = None) -> list[str]:
     """Canonical name within the article for each (text, type) mention, in order: a short
     form takes the full name it is a part of (`Ms. Takaichi` -> `Sanae Takaichi`, `Lee`
     -> `Lee Jae Myung`), an acronym the organisation whose initials it is, a country's
-    abbreviation the country's name (`U.S.` -> `United States`, places.py)."""
+    abbreviation the country's name (`U.S.` -> `United States`, places.py). `before`, the
+    text just before each mention, keeps a state after its city (`Raleigh, N.C.`) as it is."""
     cores = [core_name(text) for text, _ in mentions]
     fulls: dict[str, list[tuple[int, list[str]]]] = {}
     for i, ((_, typ), core) in enumerate(zip(mentions, cores)):
@@ -326,7 +328,8 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
                      if "".join(x[0] for x in w if x[0].isupper()) == core and len(w) > 1]
             name = _pick(cands, i) or name
         if name == core and typ in ("PLACE", "ORG"):
-            name = _country(core, typ, fulls.get(typ, []), i) or name
+            after_city = before is not None and bool(_CITY_COMMA.search(before[i]))
+            name = _country(core, typ, fulls.get(typ, []), i, after_city) or name
         if name == core and known is not None and len(words) == 1 and typ in ("PERSON", "ORG"):
             found = known.lookup(entity_key(core, typ), typ)
             if len(set(found)) == 1:  # conservative: only an unambiguous answer
@@ -335,7 +338,13 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
     return out
 
 
-def _country(core: str, typ: str, fulls: list[tuple[int, list[str]]], i: int) -> str:
+# `Raleigh, N.C.`, `Springfield, Ill.`: an abbreviation right after a city and a comma is its
+# state or province (N.C. is also New Caledonia's code and initials).
+_CITY_COMMA = re.compile(r"\b[A-Z][\w'.-]*,\s*$")
+
+
+def _country(core: str, typ: str, fulls: list[tuple[int, list[str]]], i: int,
+             after_city: bool = False) -> str:
     """The name a place abbreviation stands for (`U.S.`, `UK` -> `United States`, `United
     Kingdom`): a longer name of the same type in the article whose initials it is, else the
     country or territory's CLDR name. Only for a place, or a dotted abbreviation of any
@@ -344,7 +353,7 @@ def _country(core: str, typ: str, fulls: list[tuple[int, list[str]]], i: int) ->
     if not letters or not (typ == "PLACE" or dotted):
         return ""
     cands = [(j, w) for j, w in fulls if len(w) > 1 and places.initials(" ".join(w)) == letters]
-    return _pick(cands, i) or places.expansion(letters)
+    return _pick(cands, i) or ("" if after_city else places.expansion(letters))
 
 
 def _pick(cands: list[tuple[int, list[str]]], i: int) -> str:

@@ -29,7 +29,8 @@ def analyse(article: Article, known: KnownEntities | None = None) -> Enrichment:
 def _enrich(article: Article, doc, text: str, starts: list[int],
             known: KnownEntities | None) -> Enrichment:
     spans = entities.raw_spans(doc, text)
-    names = entities.canonical_names([(text[s:e], t) for s, e, t in spans], known)
+    names = entities.canonical_names([(text[s:e], t) for s, e, t in spans], known,
+                                     before=[text[max(0, s - 40):s] for s, _, _ in spans])
     mentions = []
     for (s, e, t), name in zip(spans, names):
         block, offset = locate(starts, s)

@@ -297,9 +297,13 @@ def meta_sql(leaf: Leaf) -> tuple[str, list]:
         return f"a.source_id IN (SELECT s.id FROM sources s WHERE {sql})", params
     if leaf.field == "entity":
         from ..enrich.names import entity_key  # not entities.py: that loads spaCy (0.5-1.4 s)
+        from ..enrich.places import country_name
 
+        # `entity:U.S.` also finds the entity the who stage files it under (United States).
+        keys = list(dict.fromkeys(k for k in (entity_key(value), entity_key(country_name(value)))
+                                  if k)) or [""]
         return ("a.id IN (SELECT ae.article_id FROM article_entities ae JOIN entities e ON "
-                "e.id = ae.entity_id WHERE e.key = ?)", [entity_key(value)])
+                f"e.id = ae.entity_id WHERE e.key IN ({', '.join('?' * len(keys))}))", keys)
     if leaf.field == "speaker":
         return ("a.id IN (SELECT q.article_id FROM quotes q WHERE LOWER(q.speaker) LIKE ?)",
                 [f"%{value.lower()}%"])
