@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -345,6 +346,64 @@ def test_trending_says_which_clock_its_time_is_on(site):
                      site.get("/trending?as_of=2026-02-21T10:00:00").text)
     page = site.get("/trending", params={"as_of": "2026-02-21T10:00+05:00"}).text
     assert "2026-02-21 10:00 UTC+05:00" in page
+
+
+def _headings(html: str) -> list[tuple[int, str]]:
+    main = html[html.index("<main"):html.index("</main>")]
+    return [(int(level), _text(inner).strip())
+            for level, inner in re.findall(r"<h([1-6])[^>]*>(.*?)</h\1>", main, re.S)]
+
+
+def test_trending_page_says_trending_once(site):
+    site.get(f"/articles/{site.seed['id']}")  # a read, so "Most read" has a heading
+    heads = _headings(site.get("/trending").text)
+    assert [t for _, t in heads].count("Trending") == 1, heads
+    assert heads[0] == (1, "Trending") and (2, "Most read") in heads  # no level skipped
+    # elsewhere the rail keeps its own heading, a link to the page
+    assert '<h2 id="trending-h"><a href="/trending">Trending</a></h2>' in site.get("/").text
+
+
+def _section(html: str, heading_id: str) -> str:
+    """The visible text of the section under this heading (inline tags dropped, not spaced)."""
+    start = html.index(f'id="{heading_id}"')
+    part = html[html.index(">", start) + 1:html.index("</section>", start)]
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", part)))
+
+
+def test_article_shows_entity_roles_in_plain_view(site):
+    a = site.get(f"/api/articles/{site.seed['id']}").json()
+    described = [e for e in a["entities"] if e["role"]]
+    assert any(e["name"] == "Benoit Hardy-Chartrand" for e in described)  # the seed's case
+    listed = _section(site.get(f"/articles/{a['id']}").text, "entities-h")
+    for e in described:  # as the article introduces them, not in a tooltip
+        assert f"{e['name']}, {e['role']}" in listed, e
+
+
+def test_a_speakers_role_shows_with_their_first_quote_only():
+    def quote(text, name, eid, role=""):
+        return {"text": text, "kind": "direct", "cue": "said", "said_to": "",
+                "speaker": {"name": name, "entity_id": eid}, "speaker_role": role}
+    a = {"id": 7, "title": "T", "source": {"id": 1, "name": "S"}, "section": "", "byline": "",
+         "published_at": None, "url": "", "media": [], "summary": {"text": "", "generated": False},
+         "body": [], "attribution": "", "wire": None, "story_id": None, "related": [],
+         "entities": [{"id": 3, "name": "Ana Ruiz", "type": "PERSON", "role": "the port's director",
+                       "mentions": 2},
+                      {"id": 4, "name": "Lisbon", "type": "PLACE", "role": "", "mentions": 1}],
+         "quotes": [quote("We reopen on Monday", "Ana Ruiz", 3),
+                    quote("The wall held", "Ana Ruiz", 3, "the director"),
+                    quote("Nobody was hurt", "Tom Lee", None, "a harbour pilot"),
+                    quote("It was close", "Tom Lee", None, "a harbour pilot")]}
+    html = templates.get_template("article.html").render(
+        a=a, csrf="x", thanks=False, error="", sections=[], title="T",
+        form={"kind": "rating", "rating": "", "text": ""},
+        trending={"stories": [], "entities": [], "articles": [], "as_of": "2026-01-01",
+                  "window": "24h"})
+    said = _section(html, "quotes-h")
+    # the article's own description when the quote gives none, then not again
+    assert said.count("the port's director") == 1 and "the director" not in said
+    assert said.count("a harbour pilot") == 1
+    listed = _section(html, "entities-h")
+    assert "Ana Ruiz, the port's director" in listed and "Lisbon" in listed
 
 
 def test_entity_companions_say_what_their_number_counts(site):

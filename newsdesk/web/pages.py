@@ -24,6 +24,27 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 SECTION_PAGE = 30
 
 
+def roles_once(quotes: list[dict], entities: list[dict]) -> list[str]:
+    """The role to print after each quote's speaker, as the article introduces people: with the
+    speaker's first quote only, the role given in that sentence or else the one the article
+    gives the speaker elsewhere ("Benoit Hardy-Chartrand, an East Asia geopolitics expert at
+    Temple University's Tokyo campus"), and not again on the speaker's later quotes."""
+    known = {e["id"]: e.get("role") or "" for e in entities}
+    seen: set = set()
+    roles = []
+    for q in quotes:
+        speaker = q.get("speaker") or {}
+        key = speaker.get("entity_id") or (speaker.get("name") or "").casefold()
+        role = q.get("speaker_role") or known.get(speaker.get("entity_id"), "")
+        roles.append("" if not key or key in seen else role)
+        if key:
+            seen.add(key)
+    return roles
+
+
+templates.env.globals["roles_once"] = roles_once
+
+
 def _render(request: Request, template: str, status_code: int = 200,
             **context) -> HTMLResponse:
     settings = request.app.state.settings
