@@ -105,7 +105,9 @@ def trending(store: Store, now: datetime | None = None, limit: int = 5,
     if now is None:
         # An archive (nothing published and nothing read in the window) trends as of its
         # newest article; reader views are activity too, so a read store is live.
-        now = datetime.now(timezone.utc)
+        # to the minute: trending moves by the hour, and one answer a minute lets polling
+        # clients revalidate (ETag) instead of downloading the same list again
+        now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
         newest = store.newest_published()
         read_now = store.most_viewed(now - WINDOWS[window], now + timedelta(hours=1), 1)
         if newest and newest < now - WINDOWS[window] and not read_now:

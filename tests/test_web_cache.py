@@ -133,3 +133,16 @@ def test_errors_and_pages_carry_no_validators(web):
     assert "etag" not in web.get("/api/articles/999999").headers
     page = web.get("/sections/Politics")
     assert page.status_code == 200 and "etag" not in page.headers
+
+
+def test_live_trending_is_one_answer_a_minute(web):
+    # a read makes the store live, so trending runs as of now, not the archive's newest day
+    aid = web.get("/api/articles").json()["items"][0]["id"]
+    web.get(f"/articles/{aid}", headers={"User-Agent": "Mozilla/5.0 (X11; Linux x86_64)"})
+    for _ in range(3):  # a minute may turn between the two calls: then ask again
+        first, second = web.get("/api/trending"), web.get("/api/trending")
+        if first.json()["as_of"] == second.json()["as_of"]:
+            break
+    assert first.json()["as_of"].endswith(":00+00:00") or first.json()["as_of"].endswith(":00Z")
+    etag = first.headers["etag"]
+    assert second.headers["etag"] == etag
