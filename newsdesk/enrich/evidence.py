@@ -9,10 +9,10 @@ import functools
 import os
 import re
 
-from babel import Locale
 
 from newsdesk.enrich.layout import DATELINE
 from newsdesk.enrich.names import HONORIFICS, core_name
+from newsdesk.enrich.places import territories
 
 # Legal forms of a company: the words before one name the company on their own too
 # (`Pirelli SpA` ... `Pirelli said`).
@@ -96,9 +96,9 @@ def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
 def country_names() -> frozenset[str]:
     """English names of countries (Babel's territories, with the home nations and the
     short forms news copy uses); a national team is named by its country."""
-    # Two-letter codes are countries, less the groupings (EU, UN, eurozone, unknown).
-    names = {n for code, n in Locale("en").territories.items()
-             if code.isalpha() and code not in {"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"}}
+    # Letter codes are countries, less the groupings (EU, eurozone, UN).
+    names = {n for code, n in territories().items()
+             if code.isalpha() and code not in {"EU", "EZ", "UN"}}
     names |= {n.replace(" & ", " and ") for n in names}  # Babel writes `Trinidad & Tobago`
     return frozenset(names | {"England", "Scotland", "Wales", "Northern Ireland", "Britain",
                               "U.S.", "USA", "Czech Republic", "Holland", "Russia",

@@ -19,8 +19,8 @@ from functools import lru_cache
 _DOTTED = re.compile(r"(?:[A-Z]\.){1,5}[A-Z]\.?")
 _PLAIN = re.compile(r"[A-Z]{2,6}")
 # ISO 3166 leaves these codes to private use; CLDR fills them with pseudo-locales and
-# "Unknown Region", which are not places.
-_PRIVATE = re.compile(r"AA|Q[M-Z]|X[A-Z]|ZZ")
+# "Unknown Region", which are not places (but XK is Kosovo, by common use).
+_PRIVATE = re.compile(r"AA|Q[M-Z]|X[A-JL-Z]|ZZ")
 
 
 def abbreviation(text: str) -> tuple[str, bool]:
@@ -41,14 +41,22 @@ def initials(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def territories() -> dict[str, str]:
+    """CLDR's English names of territories by code: countries and groupings by letter code
+    (`US`, `EU`), regions by number (`005` South America); private-use codes left out."""
+    from babel import Locale
+
+    return {code: name for code, name in Locale("en").territories.items()
+            if not _PRIVATE.fullmatch(code)}
+
+
+@lru_cache(maxsize=1)
 def _names() -> tuple[dict[str, str], dict[str, str], dict[str, list[str]]]:
     """CLDR's English territory names by code, its single-target code aliases, and all its
     names (regions too) by their initials (names of two or more words only)."""
-    from babel import Locale
     from babel.core import get_global
 
-    every = {code: name for code, name in Locale("en").territories.items()
-             if not _PRIVATE.fullmatch(code)}
+    every = territories()
     by_code = {code: name for code, name in every.items() if code.isalpha()}
     aliases = {old: new[0] for old, new in get_global("territory_aliases").items()
                if old.isalpha() and len(new) == 1 and new[0] in by_code}
