@@ -50,6 +50,14 @@ def _fresh_pg_schema(server_url: str) -> str:
     return f"{server_url}?options=-csearch_path%3D{schema}"
 
 
+def module_store_url(request, tmp_path_factory) -> str:
+    """For a module-scoped fixture parametrised by BACKENDS: a new SQLite file or a new
+    PostgreSQL schema that the module's tests share."""
+    if request.param == "sqlite":
+        return str(tmp_path_factory.mktemp("store") / "newsdesk.db")
+    return _fresh_pg_schema(request.getfixturevalue("pg_server_url"))
+
+
 @pytest.fixture(params=BACKENDS)
 def store_url(request, tmp_path):
     if request.param == "sqlite":

@@ -17,7 +17,7 @@ from newsdesk.sources.files import read_paths
 from newsdesk.store.base import ArticleFilter, EntityLink, open_store
 from newsdesk.web.app import create_app
 
-from conftest import BACKENDS, _fresh_pg_schema
+from conftest import BACKENDS, module_store_url
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = [ROOT / "data" / "corpus" / "000_seed.txt", ROOT / "data" / "corpus" / "wikinews.jsonl"]
@@ -28,17 +28,14 @@ EXACT = '"export controls" AND (Japan OR Korea)'
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def site(request, tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("feeds")
-    if request.param == "sqlite":
-        url = str(tmp / "site.db")
-    else:
-        url = _fresh_pg_schema(request.getfixturevalue("pg_server_url"))
+    url = module_store_url(request, tmp_path_factory)
     store = open_store(url)
     report = ingest_items(store, read_paths([str(p) for p in CORPUS]), enrich=False)
     enrich_articles(store, report.new_ids, search_stages())
     settings = Settings(db=url, admin_token="a", secret="s")
     mp = pytest.MonkeyPatch()
-    mp.setenv("NEWSDESK_INDEX_DIR", str(tmp))  # PostgreSQL's index file stays in the test dir
+    # PostgreSQL's index file stays in the test's own folder
+    mp.setenv("NEWSDESK_INDEX_DIR", str(tmp_path_factory.mktemp("feeds")))
     with TestClient(create_app(settings, store)) as client:
         client.store = store
         client.seed_id = next(a.id for a in store.list_articles(ArticleFilter(limit=500))

@@ -14,7 +14,7 @@ from newsdesk.sources.files import read_paths
 from newsdesk.store.base import open_store
 from newsdesk.web.app import create_app
 
-from conftest import BACKENDS, _fresh_pg_schema
+from conftest import BACKENDS, module_store_url
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "corpus" / "000_seed.txt"
@@ -24,10 +24,7 @@ SEED_TITLE = "Japan and South Korea Hold Summit in Nara as China Steps Up Pressu
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def site(request, tmp_path_factory):
-    if request.param == "sqlite":
-        url = str(tmp_path_factory.mktemp("web") / "web.db")
-    else:
-        url = _fresh_pg_schema(request.getfixturevalue("pg_server_url"))
+    url = module_store_url(request, tmp_path_factory)
     store = open_store(url)
     ingest_items(store, read_paths([str(SEED), str(FIX / "two_articles.jsonl")]))
     settings = Settings(db=url, admin_token="admin-secret", secret="form-secret",
