@@ -61,7 +61,10 @@ class KnownEntities(Protocol):
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading `the` and a trailing possessive or punctuation from a span."""
+    """Drop a leading `the` or dash (`― Jorge Falcon`, a signature whose no-break space
+    the tokenizer does not split on) and a trailing possessive or punctuation."""
+    while end > start and text[start] in "―—–-\u00a0 “\"‘(":
+        start += 1
     span = text[start:end]
     m = LEADING_THE.match(span)
     if m and end - start > m.end():

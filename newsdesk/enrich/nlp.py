@@ -101,10 +101,16 @@ def article_texts(article: Article) -> tuple[str, list[int]]:
 
 
 def model_text(text: str) -> str:
-    """What the model reads: the text with upper-case lines re-cased, same offsets."""
+    """What the model reads: the text with upper-case lines re-cased, no-break spaces as
+    spaces and the horizontal bar as a dash (the tokenizer splits on neither, so
+    `blamed\u00a0police` was one word and `―` a noun), same offsets."""
+    text = text.translate(_SAME_LENGTH)
     lines = text.split("\n")
     casings = _casings(lines) if any(mostly_upper(line) for line in lines) else {}
     return "\n".join(recase(line, casings) for line in lines)
+
+
+_SAME_LENGTH = str.maketrans({"\u00a0": " ", "\u2015": "\u2014", "\u2009": " ", "\u202f": " "})
 
 
 def parse(texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:

@@ -67,6 +67,11 @@ CUES = {f for lemma in _CUE_LEMMAS + _STANCE_LEMMAS for f in _forms(lemma.split(
 _WEAK = {f for lemma in ["believe", "think", "agree", "estimate", "charge", "describe",
                          "continue", "post", "report", "repeat", "maintain"] + _STANCE_LEMMAS
          for f in _forms(lemma)}
+# Verbs that only people (or their organisations) do: a subject of one of these speaks,
+# where `the advertisement suggests`, `she recalls` need not report words.
+_SPEECH = {f for lemma in ("say tell add reply respond ask answer write tweet explain insist argue "
+                           "declare warn joke quip retort exclaim shout yell testify concede").split()
+           for f in _forms(lemma)}
 # Quotation marks: curly ones say which way they face; straight ones (and the `` ''
 # of tokenised text) are read from the characters around them. Hand-written because
 # publishers mix the styles within one paragraph (`"... ,” said X.`), which no
@@ -96,16 +101,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
     out = []
     pos = 0
     for para in text.split("\n\n"):
-        opened = None
-        for m in _MARK.finditer(para):
-            facing = _facing(para, m)
-            if facing == "open" and opened is None:
-                opened = m.end()
-            elif facing == "close" and opened is not None:
-                out.append((pos + opened, pos + m.start()))
-                opened = None
-        if opened is not None:
-            out.append((pos + opened, pos + len(para)))
+        out.extend((pos + a, pos + b) for a, b in _paragraph_pairs(para))
         pos += len(para) + 2
     trimmed = []
     for start, end in out:
@@ -116,6 +112,36 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
         if end > start:
             trimmed.append((start, end))
     return trimmed
+
+
+def _paragraph_pairs(para: str) -> list[tuple[int, int]]:
+    """Each opening mark pairs with the next closing one, except a curly pair nested in
+    another (`“... what he calls “hell” than live ...”`, where single quotes belong): that
+    stays inside the outer quote."""
+    out, opened = [], None
+    marks = list(_MARK.finditer(para))
+    skip = 0
+    for i, m in enumerate(marks):
+        if skip:
+            skip -= 1
+            continue
+        facing = _facing(para, m)
+        if m.group(0) == '"' and para[m.end():m.end() + 1] in ("", " ", "\n") and m.start() \
+                and para[m.start() - 1] == " ":
+            # spaced on both sides (`outreach,' " he told`): it closes an open quote
+            facing = "close" if opened is not None else "open"
+        if facing == "open" and opened is None:
+            opened = m.end()
+        elif facing == "open" and m.group(0) == "“" and [x.group(0) for x in marks[i + 1:i + 3]] == ["”", "”"] \
+                and "\n" not in para[opened:marks[i + 2].start()]:
+            out.append((opened, marks[i + 2].start()))
+            opened, skip = None, 2
+        elif facing == "close" and opened is not None:
+            out.append((opened, m.start()))
+            opened = None
+    if opened is not None:
+        out.append((opened, len(para)))
+    return out
 
 
 def find_quotes(doc: Doc, text: str, starts: list[int],
@@ -146,7 +172,7 @@ def find_quotes(doc: Doc, text: str, starts: list[int],
         quote.text, quote.block, quote.start, quote.end = text[qs:qe], block, start, start + qe - qs
         if seen is not None:
             seen.append((qs, qe, rule_at(starts, quote), prev.speaker if prev else "", path))
-        if rank:
+        if rank and path != "dash":  # a signed quote names its speaker; PolNeAR train has none to learn from
             _rerank(doc, text, starts, spans, qs, qe, marks, quote, prev, path)
         out.append(quote)
         prev, prev_end = quote, qe
@@ -238,6 +264,9 @@ def _attribute(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int,
     named = _name_at_colon(doc, text, qs, marks)
     if named is not None:
         return _quote_from_phrase(doc, text, starts, spans, named, "", before=qs, marks=marks), "colon"
+    signed = _name_after_dash(doc, text, qe, marks)
+    if signed is not None:
+        return _quote_from_phrase(doc, text, starts, spans, signed, "", before=qs, marks=marks), "dash"
     first = None
     for n, cue in enumerate(_cues_near(doc, text, qs, qe, marks)):
         quote = _quote_from_cue(doc, text, starts, spans, cue, before=qs, marks=marks)
@@ -258,14 +287,31 @@ def _governing_cue(doc: Doc, span, marks) -> Token | None:
     first = span[0].sent
     if first.start != span[-1].sent.start:
         span = doc[span.start:first.end]  # a quote of several sentences: its first one
-    tok, found = span.root, None
+    tok, found, own = span.root, None, None
     for _ in range(8):
         if tok.head is tok or found is not None and tok.dep_ == "relcl":
             break  # `said Reed, who added that ... "..."`: the relative clause's speaker
         tok = tok.head
         if not inside(tok.idx, marks) and _is_cue(tok, doc, parenthetical=True):
             found = tok  # the highest: `Nance said she wants Trump to explain "..."`
-    return found
+            if own is None and _speaks(tok, marks):
+                own = tok
+    # A speaking verb with its own subject nearest the quote names who speaks in it
+    # (`X called on Obama ... meddling the congressman said is designed to "..."`); else
+    # a parenthetical one on the clause (`Mr. Obama said, a majority have come to believe
+    # "..."`), before a verb of thought or stance.
+    aside = next((c for c in tok.children if c.dep_ == "parataxis" and not inside(c.idx, marks)
+                  and _speaks(c, marks)), None)
+    if own is None and aside is not None and (found is None or found.lower_ in _WEAK):
+        return aside
+    return own or found
+
+
+def _speaks(verb: Token, marks) -> bool:
+    """A verb of speech with a subject of its own (`the congressman said`, `footage of
+    Trump saying`)."""
+    return verb.tag_ in ("VBD", "VBZ", "VBP", "VBG") and verb.lower_ in _SPEECH and any(
+        c.dep_ == "nsubj" and not inside(c.idx, marks) for c in verb.children)
 
 
 def _cues_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Iterator[Token]:
@@ -409,6 +455,28 @@ def _name_at_colon(doc: Doc, text: str, qs: int, marks) -> Span | None:
             or _is_cue(ent.root.head, doc, parenthetical=True) and ent.root.dep_ != "nsubj":
         return None
     return ent
+
+
+# `"..." ― Jorge Falcon`: words signed with a dash after the closing mark, as readers'
+# comments, letters and posts are quoted; the name runs to the end of its line or clause.
+_NAME_WORD = r"(?:[A-Z][\w'’-]*\.?|de|van|von|da|del|la)"
+_SIGNED = re.compile(r"[”\"'’»]?[ \t\u00a0]*[―—–][ \t\u00a0]*(" + _NAME_WORD + r"(?:[ \u00a0]+" + _NAME_WORD
+                     + r"){0,5})[ \t\u00a0]*(?=[\n,;(]|$)")
+
+
+def _name_after_dash(doc: Doc, text: str, qe: int, marks) -> Span | None:
+    """The name signing a quote (`"..." ― Jorge Falcon`), when it is all capitalised
+    words (a name, not `— a sentiment echoed by many`) and not itself quoted."""
+    m = _SIGNED.match(text, qe)
+    if m is None or inside(m.start(1), [q for q in marks if q[0] > qe]):
+        return None
+    name = m.group(1)
+    if name.endswith(".") and not re.search(r"\b[A-Z]\.$", name):
+        name = name[:-1]  # the sentence's full stop, not an initial's
+    if not name[0].isupper():
+        return None
+    lo, hi = m.start(1), m.start(1) + len(name)
+    return doc.char_span(lo, hi, alignment_mode="contract") or doc.char_span(lo, hi, alignment_mode="expand")
 
 
 def _indirect(doc: Doc, text: str, starts: list[int], spans, marks) -> list[Quote]:

@@ -153,6 +153,13 @@ def resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
         for s, e, name in reversed(persons):
             if word in role_of(doc, s, e, text).lower():
                 return name, "", None
+    if word == "it" and subj.dep_ == "nsubj" and subj.head.i > subj.i and not inside(subj.idx, marks):
+        # `"...," it further wrote`: the organisation named last before it, in its
+        # paragraph or the one before.
+        floor = text.rfind("\n\n", 0, text.rfind("\n\n", 0, subj.idx) if "\n\n" in text[:subj.idx] else 0)
+        orgs = [name for s, e, typ, name in spans if typ == "ORG" and max(floor, 0) <= s and e <= subj.idx
+                and not inside(s, marks)]
+        return (orgs[-1], "", None) if orgs else ("", "", None)
     if subj.tag_ in ("PRP", "WP", "WDT", "EX", "DT"):
         return "", "", None
     return text[lo:hi], "", None

@@ -118,7 +118,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 5, run_who),  # 5: speaker ranker told how the rules found a speaker; country abbreviations
+        Stage("who", 6, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces
         Stage("summary", 2, run_summary),  # 2: the 65-word budget for a third sentence
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
     ]

@@ -1,0 +1,90 @@
+"""Rules of quote attribution that PolNeAR's dev split showed missing: quotes signed with a
+dash, curly quotes nested in curly quotes, a spaced straight closing mark, the speaking verb
+nearest the quote, a parenthetical `X said,`, and `it` for an organisation."""
+from __future__ import annotations
+
+from newsdesk.enrich.nlp import model_text
+from newsdesk.enrich.quotes import quote_spans
+from newsdesk.enrich.who import analyse
+from newsdesk.models import Article, Block, Source
+
+
+def _quotes(*paragraphs: str):
+    article = Article(url="t", title="", source=Source("x"),
+                      body=[Block("paragraph", p) for p in paragraphs])
+    result = analyse(article)
+    return result, [q for q in result.quotes if q.kind == "direct"]
+
+
+def _said(quote, body) -> str:
+    block, start, end = quote.speaker_at
+    return body[block][start:end]
+
+
+def test_signed_quotes_take_the_name_after_the_dash():
+    line = ("Readers sent us their thoughts after the debate.\n"
+            "“He never answered a single question about the budget, and nobody pressed him.” ― Pamela Padilla\u00a0\n"
+            "“I am so ashamed of how this campaign has talked about people like my parents.”\u00a0― Julie A. Diaz Martinez.\n"
+            "“Maybe we can build a wall around the whole campaign and leave it there.” — Steve Quinlan")
+    result, quotes = _quotes(line)
+    assert [q.speaker for q in quotes] == ["Pamela Padilla", "Julie A. Diaz Martinez", "Steve Quinlan"]
+    # the dash and the no-break space are not part of the person's name
+    assert not any(m.text.startswith(("―", "—", "\u00a0")) for m in result.entities)
+
+
+def test_a_dash_before_words_that_are_not_a_name_signs_nothing():
+    text = "“We will not stop until the plant is closed for good,” — a promise the mayor repeated on Monday."
+    assert all(q.cue != "" or q.speaker != "a promise" for q in _quotes(text)[1])
+
+
+def test_curly_quotes_nested_in_curly_quotes_stay_one_quote():
+    text = "“I’d rather live in what he calls “hell” than live in a world where he is president.” ― Adriana Rodarte"
+    assert [text[a:b] for a, b in quote_spans(text)] == [
+        "I’d rather live in what he calls “hell” than live in a world where he is president."]
+    # an unbalanced opening mark is not taken for nesting
+    text = "“First one,” she said. “Second one starts “and never closes."
+    assert [text[a:b] for a, b in quote_spans(text)] == ["First one,", "Second one starts “and never closes."]
+
+
+def test_a_straight_mark_spaced_on_both_sides_closes_an_open_quote():
+    text = "\"I've always been insulted with the term 'African American outreach,' \" he told the group."
+    assert [text[a:b] for a, b in quote_spans(text)] == [
+        "I've always been insulted with the term 'African American outreach,'"]
+    body = ["Speaking to black business leaders at the Northern Virginia Urban League, Scott joked "
+            "that, among African Americans, Trump ranks fourth in a two-way race.",
+            text + " He added that the phrase suggests a campaign has to go outside itself."]
+    _, quotes = _quotes(*body)
+    assert _said(quotes[0], body) == "he" and quotes[0].cue == "told"
+
+
+def test_the_speaking_verb_nearest_the_quote_names_who_speaks():
+    body = ["Rep. Adam Schiff called on President Obama to retaliate against Russia for meddling "
+            "the California congressman said is designed to \"sow discord\" in American politics."]
+    _, quotes = _quotes(*body)
+    assert _said(quotes[0], body) == "the California congressman" and quotes[0].cue == "said"
+    # a thing that `suggests` does not speak: the person who said it does
+    body = ["City Attorney Brad Holm said in the letter that the advertisement \"unmistakably and "
+            "wrongfully\" suggests that the city and its officers support the campaign."]
+    _, quotes = _quotes(*body)
+    assert quotes[0].speaker == "Brad Holm"
+
+
+def test_a_parenthetical_said_attributes_its_clause():
+    body = ["During his years in office, Mr. Obama said, a majority of Americans have come to believe "
+            "\"that climate change is real, that it's important and we should do something about it.\""]
+    _, quotes = _quotes(*body)
+    assert quotes[0].speaker == "Obama" and quotes[0].cue == "said"
+
+
+def test_it_after_a_quote_is_the_organisation_named_before():
+    body = ["\"He was left holding some $8.8 billion in debt by 1991,\" the New York Times wrote.",
+            "\"But since then, his fortunes have changed and he keeps building towers,\" it further wrote."]
+    _, quotes = _quotes(*body)
+    assert quotes[1].speaker == quotes[0].speaker and "Times" in quotes[1].speaker
+    assert _said(quotes[1], body) == "it" and quotes[1].cue == "wrote"
+
+
+def test_the_model_reads_no_break_spaces_as_spaces_at_the_same_offsets():
+    text = "blamed\u00a0police shootings ― on bias"
+    seen = model_text(text)
+    assert len(seen) == len(text) and "\u00a0" not in seen and "―" not in seen
