@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from ..models import DateMention, Entity, Quote
 from .base import ArticleEntity, EntityLink, StageState, StoredQuote
 from .sql import SQLStore, dumps
+
+IN_CHUNK = 500  # ids per IN (...) list: well under SQLite's and psycopg's parameter limits
 
 
 class EnrichmentQueries(SQLStore):
@@ -98,16 +100,37 @@ class EnrichmentQueries(SQLStore):
                      speaker_entity_id=r["entity_id"], block=r["block"],
                      start=r["start_char"], end=r["end_char"])
 
+    def _rows_by_article(self, table: str, order: str,
+                         article_ids: Iterable[int]) -> dict[int, list[Any]]:
+        """Each article's rows of `table` in `order`, every id asked for a key (empty list when
+        it has none): one query per IN_CHUNK ids, so a page of many articles costs a few
+        queries, not one per article."""
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[int, list[Any]] = {i: [] for i in ids}
+        for start in range(0, len(ids), IN_CHUNK):
+            chunk = ids[start:start + IN_CHUNK]
+            rows = self._all(f"SELECT * FROM {table} WHERE article_id IN "
+                             f"({','.join('?' * len(chunk))}) ORDER BY article_id, {order}",
+                             chunk)
+            for r in rows:
+                out[r["article_id"]].append(r)
+        return out
+
+    def quotes_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[Quote]]:
+        return {i: [self._quote(r) for r in rows] for i, rows in
+                self._rows_by_article("quotes", "block, start_char, id", article_ids).items()}
+
+    def dates_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[DateMention]]:
+        return {i: [DateMention(text=r["text"], sentence=r["sentence"], value=r["value"],
+                                granularity=r["granularity"], block=r["block"]) for r in rows]
+                for i, rows in
+                self._rows_by_article("date_mentions", "block, id", article_ids).items()}
+
     def article_quotes(self, article_id: int) -> list[Quote]:
-        rows = self._all("SELECT * FROM quotes WHERE article_id = ? ORDER BY block, start_char",
-                         (article_id,))
-        return [self._quote(r) for r in rows]
+        return self.quotes_of_articles([article_id])[article_id]
 
     def article_dates(self, article_id: int) -> list[DateMention]:
-        rows = self._all("SELECT * FROM date_mentions WHERE article_id = ? ORDER BY block, id",
-                         (article_id,))
-        return [DateMention(text=r["text"], sentence=r["sentence"], value=r["value"],
-                            granularity=r["granularity"], block=r["block"]) for r in rows]
+        return self.dates_of_articles([article_id])[article_id]
 
     def article_keywords(self, article_id: int) -> list[str]:
         return [r[0] for r in self._all("SELECT keyword FROM article_keywords WHERE "

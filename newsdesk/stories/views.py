@@ -5,7 +5,7 @@ import re
 import unicodedata
 from typing import Any
 
-from ..models import Article, Quote
+from ..models import Article, DateMention, Quote
 from ..store.base import ArticleFilter, Store
 from .dedup import changes
 
@@ -69,10 +69,11 @@ def story_full(store: Store, story_id: int) -> dict[str, Any]:
     outlets: dict[str, int] = {}
     for a in articles:
         outlets[a.source.name] = outlets.get(a.source.name, 0) + 1
+    ids = [a.id for a in articles]  # dates and quotes of all at once, not a query per article
     data.update({"items": shown, "outlets": [{"name": k, "articles": v}
                                              for k, v in sorted(outlets.items())],
-                 "timeline": _timeline(store, articles)[:100],
-                 "quotes": _quotes_by_speaker(store, articles),
+                 "timeline": _timeline(articles, store.dates_of_articles(ids))[:100],
+                 "quotes": _quotes_by_speaker(articles, store.quotes_of_articles(ids)),
                  "published": [{"date": _iso(a.published_at), "article_id": a.id,
                                 "source": a.source.name} for a in articles if a.published_at]})
     return data
@@ -82,12 +83,13 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", unicodedata.normalize("NFKD", text.casefold()))
 
 
-def _timeline(store: Store, articles: list[Article]) -> list[dict[str, Any]]:
+def _timeline(articles: list[Article],
+              dates: dict[int, list[DateMention]]) -> list[dict[str, Any]]:
     """One entry per sentence that dates something, with every date it gives, in order of its
     earliest date. A sentence repeated by wire copies is one entry (the first outlet's)."""
     entries: dict[tuple[str, ...], dict[str, Any]] = {}
     for a in articles:
-        for d in store.article_dates(a.id):
+        for d in dates[a.id]:
             key = tuple(_words(d.sentence))
             entry = entries.get(key)
             if entry is None:
@@ -114,13 +116,14 @@ def _same_quote(a: set[str], b: set[str]) -> bool:
     return small > 0 and len(a & b) >= SAME_QUOTE * small
 
 
-def _quotes_by_speaker(store: Store, articles: list[Article]) -> list[dict[str, Any]]:
+def _quotes_by_speaker(articles: list[Article],
+                       quotes: dict[int, list[Quote]]) -> list[dict[str, Any]]:
     """The direct quotes of the story's articles grouped by speaker (the resolved entity, else
     the name), each once however many copies repeat it, with the article it is from (the
     earliest). Most-quoted speakers first, capped."""
     speakers: dict[object, dict[str, Any]] = {}
     for a in articles:  # oldest first, so a quote links its first appearance
-        for q in store.article_quotes(a.id):
+        for q in quotes[a.id]:
             if q.kind != "direct" or not q.speaker.strip() or not q.text.strip():
                 continue
             key = q.speaker_entity_id or q.speaker.strip().casefold()
