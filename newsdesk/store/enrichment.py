@@ -6,9 +6,15 @@ from typing import Any, Iterable
 
 from ..models import DateMention, Entity, Quote
 from .base import ArticleEntity, EntityLink, StageState, StoredQuote
+from .entity_successor import successor
 from .sql import SQLStore, dumps
 
 IN_CHUNK = 500  # ids per IN (...) list: well under SQLite's and psycopg's parameter limits
+# SQLite gives a new row the largest id + 1, so the id of a removed newest entity would be
+# issued again and its old links would show a stranger: new ids start above every id issued
+# (removed ones stay in entity_redirects). PostgreSQL's identity never reissues.
+SQLITE_NEXT_ENTITY_ID = ("(SELECT MAX(n) + 1 FROM (SELECT COALESCE(MAX(id), 0) AS n FROM entities "
+                         "UNION ALL SELECT COALESCE(MAX(old_id), 0) FROM entity_redirects))")
 
 
 class EnrichmentQueries(SQLStore):
@@ -22,9 +28,11 @@ class EnrichmentQueries(SQLStore):
         with self.transaction():
             row = self._one(select, (entity.type, key))
             if row is None:
+                cols, vals = ("id, ", SQLITE_NEXT_ENTITY_ID + ", ") if self.dialect == "sqlite" \
+                    else ("", "")
                 inserted = self._one(
-                    "INSERT INTO entities (key, type, name, aliases, roles) VALUES (?, ?, ?, ?, ?)"
-                    " ON CONFLICT (type, key) DO NOTHING RETURNING id",
+                    f"INSERT INTO entities ({cols}key, type, name, aliases, roles) VALUES "
+                    f"({vals}?, ?, ?, ?, ?) ON CONFLICT (type, key) DO NOTHING RETURNING id",
                     (key, entity.type, entity.name, dumps(sorted(set(entity.aliases))),
                      dumps(entity.roles[:20])))
                 if inserted is not None:
@@ -47,6 +55,12 @@ class EnrichmentQueries(SQLStore):
             raise self._missing("entity", entity_id)
         return self._entity(row)
 
+    def entity_redirect(self, entity_id: int) -> int | None:
+        """Where a removed entity's mentions went (the entity to show instead), else None."""
+        new_id = self._scalar("SELECT new_id FROM entity_redirects WHERE old_id = ?",
+                              (entity_id,))
+        return None if new_id is None else int(new_id)
+
     def entities_by_key(self, key: str, type: str | None = None) -> list[Entity]:
         if type:
             rows = self._all("SELECT * FROM entities WHERE key = ? AND type = ?", (key, type))
@@ -63,8 +77,13 @@ class EnrichmentQueries(SQLStore):
     def replace_article_enrichment(self, article_id: int, entities: list[EntityLink],
                                    quotes: list[Quote], dates: list[DateMention],
                                    keywords: list[str]) -> None:
-        """Swap in one article's entities, quotes, dates and keywords as one unit."""
+        """Swap in one article's entities, quotes, dates and keywords as one unit; an entity
+        left with no mention anywhere is removed with it (`_retire_entities`)."""
         with self.transaction():
+            before = {int(r[0]) for r in self._all(
+                "SELECT entity_id FROM article_entities WHERE article_id = ? UNION "
+                "SELECT entity_id FROM quotes WHERE article_id = ? AND entity_id IS NOT NULL",
+                (article_id, article_id))}
             for table in ("article_entities", "quotes", "date_mentions", "article_keywords"):
                 self._execute(f"DELETE FROM {table} WHERE article_id = ?", (article_id,))
             for link in entities:
@@ -85,6 +104,41 @@ class EnrichmentQueries(SQLStore):
             for rank, kw in enumerate(dict.fromkeys(keywords)):
                 self._execute("INSERT INTO article_keywords (article_id, keyword, rank) "
                               "VALUES (?, ?, ?)", (article_id, kw, rank))
+            kept = {link.entity_id for link in entities} | {q.speaker_entity_id for q in quotes}
+            self._retire_entities(sorted(before - kept), entities)
+
+    def _retire_entities(self, ids: list[int], links: list[EntityLink]) -> None:
+        """Remove the entities among `ids` that no article or quote mentions any more, each
+        recorded in entity_redirects with the entity of this article that took its mentions
+        (`entity_successor`), or none; redirects to it follow it (a->b, b->c: a->c)."""
+        # Locked first, in id order: a writer linking one of them (upsert_entity locks it)
+        # commits before we look, so its link is seen and the entity stays.
+        self._entities_in(ids, lock=True)
+        gone = self._entities_in(ids, "AND NOT EXISTS (SELECT 1 FROM article_entities ae WHERE "
+                                      "ae.entity_id = e.id) AND NOT EXISTS (SELECT 1 FROM "
+                                      "quotes q WHERE q.entity_id = e.id)")
+        if not gone:
+            return
+        mentions = {link.entity_id: link.mentions for link in links}
+        present = [(e, mentions[e.id]) for e in self._entities_in(list(mentions))]
+        for e in gone:
+            new_id = successor(e, present)
+            self._execute("UPDATE entity_redirects SET new_id = ? WHERE new_id = ?",
+                          (new_id, e.id))
+            self._execute("INSERT INTO entity_redirects (old_id, new_id) VALUES (?, ?) "
+                          "ON CONFLICT (old_id) DO UPDATE SET new_id = excluded.new_id",
+                          (e.id, new_id))
+            self._execute("DELETE FROM entities WHERE id = ?", (e.id,))
+
+    def _entities_in(self, ids: list[int], where: str = "", lock: bool = False) -> list[Entity]:
+        """The entities with these ids (and `where`, on `e`), in id order."""
+        found, ids = [], sorted(ids)
+        for i in range(0, len(ids), IN_CHUNK):
+            chunk = ids[i:i + IN_CHUNK]
+            found += [self._entity(r) for r in self._all(
+                f"SELECT * FROM entities e WHERE id IN ({','.join('?' * len(chunk))}) {where} "
+                f"ORDER BY id{self.lock_row if lock else ''}", chunk)]
+        return found
 
     def article_entities(self, article_id: int) -> list[ArticleEntity]:
         rows = self._all("SELECT e.id, e.name, e.type, ae.role, ae.mentions FROM "

@@ -281,6 +281,38 @@ CREATE INDEX articles_section_listed ON articles(section, listed_at);
 CREATE INDEX articles_source_listed ON articles(source_id, listed_at)
 """
 
+# Entity pages are bookmarked and shared, so an entity that re-enrichment leaves without a
+# mention is removed and recorded here: new_id is where its mentions went (pages redirect),
+# NULL when nothing took them (a 404). SQLite hands a new row the largest id + 1, so these rows
+# also keep a removed id from being issued again (store/enrichment.py). Entities left without
+# mentions by earlier runs go now: to the one other entity, still mentioned, that goes by the
+# old name or has it among its aliases (more than one: no successor can be told).
+ENTITY_REDIRECTS = """
+CREATE TABLE entity_redirects (
+    old_id BIGINT PRIMARY KEY,
+    new_id BIGINT REFERENCES entities(id)
+);
+CREATE INDEX entity_redirects_new ON entity_redirects(new_id);
+WITH orphan AS (
+    SELECT o.id, o.name FROM entities o
+    WHERE NOT EXISTS (SELECT 1 FROM article_entities ae WHERE ae.entity_id = o.id)
+      AND NOT EXISTS (SELECT 1 FROM quotes q WHERE q.entity_id = o.id)
+), form AS (
+    SELECT n.id, n.name AS text FROM entities n
+    UNION SELECT n.id, j.value FROM entities n, {aliases}
+), successor AS (
+    SELECT o.id AS old_id, MIN(f.id) AS new_id FROM orphan o JOIN form f ON f.text = o.name
+    WHERE f.id <> o.id
+      AND EXISTS (SELECT 1 FROM article_entities ae WHERE ae.entity_id = f.id)
+    GROUP BY o.id HAVING COUNT(DISTINCT f.id) = 1
+)
+INSERT INTO entity_redirects (old_id, new_id)
+SELECT o.id, s.new_id FROM orphan o LEFT JOIN successor s ON s.old_id = o.id;
+DELETE FROM entities WHERE id IN (SELECT old_id FROM entity_redirects)
+"""
+ALIASES = {"sqlite": "json_each(n.aliases) j",
+           "postgres": "json_array_elements_text(n.aliases::json) AS j(value)"}
+
 # (name, {dialect: sql}) in the order they apply.
 MIGRATIONS: list[tuple[str, dict[str, str]]] = [
     ("0001_core", {d: CORE.format(**t) for d, t in TYPES.items()}),
@@ -331,4 +363,5 @@ UPDATE dedup_bands b SET day = FLOOR(EXTRACT(EPOCH FROM a.listed_at) / 86400)::i
 FROM articles a WHERE a.id = b.article_id AND a.listed_at IS NOT NULL;
 CREATE INDEX dedup_bands_day ON dedup_bands(band, day);
 """}),
+    ("0011_entity_redirects", {d: ENTITY_REDIRECTS.format(aliases=ALIASES[d]) for d in TYPES}),
 ]

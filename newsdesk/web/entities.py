@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Optional
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from .. import services
 from ..errors import NotFound
@@ -14,12 +14,23 @@ from .params import Id
 router = APIRouter()
 
 
+# An entity that re-enrichment merged into another (U.S. into United States) is gone from the
+# store, but links to it are bookmarked and shared: they move permanently to its successor.
+MOVED = 308  # permanent, as /sections/{name} moves to its canonical spelling
+
+
 @router.get("/api/entities/{entity_id}")
 def api_entity(request: Request, entity_id: Id):
     try:
         return services.entity_view(request.app.state.store, entity_id)
     except NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
+        new_id = request.app.state.store.entity_redirect(entity_id)
+        if new_id is None:
+            raise HTTPException(404, str(exc)) from None
+    url = f"/api/entities/{new_id}"
+    return JSONResponse({"detail": f"entity {entity_id} is now entity {new_id}",
+                         "moved_to": new_id, "url": url},
+                        status_code=MOVED, headers={"Location": url})
 
 
 @router.get("/entities/{entity_id}", response_class=HTMLResponse)
@@ -27,7 +38,10 @@ def entity_page(request: Request, entity_id: Id):
     try:
         data = services.entity_view(request.app.state.store, entity_id)
     except NotFound:
-        return not_found(request, f"There is no entity {entity_id}.")
+        new_id = request.app.state.store.entity_redirect(entity_id)
+        if new_id is None:
+            return not_found(request, f"There is no entity {entity_id}.")
+        return RedirectResponse(f"/entities/{new_id}", status_code=MOVED)
     return _render(request, "entity.html", title=data["name"], e=data,
                    chart=services.mentions_chart(data["mentions_by_day"]))
 
