@@ -4,7 +4,7 @@ nearest the quote, a parenthetical `X said,`, and `it` for an organisation."""
 from __future__ import annotations
 
 from newsdesk.enrich.nlp import model_text
-from newsdesk.enrich.quotes import quote_spans
+from newsdesk.enrich.quotes import _speaker_label, quote_spans
 from newsdesk.enrich.who import analyse
 from newsdesk.models import Article, Block, Source
 
@@ -88,3 +88,31 @@ def test_the_model_reads_no_break_spaces_as_spaces_at_the_same_offsets():
     text = "blamed\u00a0police shootings ― on bias"
     seen = model_text(text)
     assert len(seen) == len(text) and "\u00a0" not in seen and "―" not in seen
+
+
+def test_a_transcript_turn_is_its_labelled_speaker_s():
+    body = ["Fox News host Chris Wallace asked Mike Pence about the debate on Sunday.",
+            "PENCE: Well, look, Hillary Clinton apparently thinks this is an episode of “Shark Tank.” "
+            "But this is America, Chris."]
+    _, quotes = _quotes(*body)
+    assert quotes[0].speaker == "Mike Pence" and _said(quotes[0], body) == "PENCE"
+    # a label that names nobody in the article is not a speaker
+    text = "Mike Pence spoke on Sunday.\n\nVIDEO: “We will win this state,” he said."
+    spans = [(0, 10, "PERSON", "Mike Pence")]
+    assert _speaker_label(text, spans, text.index("We will")) is None
+    assert _speaker_label(text.replace("VIDEO", "PENCE"), spans, text.index("We will")) == ("Mike Pence", (29, 34))
+
+
+def test_a_person_in_footage_speaks_not_the_footage():
+    body = ["The ad uses footage of Hillary Clinton asking, “Why aren’t I 50 points ahead, you might ask?”",
+            "The spot concludes with footage of Trump saying during the debate last week, "
+            "“That makes me smart,” when Clinton blasted him."]
+    _, quotes = _quotes(*body)
+    assert [q.speaker for q in quotes] == ["Hillary Clinton", "Trump"]
+
+
+def test_going_on_about_is_speaking():
+    body = ["“You winning?” Melanie asked her son, but he was drifting off again, and as Trump went on "
+            "about “how the system is rigged,” Melanie said yes, yes, yes, over and over again."]
+    _, quotes = _quotes(*body)
+    assert quotes[1].speaker == "Trump"

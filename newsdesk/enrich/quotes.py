@@ -172,7 +172,7 @@ def find_quotes(doc: Doc, text: str, starts: list[int],
         quote.text, quote.block, quote.start, quote.end = text[qs:qe], block, start, start + qe - qs
         if seen is not None:
             seen.append((qs, qe, rule_at(starts, quote), prev.speaker if prev else "", path))
-        if rank and path != "dash":  # a signed quote names its speaker; PolNeAR train has none to learn from
+        if rank and path not in ("dash", "label"):  # they name their speaker; the ranker never saw them
             _rerank(doc, text, starts, spans, qs, qe, marks, quote, prev, path)
         out.append(quote)
         prev, prev_end = quote, qe
@@ -267,18 +267,44 @@ def _attribute(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int,
     signed = _name_after_dash(doc, text, qe, marks)
     if signed is not None:
         return _quote_from_phrase(doc, text, starts, spans, signed, "", before=qs, marks=marks), "dash"
+    label = _speaker_label(text, spans, qs)
     first = None
     for n, cue in enumerate(_cues_near(doc, text, qs, qe, marks)):
         quote = _quote_from_cue(doc, text, starts, spans, cue, before=qs, marks=marks)
-        if quote.speaker:
+        if quote.speaker and (label is None or cue.lower_ in _SPEECH):
             return quote, "cue" if n == 0 else "later_cue"
         first = first or quote
+    if label is not None:
+        # A transcript's turn (`PENCE: Well, look, ... an episode of "Shark Tank."`): its
+        # words are the speaker's, unless a verb of speech in it quotes someone else.
+        name, (lo, hi) = label
+        b, s = locate(starts, lo)
+        return Quote(text="", speaker=name, cue="", speaker_at=(b, s, s + hi - lo)), "label"
     cue = _cue_before_paragraph(doc, text, qs, marks)
     if cue is not None:
         quote = _quote_from_cue(doc, text, starts, spans, cue, before=qs, marks=marks)
         if quote.speaker:
             return quote, "paragraph_before"
     return first or Quote(text="", speaker=""), ""
+
+
+_LABEL = re.compile(r"[“\"]?([A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+){0,2}):\s")
+
+
+def _speaker_label(text: str, spans, qs: int) -> tuple[str, tuple[int, int]] | None:
+    """The speaker label opening a transcript's paragraph (`PENCE:`, `JAKE TAPPER:`), as
+    the person the article names with it (`Mike Pence`); labels that name nobody in the
+    article (`VIDEO:`, `UPDATE:`) are not speakers."""
+    para_lo = text.rfind("\n\n", 0, qs)
+    para_lo = 0 if para_lo < 0 else para_lo + 2
+    m = _LABEL.match(text, para_lo)
+    if m is None or m.end() > qs and m.start(1) != qs:
+        return None  # after the quote opens, unless the quoted turn opens with it
+    last = m.group(1).split()[-1].strip(".'’-").lower()
+    for s, e, typ, name in spans:
+        if typ == "PERSON" and name and name.split()[-1].lower() == last:
+            return name, (m.start(1), m.end(1))
+    return None
 
 
 def _governing_cue(doc: Doc, span, marks) -> Token | None:
@@ -309,8 +335,9 @@ def _governing_cue(doc: Doc, span, marks) -> Token | None:
 
 def _speaks(verb: Token, marks) -> bool:
     """A verb of speech with a subject of its own (`the congressman said`, `footage of
-    Trump saying`)."""
-    return verb.tag_ in ("VBD", "VBZ", "VBP", "VBG") and verb.lower_ in _SPEECH and any(
+    Trump saying`, `as Trump went on about`)."""
+    went_on = verb.lower_ in ("went", "goes") and verb.i + 1 < len(verb.doc) and verb.doc[verb.i + 1].lower_ == "on"
+    return verb.tag_ in ("VBD", "VBZ", "VBP", "VBG") and (verb.lower_ in _SPEECH or went_on) and any(
         c.dep_ == "nsubj" and not inside(c.idx, marks) for c in verb.children)
 
 
@@ -324,9 +351,16 @@ def _cues_near(doc: Doc, text: str, qs: int, qe: int, marks) -> Iterator[Token]:
     if span is None:
         return
     governor = _governing_cue(doc, span, marks)
+    first, last = span[0].sent, span[-1].sent
+    if governor is not None and governor.lower_ not in _SPEECH:
+        # `The spot concludes with footage of Trump saying during the debate, "..."`: a
+        # verb of speech with its own subject between the governor and the quote speaks.
+        nearer = next((t for t in reversed(doc[max(governor.i + 1, first.start):span.start])
+                       if not inside(t.idx, marks) and _speaks(t, marks)), None)
+        if nearer is not None:
+            yield nearer
     if governor is not None and para_lo <= governor.idx < para_hi:
         yield governor
-    first, last = span[0].sent, span[-1].sent
     after = [t for t in doc[span.end:min(last.end + 1, len(doc))]
              if t.idx < para_hi and not inside(t.idx, marks)]
     # A quote ending its sentence is often attributed in the next one ("...?" Miller,

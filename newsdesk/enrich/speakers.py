@@ -22,6 +22,10 @@ def subject(doc: Doc, cue: Token, marks=()) -> Token | None:
     if cue.lower_ == "according":
         to = doc[cue.i + 1]
         return next((c for c in to.children if c.dep_ == "pobj"), None)
+    before = doc[cue.i - 1] if cue.i else cue
+    if cue.tag_ == "VBG" and before.dep_ == "pobj" and before.head.lower_ == "of" and (
+            before.ent_type_ == "PERSON" or before.lower_ in ("him", "her", "them")):
+        return before  # `footage of Hillary Clinton asking, "..."`: she asks, not the footage
     verb = cue
     for _ in range(3):  # a conjoined or participial cue borrows its head verb's subject
         # The parser sometimes hangs a subject from inside the quote on the cue, or
