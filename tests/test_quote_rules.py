@@ -116,3 +116,12 @@ def test_going_on_about_is_speaking():
             "about “how the system is rigged,” Melanie said yes, yes, yes, over and over again."]
     _, quotes = _quotes(*body)
     assert quotes[1].speaker == "Trump"
+
+
+def test_a_line_signed_at_its_end_is_one_person_s_words():
+    line = ("Readers wrote in after the debate.\n"
+            "“He is someone no sane person would want in the White House.” ― Carla Ruiz\n"
+            "“No woman I know wants a man who talks about women like that.” And that is all he has, "
+            "“the root of all evil.” ― Christina Lastra\n")
+    _, quotes = _quotes(line)
+    assert [q.speaker for q in quotes] == ["Carla Ruiz", "Christina Lastra", "Christina Lastra"]

@@ -36,9 +36,10 @@ def test_entity_gate():
 @pytest.mark.skipif(not (POLNEAR_DEV / "text").is_dir(), reason=f"PolNeAR not present at {POLNEAR_DEV}")
 def test_quote_gate():
     bench = _bench("quotes")
-    r = bench.evaluate(bench.load(POLNEAR_DEV, every=8))
-    # Measured on this slice (2026-11-25): recall 0.906, precision 1.000, speaker accuracy
-    # 0.952 (before: 0.869, 1.000, 0.921).
-    assert r["recall"] >= 0.88
-    assert r["precision"] >= 0.95
-    assert r["speaker"] >= 0.92
+    r = bench.evaluate(bench.load(POLNEAR_DEV, every=1))  # the whole split: about 12 s
+    # Measured on all of dev (2026-11-25, who v6): recall 0.9366, precision 0.9548, speaker
+    # accuracy 0.9511 (700 of 736); on every 8th article, the gate before: 0.9125, 1.000, 0.966.
+    # A quote is 0.0014 of speaker accuracy: the floors allow about four.
+    assert r["recall"] >= 0.93
+    assert r["precision"] >= 0.945
+    assert r["speaker"] >= 0.945

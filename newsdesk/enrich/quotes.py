@@ -265,6 +265,13 @@ def _attribute(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int,
     if named is not None:
         return _quote_from_phrase(doc, text, starts, spans, named, "", before=qs, marks=marks), "colon"
     signed = _name_after_dash(doc, text, qe, marks)
+    line_lo = text.rfind("\n", 0, qs) + 1
+    if signed is None and not text[line_lo:qs].strip(" “\"\u00a0"):
+        # A line that opens with this quote and ends with a signed one (`"..." And that's
+        # all he has "the root of all evil." ― Christina Lastra`): one person's words.
+        line_hi = text.find("\n", qe)
+        later = [b for a, b in marks if qe < a and (line_hi < 0 or b < line_hi)]
+        signed = _name_after_dash(doc, text, later[-1], marks) if later else None
     if signed is not None:
         return _quote_from_phrase(doc, text, starts, spans, signed, "", before=qs, marks=marks), "dash"
     label = _speaker_label(text, spans, qs)
