@@ -176,6 +176,12 @@ def test_old_entity_links_move_permanently_to_the_successor(store, client):
     assert r.json()["moved_to"] == united
     assert client.get(r.headers["location"]).json()["name"] == "United States"
 
+    # A feed reader subscribed to the old entity's feed follows it too.
+    r = client.get(f"/feeds/entities/{us}")
+    assert r.status_code == 308 and r.headers["location"] == f"/feeds/entities/{united}"
+    assert "United States" in client.get(r.headers["location"]).text
+    assert client.get(f"/feeds/entities/{gadget}").status_code == 404
+
     # Removed with no successor, or never there: a 404 page, and JSON on the API.
     for missing in (gadget, 999_999):
         r = client.get(f"/entities/{missing}")

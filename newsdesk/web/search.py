@@ -232,7 +232,11 @@ def entity_feed(request: Request, entity_id: Id):
     try:
         entity = request.app.state.store.get_entity(entity_id)
     except NotFound as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=404)
+        new_id = request.app.state.store.entity_redirect(entity_id)
+        if new_id is None:
+            return JSONResponse({"detail": str(exc)}, status_code=404)
+        # merged away (U.S. into United States): a subscribed feed reader follows the move
+        return Response(status_code=308, headers={"Location": f"/feeds/entities/{new_id}"})
     items = _briefs(request, ArticleFilter(entity_id=entity_id, limit=FEED_ITEMS))
     return atom(request, f"/entities/{entity_id}", entity.name, f"/entities/{entity_id}", items)
 
