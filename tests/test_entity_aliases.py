@@ -63,3 +63,10 @@ def test_a_state_after_its_city_is_not_a_country():
     names = canonical_names([("Raleigh", "PLACE"), ("N.C.", "PLACE"), ("U.S.", "PLACE")],
                             before=["in ", "in Raleigh, ", "the "])
     assert names == ["Raleigh", "N.C.", "United States"]
+
+
+def test_a_country_after_a_comma_that_follows_no_place_is_still_the_country():
+    # Wikinews (demo corpus): "As Heald told The Huffington Post, US surface ozone has dropped"
+    names = canonical_names([("The Huffington Post", "ORG"), ("US", "PLACE")],
+                            before=["told ", "As Heald told The Huffington Post, "])
+    assert names[1] == "United States"

@@ -331,7 +331,11 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
                      if "".join(x[0] for x in w if x[0].isupper()) == core and len(w) > 1]
             name = _pick(cands, i) or name
         if name == core and typ in ("PLACE", "ORG"):
-            after_city = before is not None and bool(_CITY_COMMA.search(before[i]))
+            city = _CITY_COMMA.search(before[i]) if before is not None else None
+            # the word before the comma must be a place the article names (`Raleigh`), not
+            # any capitalised word (`As Heald told The Huffington Post, US surface ozone`)
+            after_city = city is not None and any(w and w[-1] == city.group(1)
+                                                  for _, w in fulls.get("PLACE", []))
             name = _country(core, typ, fulls.get(typ, []), i, after_city) or name
         if name == core and known is not None and len(words) == 1 and typ in ("PERSON", "ORG"):
             found = known.lookup(entity_key(core, typ), typ)
@@ -343,7 +347,7 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
 
 # `Raleigh, N.C.`, `Springfield, Ill.`: an abbreviation right after a city and a comma is its
 # state or province (N.C. is also New Caledonia's code and initials).
-_CITY_COMMA = re.compile(r"\b[A-Z][\w'.-]*,\s*$")
+_CITY_COMMA = re.compile(r"\b([A-Z][\w'.-]*),\s*$")
 
 
 def _country(core: str, typ: str, fulls: list[tuple[int, list[str]]], i: int,
