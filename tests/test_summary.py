@@ -143,10 +143,23 @@ def test_story_summary_works_with_one_article():
     assert summarise_story([]) == ""
 
 
+def test_sentences_with_page_furniture_are_passed_over():
+    # DailyMail pages leave captions glued into the text ("Scroll down for video Gordon Brown,
+    # pictured campaigning this week, has warned ..."); a plain sentence should win over them
+    rows = _frank()
+    for row in (rows[8], rows[13]):
+        assert "Scroll down for video" in row["article"]
+        article = Article(url=row["url"], title="", source=Source(name="fixture"),
+                          body=[Block("paragraph", row["article"])], language="en")
+        summary, blocks = summarise_article(article)
+        assert len(blocks) >= 2
+        assert "Scroll down" not in summary and "pictured" not in summary.lower()
+
+
 def test_rouge_gate_on_frank_sample():
-    # measured 0.1943 ROUGE-2 F on these 16 articles (lead-3: 0.1953; 0.2011 before the word
-    # budget, which gained on all 75 FRANK CNN/DM articles but not on this sample); the floor
-    # sits just under
+    # measured 0.2018 ROUGE-2 F on these 16 articles (lead-3: 0.1953; 0.1943 before the
+    # page-furniture penalty, 0.2011 before the word budget, which gained on all 75 FRANK
+    # CNN/DM articles but not on this sample); the floor sits just under
     scorer = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)
     scores = []
     for row in _frank():
@@ -154,4 +167,4 @@ def test_rouge_gate_on_frank_sample():
                           body=[Block("paragraph", row["article"])], language="en")
         summary, _ = summarise_article(article)
         scores.append(scorer.score(row["reference"], summary)["rouge2"].fmeasure)
-    assert statistics.fmean(scores) >= 0.19
+    assert statistics.fmean(scores) >= 0.20

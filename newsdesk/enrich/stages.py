@@ -119,6 +119,6 @@ def enrich_stages() -> list["Stage"]:
 
     return [
         Stage("who", 6, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces
-        Stage("summary", 2, run_summary),  # 2: the 65-word budget for a third sentence
+        Stage("summary", 3, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
     ]
