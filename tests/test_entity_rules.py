@@ -138,3 +138,13 @@ def test_figures_in_names_of_places_and_organisations_stay():
     assert entities._add_pattern_orgs("He moved to California. Co-founder Ann Lee left.", []) == []
     text = "It adds support for the Mac port of the game ."
     assert "Mac" not in evidence.name_evidence(text, [(text.index("Mac"), text.index("Mac") + 3, "ORG")], set())
+
+
+def test_a_role_must_read_on_its_own():
+    body = ["EADS named Ralph Crosby, its CEO, to lead the bid on Monday.",
+            "Lee Jae Myung met Yoon Suk Yeol, his conservative predecessor, in Seoul.",
+            "Benoit Hardy-Chartrand, an East Asia geopolitics expert at Temple University, told AFP the talks mattered."]
+    result = analyse(Article(url="r", title="", source=Source("x"), body=[Block("paragraph", p) for p in body]))
+    roles = {m.canonical: m.role for m in result.entities if m.type == "PERSON"}
+    assert roles["Ralph Crosby"] == "" and roles["Yoon Suk Yeol"] == ""
+    assert roles["Benoit Hardy-Chartrand"] == "an East Asia geopolitics expert at Temple University"

@@ -290,6 +290,17 @@ def _leading_title(name: str) -> str:
     return m.group(0).strip() if m else ""
 
 
+# A role read on its own, on an entity's page, must not lean on the sentence around it.
+_CONTEXT_WORDS = {"its", "his", "her", "their", "our", "my", "your", "this", "that", "these", "those"}
+
+
+def _standalone(head, first) -> bool:
+    """A role of one person, readable without its sentence: a singular head (not `some 400
+    guests`, `the 2 GHz models`, a misparse) not opening with a pointer back into the text
+    (`its CEO`, `his conservative predecessor`)."""
+    return head.tag_ in ("NN", "NNP") and first.lower_ not in _CONTEXT_WORDS
+
+
 def _appositive(span: Span, text: str) -> str:
     root = span.root
     for child in root.children:
@@ -297,12 +308,14 @@ def _appositive(span: Span, text: str) -> str:
             sub = list(child.subtree)
             if child.tag_.startswith("NNP") and child.ent_type_:
                 continue  # another name in apposition, not a role
+            if not _standalone(child, sub[0]):
+                continue
             return text[sub[0].idx:sub[-1].idx + len(sub[-1])].strip(" ,")
     if root.dep_ == "appos" and root.head.i < span.start and root.head.tag_ in ("NN", "NNS"):
         head = root.head
         toks = [t for t in head.subtree if t.i < span.start and t.i >= head.left_edge.i
                 and not t.is_punct and t.i <= head.i]
-        if toks:
+        if toks and _standalone(head, toks[0]):
             return text[toks[0].idx:head.idx + len(head)].strip()
     return ""
 
