@@ -72,6 +72,17 @@ def test_semantic_total_says_more_and_pages_past_the_pool(loaded, small_pool):
     assert not last["total_capped"] and last["total"] == len(arts)
 
 
+def test_semantic_newest_first_pages_one_list(loaded, small_pool):
+    store, vi, arts, ti = loaded
+    seen, last = _walk(store, vi, ti, "basketball coach", mode="semantic", sort="date", limit=3)
+    assert len(seen) == len(set(seen)) == SMALL_POOL == last["total"]  # the pool, once each
+    when = {a.id: a.published_at for a in arts}
+    days = [when[i] for i in seen]
+    assert days == sorted(days, reverse=True)  # across pages, not only within one
+    nearest = search(store, vi, ti, "basketball coach", mode="semantic", limit=SMALL_POOL)
+    assert set(seen) == set(_ids(nearest))  # the nearest by meaning, newest first
+
+
 def test_snippet_does_not_repeat_a_summary_the_body_repeats():
     lead = "Strong exports make up for weak investment"
     a = Article(url="https://x.example/1", title="Exports", source=Source(name="X"), summary=lead,

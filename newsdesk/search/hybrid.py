@@ -170,13 +170,16 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
 
 def _semantic_page(store, vi, words, preds, params, sort, limit, offset):
     """(page, facet pool ids, total, listed, more beyond): meaning ranks every article, so
-    the list is cut at MAX_POOL; one neighbour more than the page needs says if it goes on."""
+    the list is cut at MAX_POOL; one neighbour more than the page needs says if it goes on.
+    Newest first, the list is the POOL nearest, whatever the page: a pool that grew with the
+    offset would re-sort under the reader, and pages would repeat and skip articles."""
+    if sort == "date":
+        ranked = _date_order(store, semantic_ranking(store, vi, words, preds, params, POOL))
+        return ranked[offset:offset + limit], [i for i, _ in ranked], len(ranked), len(ranked), False
     pool = min(MAX_POOL, max(POOL, offset + limit))
     ranked = semantic_ranking(store, vi, words, preds, params, pool + 1)
     more_beyond = len(ranked) > pool
     ranked = ranked[:pool]
-    if sort == "date":
-        ranked = _date_order(store, ranked)
     return (ranked[offset:offset + limit], [i for i, _ in ranked], len(ranked), len(ranked),
             more_beyond)
 
