@@ -1,6 +1,11 @@
 """The server backend: PostgreSQL through psycopg 3, with tsvector full text.
 
-One autocommit connection per thread (transactions are explicit, see SQLStore.transaction).
+Autocommit connections, shared by all threads through a small pool: a thread holds one for a
+transaction (explicit, see SQLStore.transaction) or a single statement, then gives it back.
+Connections are not kept per thread because a web server's worker threads come and go (anyio
+retires a thread idle for 10 s; a TestClient makes one per request): a connection per thread
+cost a new server backend (a 3 ms connect, then cold catalog caches) for each new thread, and
+the connections of finished threads stayed open until close().
 The shared SQL uses `?` placeholders; they become psycopg's `%s` here. Full text lives in the
 `tsv` column of `articles`, weighted title A, summary B, body C, under the `newsdesk_english`
 text search configuration (English stemming, accents folded by `unaccent` where the server has
@@ -9,10 +14,12 @@ it; migration 0002 sets it up), indexed by GIN without a pending list (migration
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import psycopg
+from psycopg.pq import TransactionStatus
 
 from .articles import ArticleQueries
 from .base import ArticleFilter, SearchHit
@@ -80,8 +87,73 @@ class PostgresStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQuer
     dialect = "postgres"
     lock_row = " FOR UPDATE"
 
+    # Idle connections kept for the next statement or transaction; while more threads are
+    # inside one at once, more are opened, and closed when given back past this many.
+    max_idle = 8
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self._idle: list[psycopg.Connection] = []  # guarded by _conns_lock
+
     def _connect(self) -> psycopg.Connection:
         return psycopg.connect(self.url, autocommit=True, row_factory=mixed_row)
+
+    # -- the pool -----------------------------------------------------------------------
+    def _take(self) -> psycopg.Connection:
+        with self._conns_lock:
+            while self._idle:
+                conn = self._idle.pop()  # the most recently used: its backend's caches are warm
+                if not conn.closed:
+                    return conn
+                self._all_conns.remove(conn)
+        return self._open()
+
+    def _give_back(self, conn: psycopg.Connection) -> None:
+        # Reused only as good as new: open and outside any transaction (a lost server or a
+        # failed COMMIT leaves it otherwise), and still this store's (close() may have run).
+        reusable = not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE
+        with self._conns_lock:
+            ours = any(c is conn for c in self._all_conns)
+            if reusable and ours and len(self._idle) < self.max_idle:
+                self._idle.append(conn)
+                return
+            if ours:
+                self._all_conns.remove(conn)
+        conn.close()
+
+    def _conn(self) -> psycopg.Connection:
+        """The connection this thread's open transaction holds."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            raise RuntimeError("a PostgreSQL store holds a connection only in transaction()")
+        return conn
+
+    @contextmanager
+    def _using(self) -> Iterator[psycopg.Connection]:
+        held = getattr(self._local, "conn", None)
+        if held is not None:  # inside a transaction
+            yield held
+            return
+        conn = self._take()
+        try:
+            # The cursor stays readable once the connection is back in the pool: psycopg
+            # reads the whole result before execute() returns (no server-side cursors here).
+            yield conn
+        finally:
+            self._give_back(conn)
+
+    def _hold(self) -> psycopg.Connection:
+        conn = self._local.conn = self._take()
+        return conn
+
+    def _unhold(self, conn: psycopg.Connection) -> None:
+        self._local.conn = None
+        self._give_back(conn)
+
+    def close(self) -> None:
+        with self._conns_lock:
+            self._idle.clear()
+        super().close()
 
     def _sql(self, sql: str) -> str:
         return to_pyformat(sql)

@@ -64,29 +64,55 @@ class SQLStore:
         self._conns_lock = threading.Lock()
 
     # -- connections and transactions -------------------------------------------------
+    # SQLite: each thread keeps its own connection (opening one is cheap and in-process).
+    # PostgreSQL overrides `_using`, `_hold` and `_unhold` to share a pool across threads
+    # (see postgres.py), because a web server's worker threads come and go.
     def _connect(self) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def _open(self) -> Any:
+        """A new connection, remembered so that close() closes it."""
+        conn = self._connect()
+        with self._conns_lock:
+            self._all_conns.append(conn)
+        return conn
+
+    def _forget(self, conn: Any) -> None:
+        with self._conns_lock:
+            if any(c is conn for c in self._all_conns):
+                self._all_conns.remove(conn)
+
     def _conn(self) -> Any:
+        """This thread's connection."""
         conn = getattr(self._local, "conn", None)
         # A server connection lost between transactions (a restart, an idle timeout) is
         # replaced; one lost inside a transaction fails that transaction, as it must.
         if conn is not None and getattr(conn, "closed", False) and not self._local.depth:
-            with self._conns_lock:
-                self._all_conns.remove(conn)
+            self._forget(conn)
             conn = None
         if conn is None:
-            conn = self._local.conn = self._connect()
+            conn = self._local.conn = self._open()
             self._local.depth = 0
-            with self._conns_lock:
-                self._all_conns.append(conn)
         return conn
+
+    @contextmanager
+    def _using(self) -> Iterator[Any]:
+        """The connection for one statement."""
+        yield self._conn()
+
+    def _hold(self) -> Any:
+        """The connection an outermost transaction runs on, until `_unhold`."""
+        return self._conn()
+
+    def _unhold(self, conn: Any) -> None:
+        """The outermost transaction on `conn` has ended."""
 
     def _sql(self, sql: str) -> str:
         return sql
 
     def _execute(self, sql: str, params: tuple | list = ()) -> Any:
-        return self._conn().execute(self._sql(sql), tuple(params))
+        with self._using() as conn:
+            return conn.execute(self._sql(sql), tuple(params))
 
     def _all(self, sql: str, params: tuple | list = ()) -> list[Any]:
         return self._execute(sql, params).fetchall()
@@ -107,25 +133,28 @@ class SQLStore:
     @contextmanager
     def transaction(self) -> Iterator[None]:
         """All writes inside commit together or not at all; nested calls join the outer one."""
-        conn = self._conn()
-        if self._local.depth:
+        if getattr(self._local, "depth", 0):
             self._local.depth += 1
             try:
                 yield
             finally:
                 self._local.depth -= 1
             return
-        self._begin()
-        self._local.depth = 1
+        conn = self._hold()
         try:
-            yield
-        except BaseException:
+            self._begin()
+            self._local.depth = 1
+            try:
+                yield
+            except BaseException:
+                self._local.depth = 0
+                if not getattr(conn, "closed", False):  # a lost connection has nothing to undo
+                    conn.execute("ROLLBACK")
+                raise
             self._local.depth = 0
-            if not getattr(conn, "closed", False):  # a lost connection has nothing to undo
-                conn.execute("ROLLBACK")
-            raise
-        self._local.depth = 0
-        conn.execute("COMMIT")
+            conn.execute("COMMIT")
+        finally:
+            self._unhold(conn)
 
     def close(self) -> None:
         with self._conns_lock:
