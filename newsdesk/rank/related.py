@@ -1,10 +1,11 @@
 """Related articles for an article page: the same story from other outlets first, then
-related stories (sharing the article's people, places and organisations), then articles of
-similar text; each with its reason, and each wire text shown once whatever the outlets that
-ran it.
+related stories (sharing the article's people, places and organisations) and articles of
+similar text, ranked together by closeness of text and how specific the shared names are;
+each with its reason, and each wire text shown once whatever the outlets that ran it.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -24,6 +25,14 @@ STORY_SCAN = 60  # articles of the own story looked at; the rail shows a handful
 # and ranking other outlets strictly first put such strays above the article's own event
 # (ECB+ odd topics, related P@5 0.817 strictly other outlets first).
 OUTLET_MARGIN = 0.01
+# After the same story, candidates rank by closeness of text plus ENTITY_BONUS times the
+# summed specificity of the (at most BONUS_NAMES most specific) names they share. The
+# names of specificity SPECIFIC or more (named by at most about the square root of the
+# articles) are the reason when theirs sum to REASON_BONUS (two such names at least).
+ENTITY_BONUS = 0.03
+BONUS_NAMES = 3
+SPECIFIC = 0.5
+REASON_BONUS = 1.2
 
 
 @dataclass(slots=True)
@@ -94,22 +103,100 @@ def same_story(store: Store, article: Article) -> list[Article]:
     return others
 
 
-def related_stories(store: Store, article: Article, limit: int) -> list[tuple[Article, str]]:
-    """Lead articles of other stories that name the same entities, with the names shared."""
-    mine = [e for e in store.article_entities(article.id) if e.type in NAMED][:8]
-    names = {e.entity_id: e.name for e in mine}
-    out = []
-    for story_id, n_shared in store.entity_story_ids(list(names), limit * 3):
-        if story_id == article.story_id or n_shared < 2:
-            continue  # one shared name ("China") relates half the archive
-        lead = store.list_articles(ArticleFilter(story_id=story_id, limit=1))
-        if not lead:
-            continue
-        theirs = {e.entity_id for e in store.article_entities(lead[0].id)}
-        shared = [names[i] for i in names if i in theirs][:3]
-        if len(shared) >= 2:
-            out.append((lead[0], "shares " + ", ".join(shared)))
-    return out
+def specificity(df: int, n: int) -> float:
+    """How specific a name is, from 0 (named by every article) toward 1 (by one): the log of
+    the inverse share of the `n` articles that name it (`df`), so Japan or China in a world
+    news archive weigh little and a minister or a small town much."""
+    df = max(df, 2)  # a shared name is named by two articles at least (story_df may lag)
+    n = max(n, df)
+    return math.log((n + 1) / (df + 1)) / math.log(n + 1)
+
+
+@dataclass(slots=True)
+class Candidate:
+    """An article for the rail after the same-story tier, with its closeness of text to the
+    page's article and the names both name, each with its specificity, most specific first."""
+    article: Article
+    closeness: float
+    shared: list[tuple[str, float]]
+
+    @property
+    def bonus(self) -> float:
+        return sum(spec for _, spec in self.shared[:BONUS_NAMES])
+
+    @property
+    def score(self) -> float:
+        return self.closeness + ENTITY_BONUS * self.bonus
+
+    @property
+    def reason(self) -> str:
+        specific = [(name, spec) for name, spec in self.shared[:BONUS_NAMES] if spec >= SPECIFIC]
+        if sum(spec for _, spec in specific) >= REASON_BONUS:
+            return "shares " + ", ".join(name for name, _ in specific)
+        return "similar text"
+
+
+def _unit_vector(raw: bytes):
+    import numpy as np
+
+    vec = np.frombuffer(raw, dtype=np.float16).astype(np.float32)
+    return vec / (float(np.linalg.norm(vec)) or 1.0)
+
+
+def _embedding_closeness(store: Store, article: Article, others: list[Article],
+                         vi) -> dict[int, float] | None:
+    """Cosine of the stored article vectors, one query; None unless every article has one
+    (TF-IDF and embedding cosines are on different scales, so one rail uses one of them)."""
+    from ..enrich.embed import EMBED_MODEL
+
+    raw = store.get_embeddings(vi.model if vi is not None else EMBED_MODEL,
+                               [article.id] + [a.id for a in others])
+    if any(i not in raw for i in [article.id] + [a.id for a in others]):
+        return None
+    mine = _unit_vector(raw[article.id])
+    return {a.id: float(mine @ _unit_vector(raw[a.id])) for a in others}
+
+
+def ranked_candidates(store: Store, article: Article, limit: int,
+                      vi=None) -> list[tuple[Article, str]]:
+    """The rail after the same-story tier: the newest article of each story naming this
+    article's people, places and organisations, and its text neighbours (`vi`, or full
+    text), ranked together by closeness of text plus a bonus for the names they share,
+    weighted by how specific each name is. A bounded number of candidates, and a fixed
+    number of queries."""
+    from ..stories import cluster
+
+    mine = {e.entity_id: e.name for e in store.article_entities(article.id) if e.type in NAMED}
+    ids = [aid for story_id, _n, aid in store.entity_story_ids(list(mine)[:8], limit * 3)
+           if story_id != article.story_id]
+    found = {a.id: a for a in _text_hits(store, article, limit * 3, vi)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        found.update((a.id, a) for a in store.list_articles(ArticleFilter(ids=missing,
+                                                                          limit=len(missing))))
+    others = [found[i] for i in dict.fromkeys(ids + list(found)) if i in found and i != article.id]
+    if not others:
+        return []
+    entities = store.entities_of_articles([a.id for a in others])
+    shared = {a.id: [mine[e.entity_id] for e in entities[a.id] if e.entity_id in mine]
+              for a in others}
+    name_terms = {"n:" + name.casefold() for names in shared.values() for name in names}
+
+    closeness = _embedding_closeness(store, article, others, vi)
+    counts = None if closeness is not None else {
+        a.id: cluster.term_counts(a.title, a.text) for a in others + [article]}
+    df, n = store.term_df(name_terms | {t for c in (counts or {}).values() for t in c})
+    if counts is not None:
+        vecs = {i: cluster.vectorise(c, df, n) for i, c in counts.items()}
+        closeness = {a.id: cluster.cosine(vecs[article.id], vecs[a.id]) for a in others}
+
+    ranked = []
+    for a in others:
+        specs = sorted(((name, specificity(df.get("n:" + name.casefold(), 0), n))
+                        for name in shared[a.id]), key=lambda ns: -ns[1])
+        ranked.append(Candidate(a, closeness[a.id], specs))
+    ranked.sort(key=lambda c: (-c.score, c.article.id))
+    return [(c.article, c.reason) for c in ranked]
 
 
 def related_articles(store: Store, article: Article, limit: int = 5, vi=None) -> list[Related]:
@@ -134,9 +221,7 @@ def related_articles(store: Store, article: Article, limit: int = 5, vi=None) ->
 
     take([(a, "same story") for a in same_story(store, article)])
     if len(out) < limit:
-        take(related_stories(store, article, limit))
-    if len(out) < limit:
-        take([(a, "similar text") for a in _text_hits(store, article, limit * 3, vi)])
+        take(ranked_candidates(store, article, limit, vi))
     return out
 
 

@@ -141,12 +141,24 @@ class EnrichmentQueries(SQLStore):
         return found
 
     def article_entities(self, article_id: int) -> list[ArticleEntity]:
-        rows = self._all("SELECT e.id, e.name, e.type, ae.role, ae.mentions FROM "
-                         "article_entities ae JOIN entities e ON e.id = ae.entity_id "
-                         "WHERE ae.article_id = ? ORDER BY ae.mentions DESC, e.name",
-                         (article_id,))
-        return [ArticleEntity(entity_id=r["id"], name=r["name"], type=r["type"],
-                              role=r["role"], mentions=r["mentions"]) for r in rows]
+        return self.entities_of_articles([article_id])[article_id]
+
+    def entities_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[ArticleEntity]]:
+        """Each article's entities, most mentioned first (every id asked for a key): one query
+        per IN_CHUNK ids, so the related rail reads all its candidates' names at once."""
+        ids = list(dict.fromkeys(article_ids))
+        out: dict[int, list[ArticleEntity]] = {i: [] for i in ids}
+        for start in range(0, len(ids), IN_CHUNK):
+            chunk = ids[start:start + IN_CHUNK]
+            rows = self._all("SELECT ae.article_id, e.id, e.name, e.type, ae.role, ae.mentions "
+                             "FROM article_entities ae JOIN entities e ON e.id = ae.entity_id "
+                             f"WHERE ae.article_id IN ({','.join('?' * len(chunk))}) "
+                             "ORDER BY ae.article_id, ae.mentions DESC, e.name", chunk)
+            for r in rows:
+                out[r["article_id"]].append(ArticleEntity(
+                    entity_id=r["id"], name=r["name"], type=r["type"], role=r["role"],
+                    mentions=r["mentions"]))
+        return out
 
     def _quote(self, r: Any) -> Quote:
         return Quote(text=r["text"], speaker=r["speaker"], kind=r["kind"], cue=r["cue"],

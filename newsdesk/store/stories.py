@@ -183,13 +183,16 @@ class StoryQueries(SQLStore):
                          (self._ts(since), self._ts(until)))
         return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
-    def entity_story_ids(self, entity_ids: list[int], limit: int = 50) -> list[tuple[int, int]]:
-        """Stories that name these entities, with how many of them each names, best first."""
+    def entity_story_ids(self, entity_ids: list[int],
+                         limit: int = 50) -> list[tuple[int, int, int]]:
+        """Stories that name these entities, best first: (story, how many of them it names,
+        its newest article naming any of them), so a caller needs no query per story."""
         if not entity_ids:
             return []
-        rows = self._all(f"SELECT a.story_id, COUNT(DISTINCT ae.entity_id) AS n FROM "
+        rows = self._all(f"SELECT a.story_id, COUNT(DISTINCT ae.entity_id) AS n, "
+                         f"MAX(a.id) AS newest FROM "
                          f"article_entities ae JOIN articles a ON a.id = ae.article_id WHERE "
                          f"ae.entity_id IN ({','.join('?' * len(entity_ids))}) AND "
                          "a.story_id IS NOT NULL GROUP BY a.story_id ORDER BY n DESC, "
                          "a.story_id DESC LIMIT ?", (*entity_ids, limit))
-        return [(int(r[0]), int(r[1])) for r in rows]
+        return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]

@@ -1,0 +1,111 @@
+"""The related rail after the same-story tier: one ranking of entity-sharing story leads and
+text neighbours, by closeness of text plus a bonus for the specific names they share."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsdesk.pipeline import ingest_items
+from newsdesk.rank.related import (BONUS_NAMES, ENTITY_BONUS, Candidate, ranked_candidates,
+                                   related_articles, specificity)
+from newsdesk.search import vectors
+from newsdesk.sources.files import read_paths
+
+CORPUS = Path(__file__).parent.parent / "data" / "corpus"
+SEED = "Japan and South Korea Hold Summit in Nara as China Steps Up Pressure Over Taiwan"
+TAIWAN = "U.S. Arms Sale to Taiwan in Limbo Amid Pressure Campaign From China"
+BOEING = "Boeing rolls out first 787 Dreamliner to go into service"
+
+
+# -- scoring --------------------------------------------------------------------------------
+def test_specificity_falls_as_more_articles_name_it():
+    n = 10_000
+    values = [specificity(df, n) for df in (2, 20, 200, 2_000, n)]
+    assert values == sorted(values, reverse=True)
+    assert values[0] > 0.8 and values[-1] == 0.0
+    # a name no count knows of yet is taken as named by the two articles that share it
+    assert specificity(0, n) == specificity(2, n)
+    assert specificity(0, 0) == 0.0  # no division by zero on an empty count
+
+
+def test_common_shared_names_do_not_outweigh_closer_text():
+    close = Candidate(article=None, closeness=0.60, shared=[])
+    common = Candidate(article=None, closeness=0.52,
+                       shared=[("Japan", 0.3), ("Tokyo", 0.35), ("United States", 0.1)])
+    assert close.score > common.score
+    assert common.reason == "similar text"  # the bonus was small: the names are no reason
+
+
+def test_specific_shared_names_lift_and_are_the_reason():
+    close = Candidate(article=None, closeness=0.60, shared=[])
+    specific = Candidate(article=None, closeness=0.55,
+                         shared=[("Xi Jinping", 0.8), ("Beijing", 0.7), ("China", 0.2)])
+    assert specific.score > close.score
+    # only the specific names are given, the most specific first
+    assert specific.reason == "shares Xi Jinping, Beijing"
+
+
+def test_bonus_counts_the_most_specific_names_only():
+    many = Candidate(article=None, closeness=0.5, shared=[(f"n{i}", 0.9) for i in range(10)])
+    assert many.bonus == pytest.approx(0.9 * BONUS_NAMES)
+    assert many.score == pytest.approx(0.5 + ENTITY_BONUS * 0.9 * BONUS_NAMES)
+
+
+# -- on a real store --------------------------------------------------------------------------
+def _ingest(store, titles: set[str]) -> dict[str, int]:
+    wanted = [item for item in read_paths([str(CORPUS / "000_seed.txt"),
+                                           str(CORPUS / "feeds" / "wsj_world.xml"),
+                                           str(CORPUS / "wikinews.jsonl")])
+              if item.origin.endswith("000_seed.txt") or getattr(item, "title", "") in titles]
+    report = ingest_items(store, wanted)
+    ids = {store.get_article(i).title: i for i in report.new_ids}
+    assert {SEED, *titles} <= set(ids), ids
+    return ids
+
+
+def test_the_taiwan_article_ranks_above_boeing_on_the_seed_page(store):
+    ids = _ingest(store, {TAIWAN, BOEING})
+    seed = store.get_article(ids[SEED])
+    vi = vectors.open_index(store)
+    vectors.sync(store, vi)
+    for index in (vi, None):  # the article page's vector index, and the full-text fallback
+        rail = [r.id for r in related_articles(store, seed, vi=index)]
+        assert ids[TAIWAN] in rail
+        assert ids[BOEING] not in rail or rail.index(ids[TAIWAN]) < rail.index(ids[BOEING])
+
+
+def test_candidates_read_in_a_fixed_number_of_queries(store):
+    """No query per candidate: the statements of the ranking do not grow with them."""
+    ids = _ingest(store, {TAIWAN, BOEING, "Asian stock markets slide; Nikkei at lowest level "
+                          "since '82", "Japan enters recession",
+                          "North Korea puts military in 'quasi-state of war'"})
+    seed = store.get_article(ids[SEED])
+    statements = []
+    execute = store._execute  # counted, not replaced
+
+    def counting(sql, params=()):
+        statements.append(sql)
+        return execute(sql, params)
+
+    store._execute = counting
+    try:
+        ranked = ranked_candidates(store, seed, 5)
+    finally:
+        del store._execute
+    assert len(ranked) >= 4
+    assert len(statements) <= 10, statements
+
+
+def test_entities_of_articles_is_article_entities_for_many(store):
+    ids = _ingest(store, {TAIWAN, BOEING})
+    many = store.entities_of_articles(list(ids.values()) + [10_000_000])
+    assert many[10_000_000] == []
+    for aid in ids.values():
+        assert many[aid] == store.article_entities(aid)
+    # each story naming an entity comes with an article of it that names it
+    seed_entities = [e.entity_id for e in many[ids[SEED]]]
+    for story_id, n, article_id in store.entity_story_ids(seed_entities):
+        named = {e.entity_id for e in many.get(article_id) or store.article_entities(article_id)}
+        assert store.get_article(article_id).story_id == story_id
+        assert 1 <= n and named & set(seed_entities)
