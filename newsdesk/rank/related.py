@@ -223,8 +223,3 @@ def related_articles(store: Store, article: Article, limit: int = 5, vi=None) ->
     if len(out) < limit:
         take(ranked_candidates(store, article, limit, vi))
     return out
-
-
-def similar_text(store: Store, article: Article, limit: int = 5) -> list[Related]:
-    return [Related(id=a.id, title=a.title, source=a.source.name, reason="similar text")
-            for a in _text_hits(store, article, limit * 3)][:limit]
