@@ -4,7 +4,8 @@ nearest the quote, a parenthetical `X said,`, and `it` for an organisation."""
 from __future__ import annotations
 
 from newsdesk.enrich.nlp import model_text
-from newsdesk.enrich.quotes import _speaker_label, quote_spans
+from newsdesk.enrich.quote_marks import quote_spans
+from newsdesk.enrich.quotes import _speaker_label
 from newsdesk.enrich.who import analyse
 from newsdesk.models import Article, Block, Source
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from newsdesk.enrich.dates import resolve
 from newsdesk.enrich.entities import canonical_names, core_name
-from newsdesk.enrich.quotes import quote_spans
+from newsdesk.enrich.quote_marks import quote_spans
 from newsdesk.enrich.who import KnownEntities, analyse, entity_key
 from newsdesk.models import Article, Block, Source
 

@@ -8,8 +8,8 @@ with none continues the last speaker's words when it follows them. A learned ran
 the mentions near each quote (speaker_rank.py) then overrules the rules' speaker where it
 scores another mention higher; cue and addressee stay the rules'.
 
-Quote marks are found with a scanner rather than the parser, since the model does not
-pair quotation marks across sentences or paragraphs.
+Quote marks are found by a scanner (quote_marks.py) rather than the parser, since the model
+does not pair quotation marks across sentences or paragraphs.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span, Token
 
 from newsdesk.enrich.entities import core_name
 from newsdesk.enrich.nlp import locate
+from newsdesk.enrich.quote_marks import is_quote, is_title, quote_spans
 from newsdesk.enrich.speaker_rank import rerank
 from newsdesk.enrich.speakers import (PRONOUNS, addressee, inside, name_at, np_bounds, resolve,
                                        subject, subject_by_position)
@@ -72,78 +73,6 @@ _WEAK = {f for lemma in ["believe", "think", "agree", "estimate", "charge", "des
 _SPEECH = {f for lemma in ("say tell add reply respond ask answer write tweet explain insist argue "
                            "declare warn joke quip retort exclaim shout yell testify concede").split()
            for f in _forms(lemma)}
-# Quotation marks: curly ones say which way they face; straight ones (and the `` ''
-# of tokenised text) are read from the characters around them. Hand-written because
-# publishers mix the styles within one paragraph (`"... ,” said X.`), which no
-# tokenizer's quote handling pairs up.
-_MARK = re.compile(r"``|''|[“”\"«»„]")
-_OPENERS, _CLOSERS = {"“", "``", "«", "„"}, {"”", "''", "»"}
-
-
-def _facing(text: str, m: re.Match) -> str:
-    mark = m.group(0)
-    if mark in _OPENERS:
-        return "open"
-    if mark in _CLOSERS:
-        return "close"
-    before = text[m.start() - 1] if m.start() else " "
-    after = text[m.end()] if m.end() < len(text) else " "
-    if before.isspace() or before in "([{—–-/:" or m.start() == 0:
-        return "open"
-    if after.isspace() or after in ".,;:!?)]}—–-":
-        return "close"
-    return "open" if not before.isalnum() else "close"
-
-
-def quote_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the words inside each pair of quotation marks, per paragraph; an
-    unclosed quote runs to the end of its paragraph (the next one re-opens it)."""
-    out = []
-    pos = 0
-    for para in text.split("\n\n"):
-        out.extend((pos + a, pos + b) for a, b in _paragraph_pairs(para))
-        pos += len(para) + 2
-    trimmed = []
-    for start, end in out:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            trimmed.append((start, end))
-    return trimmed
-
-
-def _paragraph_pairs(para: str) -> list[tuple[int, int]]:
-    """Each opening mark pairs with the next closing one, except a curly pair nested in
-    another (`“... what he calls “hell” than live ...”`, where single quotes belong): that
-    stays inside the outer quote."""
-    out, opened = [], None
-    marks = list(_MARK.finditer(para))
-    skip = 0
-    for i, m in enumerate(marks):
-        if skip:
-            skip -= 1
-            continue
-        facing = _facing(para, m)
-        if m.group(0) == '"' and para[m.end():m.end() + 1] in ("", " ", "\n") and m.start() \
-                and para[m.start() - 1] == " ":
-            # spaced on both sides (`outreach,' " he told`): it closes an open quote
-            facing = "close" if opened is not None else "open"
-        if facing == "open" and opened is None:
-            opened = m.end()
-        elif facing == "open" and m.group(0) == "“" and [x.group(0) for x in marks[i + 1:i + 3]] == ["”", "”"] \
-                and "\n" not in para[opened:marks[i + 2].start()]:
-            out.append((opened, marks[i + 2].start()))
-            opened, skip = None, 2
-        elif facing == "close" and opened is not None:
-            out.append((opened, m.start()))
-            opened = None
-    if opened is not None:
-        out.append((opened, len(para)))
-    return out
-
-
 def find_quotes(doc: Doc, text: str, starts: list[int],
                 spans: list[tuple[int, int, str, str]], rank: bool = True,
                 seen: list | None = None) -> list[Quote]:
@@ -151,7 +80,7 @@ def find_quotes(doc: Doc, text: str, starts: list[int],
     lets the learned ranker (speaker_rank.py) overrule the rules' speaker. `seen` collects
     what the ranker is given for each direct quote (for training it on what it will see)."""
     marks = quote_spans(text)
-    quoted = [q for q in marks if not _is_title(text, q)]
+    quoted = [q for q in marks if not is_title(text, q)]
     out: list[Quote] = []
     prev: Quote | None = None
     prev_end = -1
@@ -165,9 +94,9 @@ def find_quotes(doc: Doc, text: str, starts: list[int],
         if not quote.speaker:
             stance = _stance(doc, text, starts, spans, qs, qe, marks)
             quote, path = (stance, "stance") if stance is not None else (quote, path)
-        if not quote.speaker and (len(text[qs:qe].split()) < 8 or not _is_quote(text, (qs, qe))):
+        if not quote.speaker and (len(text[qs:qe].split()) < 8 or not is_quote(text, (qs, qe))):
             continue  # an unattributed short phrase is a term in scare quotes
-        if quote.speaker and not _is_quote(text, (qs, qe)) and not _governed(doc, qs, qe, quote):
+        if quote.speaker and not is_quote(text, (qs, qe)) and not _governed(doc, qs, qe, quote):
             continue  # a term in a sentence that merely has a reporting verb elsewhere
         quote.text, quote.block, quote.start, quote.end = text[qs:qe], block, start, start + qe - qs
         if seen is not None:
@@ -221,12 +150,6 @@ def _stance(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int, mar
     return _quote_from_cue(doc, text, starts, spans, verb, before=qs, marks=marks)
 
 
-def _is_quote(text: str, q: tuple[int, int]) -> bool:
-    """Speech rather than a term in scare quotes: several words, or a clause's punctuation."""
-    words = text[q[0]:q[1]].split()
-    return len(words) >= 4 or (len(words) >= 2 and text[q[1] - 1] in ",.?!")
-
-
 def _governed(doc: Doc, qs: int, qe: int, quote: Quote) -> bool:
     """A partial quote needs its verb used for speech: with something said (a clause, an
     object, a complement) or as the parenthetical `he said`, not `responded by imposing`."""
@@ -236,14 +159,6 @@ def _governed(doc: Doc, qs: int, qe: int, quote: Quote) -> bool:
         return True
     return cue.dep_ == "parataxis" or any(
         c.dep_ in ("ccomp", "dobj", "xcomp", "oprd", "dative", "attr") for c in cue.children)
-
-
-def _is_title(text: str, q: tuple[int, int]) -> bool:
-    """A name, title or slogan in quotes (`"America First"`): every word capitalised."""
-    words = re.findall(r"[A-Za-z][\w'’-]*", text[q[0]:q[1]])
-    small = {"of", "the", "and", "a", "an", "in", "on", "for", "to", "at", "with"}
-    return 0 < len(words) <= 6 and all(w[0].isupper() or w in small for w in words) \
-        and not text[q[1] - 1] in ",.?!"
 
 
 def _adjacent(text: str, prev_end: int, start: int) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 from newsdesk import treemodel
 from newsdesk.enrich import entities, quotes
 from newsdesk.enrich.nlp import article_texts, locate, parse
+from newsdesk.enrich.quote_marks import quote_spans
 from newsdesk.enrich.speaker_rank import FEATURES, MODEL_PATH, candidates, scores
 from newsdesk.enrich.speakers import resolve
 
@@ -46,7 +47,7 @@ def examples(split: Path, every: int = 1) -> tuple[list[list[float]], list[int],
         names = entities.canonical_names([(text[s:e], t) for s, e, t in spans])
         spans = [(s, e, t, n) for (s, e, t), n in zip(spans, names)]
         gold = bench.gold_quotes(file_text, atts)
-        marks = quotes.quote_spans(text)
+        marks = quote_spans(text)
         seen: list = []  # what the ranker is given for each quote, as find_quotes gives it
         quotes.find_quotes(doc, text, starts, spans, rank=False, seen=seen)
         for qs, qe, rule, prev, path in seen:
