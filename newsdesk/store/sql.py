@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
+import weakref
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterator
@@ -49,6 +50,17 @@ def media_from_json(raw: str) -> list[Media]:
             for m in json.loads(raw or "[]")]
 
 
+def _retire(store_ref: "weakref.ref[SQLStore]", conn: Any) -> None:
+    """Close the connection of a thread that has ended (and let its store forget it)."""
+    store = store_ref()
+    if store is not None:
+        store._forget(conn)
+    try:
+        conn.close()
+    except Exception:  # closed already, by close()
+        pass
+
+
 class SQLStore:
     """Shared machinery; subclasses give `_connect`, the dialect and the full-text parts."""
 
@@ -64,8 +76,8 @@ class SQLStore:
         self._conns_lock = threading.Lock()
 
     # -- connections and transactions -------------------------------------------------
-    # SQLite: each thread keeps its own connection (opening one is cheap and in-process).
-    # PostgreSQL overrides `_using`, `_hold` and `_unhold` to share a pool across threads
+    # SQLite: each thread keeps its own connection (opening one is cheap and in-process),
+    # closed when the thread ends (`_retire`). PostgreSQL overrides `_using`, `_hold` and `_unhold` to share a pool across threads
     # (see postgres.py), because a web server's worker threads come and go.
     def _connect(self) -> Any:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -93,6 +105,10 @@ class SQLStore:
         if conn is None:
             conn = self._local.conn = self._open()
             self._local.depth = 0
+            # A web server's worker threads come and go: the connection goes with its thread,
+            # or every burst of readers after a quiet spell would leave one more open (file
+            # handles, and a page cache of its own) until close().
+            weakref.finalize(threading.current_thread(), _retire, weakref.ref(self), conn)
         return conn
 
     @contextmanager
