@@ -109,3 +109,30 @@ def test_entities_of_articles_is_article_entities_for_many(store):
         named = {e.entity_id for e in many.get(article_id) or store.article_entities(article_id)}
         assert store.get_article(article_id).story_id == story_id
         assert 1 <= n and named & set(seed_entities)
+
+
+def test_stories_sharing_names_are_found_among_each_name_s_newest_articles(store, monkeypatch):
+    from datetime import datetime, timezone
+
+    from newsdesk.models import Article, Block, Entity, Source, Story
+    from newsdesk.store import stories as story_queries
+    from newsdesk.store.base import EntityLink
+
+    t0 = datetime(2025, 11, 1, tzinfo=timezone.utc)
+    china = store.upsert_entity(Entity("China", "PLACE"), "china")
+    nara = store.upsert_entity(Entity("Nara", "PLACE"), "nara")
+    sids = [store.save_story(Story(title=f"Story {n}", first_seen=t0, last_seen=t0)) for n in range(3)]
+    names = {0: [china, nara], 1: [china], 2: [china, nara]}  # story 0 is the oldest
+    for n, sid in enumerate(sids):
+        aid = store.add_article(Article(url=f"https://x.example/{n}", title=f"Article {n}",
+                                        source=Source(name="X"), content_hash=f"h{n}",
+                                        body=[Block("paragraph", f"Text {n}.")]))
+        store.update_article_fields(aid, story_id=sid)
+        store.replace_article_enrichment(aid, [EntityLink(entity_id=e, mentions=1) for e in names[n]],
+                                         [], [], [])
+    every = store.entity_story_ids([china, nara])
+    assert [(s, n) for s, n, _ in every] == [(sids[2], 2), (sids[0], 2), (sids[1], 1)]
+    # each name's newest two articles only: China's oldest mention no longer counts
+    monkeypatch.setattr(story_queries, "ENTITY_SCAN", 2)
+    newest = store.entity_story_ids([china, nara])
+    assert [(s, n) for s, n, _ in newest] == [(sids[2], 2), (sids[1], 1), (sids[0], 1)]

@@ -17,6 +17,8 @@ from typing import Any, Iterable
 
 from .sql import SQLStore, dumps, utc
 
+ENTITY_SCAN = 500  # newest articles read per entity when looking for stories that share it
+
 
 def epoch_day(when: datetime) -> int:
     """Days since 1970-01-01 (UTC): the day bucket of dedup_bands."""
@@ -189,10 +191,16 @@ class StoryQueries(SQLStore):
         its newest article naming any of them), so a caller needs no query per story."""
         if not entity_ids:
             return []
+        # Each name's newest ENTITY_SCAN articles only (an index range each): a common name
+        # ("China") is in a tenth of a large archive, and reading all of them made the
+        # article page's cost grow with it. Recent stories are the related ones anyway.
+        newest = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT entity_id, article_id FROM article_entities "
+            f"WHERE entity_id = ? ORDER BY article_id DESC LIMIT {ENTITY_SCAN}) AS e{i}"
+            for i in range(len(entity_ids)))
         rows = self._all(f"SELECT a.story_id, COUNT(DISTINCT ae.entity_id) AS n, "
-                         f"MAX(a.id) AS newest FROM "
-                         f"article_entities ae JOIN articles a ON a.id = ae.article_id WHERE "
-                         f"ae.entity_id IN ({','.join('?' * len(entity_ids))}) AND "
+                         f"MAX(a.id) AS newest FROM ({newest}) AS ae "
+                         "JOIN articles a ON a.id = ae.article_id WHERE "
                          "a.story_id IS NOT NULL GROUP BY a.story_id ORDER BY n DESC, "
                          "a.story_id DESC LIMIT ?", (*entity_ids, limit))
         return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
