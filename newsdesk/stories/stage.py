@@ -11,15 +11,17 @@ from collections import Counter
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from ..models import Article, Story
+from ..enrich.summary import summarise_story
+from ..models import Article, Source, Story
 from . import cluster, dedup
 
 if TYPE_CHECKING:
     from ..pipeline import Stage
     from ..store.base import Store
 
-VERSION = 1
+VERSION = 2  # 2: a story's summary draws on each outlet's lead and says how many outlets
 MAX_COPY_CANDIDATES = 10
+MAX_SUMMARY_OUTLETS = 8  # a story summary draws on this many outlets' leads at most
 # Copies are looked for among articles published within this many days either way (a
 # back-filled archive may bring the copy before its original): candidates that share only a
 # boilerplate or quoted passage grow with the archive, and each costs an exact check.
@@ -63,6 +65,24 @@ def one_line(text: str, limit: int = 240) -> str:
     return first if len(first) <= limit else first[:limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def outlet_leads(rows: list[dict], centroid: dict[str, float],
+                 limit: int = MAX_SUMMARY_OUTLETS) -> list[Article]:
+    """Each outlet's article that best names the story, the outlets with most articles
+    first: what a story summary draws on. Their summaries (given, or generated from their
+    bodies by the summary stage, which runs before this one) stand in for the bodies, so the
+    summary costs no body reads inside the story lock."""
+    by_outlet: dict[int, list[dict]] = {}
+    for r in rows:
+        by_outlet.setdefault(r["source_id"], []).append(r)
+    outlets = sorted(by_outlet.values(), key=lambda rs: (-len(rs), rs[0]["id"]))[:limit]
+    out = []
+    for rs in outlets:
+        r = max(rs, key=lambda r: (cluster.headline_score(r["title"], centroid), -r["id"]))
+        out.append(Article(url="", title=r["title"], source=Source(name="", id=r["source_id"]),
+                           summary=r["summary"] or r["title"]))
+    return out
+
+
 def refresh_story(store: "Store", story_id: int, centroid: dict[str, float]) -> None:
     """Recompute a story's header from its articles: title, line, section, counts, dates."""
     rows = store.story_article_rows(story_id)
@@ -74,7 +94,7 @@ def refresh_story(store: "Store", story_id: int, centroid: dict[str, float]) -> 
     dates = [r["published_at"] for r in rows if r["published_at"]]
     story = store.get_story(story_id)
     story.title = lead["title"]
-    story.summary = one_line(lead["summary"] or lead["title"])
+    story.summary = summarise_story(outlet_leads(rows, centroid)) or one_line(lead["summary"] or lead["title"])
     story.section = sections.most_common(1)[0][0] if sections else (lead["section"] or "")
     story.first_seen = min(dates) if dates else None
     story.last_seen = max(dates) if dates else None
@@ -186,7 +206,18 @@ def split_story(store: "Store", story_id: int, centroid: dict[str, float],
 
 
 def run_stories(store: "Store", articles: list[Article]) -> None:
+    refreshed: set[int] = set()
     for article in articles:
+        if article.story_id is not None:
+            # Placed by an earlier version of this stage: placing is kept, the story's
+            # header (its summary, since version 2) is made again, once per story.
+            if article.story_id not in refreshed:
+                refreshed.add(article.story_id)
+                with store.transaction():
+                    store.lock_stories()
+                    vector, _n = store.story_vectors([article.story_id]).get(article.story_id, ({}, 0))
+                    refresh_story(store, article.story_id, vector)
+            continue
         names = [e.name for e in store.article_entities(article.id)]
         assign(store, article, names)
 
