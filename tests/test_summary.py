@@ -159,7 +159,9 @@ def test_sentences_with_page_furniture_are_passed_over():
 def test_rouge_gate_on_frank_sample():
     # measured 0.2018 ROUGE-2 F on these 16 articles (lead-3: 0.1953; 0.1943 before the
     # page-furniture penalty, 0.2011 before the word budget, which gained on all 75 FRANK
-    # CNN/DM articles but not on this sample); the floor sits just under
+    # CNN/DM articles but not on this sample); the floor sits under it by about one changed
+    # summary on 16 articles (0.005), as the floor before did, so a splitter release that
+    # moves one sentence does not fail the suite while a real drop still does
     scorer = rouge_scorer.RougeScorer(["rouge2"], use_stemmer=True)
     scores = []
     for row in _frank():
@@ -167,4 +169,4 @@ def test_rouge_gate_on_frank_sample():
                           body=[Block("paragraph", row["article"])], language="en")
         summary, _ = summarise_article(article)
         scores.append(scorer.score(row["reference"], summary)["rouge2"].fmeasure)
-    assert statistics.fmean(scores) >= 0.20
+    assert statistics.fmean(scores) >= 0.197
