@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from newsdesk.config import Settings
 from newsdesk.models import Article, Block, DateMention, Entity, Quote, Source, Story
-from newsdesk.store.enrichment import IN_CHUNK
+from newsdesk.store.sql import IN_CHUNK
 from newsdesk.stories.views import story_full
 from newsdesk.web.app import create_app
 

@@ -8,8 +8,6 @@ from ..models import DateMention, Entity, Quote
 from .base import ArticleEntity, EntityLink, StageState, StoredQuote
 from .entity_successor import successor
 from .sql import SQLStore, dumps
-
-IN_CHUNK = 500  # ids per IN (...) list: well under SQLite's and psycopg's parameter limits
 # SQLite gives a new row the largest id + 1, so the id of a removed newest entity would be
 # issued again and its old links would show a stranger: new ids start above every id issued
 # (removed ones stay in entity_redirects). PostgreSQL's identity never reissues.
@@ -132,33 +130,23 @@ class EnrichmentQueries(SQLStore):
 
     def _entities_in(self, ids: list[int], where: str = "", lock: bool = False) -> list[Entity]:
         """The entities with these ids (and `where`, on `e`), in id order."""
-        found, ids = [], sorted(ids)
-        for i in range(0, len(ids), IN_CHUNK):
-            chunk = ids[i:i + IN_CHUNK]
-            found += [self._entity(r) for r in self._all(
-                f"SELECT * FROM entities e WHERE id IN ({','.join('?' * len(chunk))}) {where} "
-                f"ORDER BY id{self.lock_row if lock else ''}", chunk)]
-        return found
+        return [self._entity(r) for r in self._all_in(
+            f"SELECT * FROM entities e WHERE id IN (?*) {where} "
+            f"ORDER BY id{self.lock_row if lock else ''}", sorted(ids))]
 
     def article_entities(self, article_id: int) -> list[ArticleEntity]:
         return self.entities_of_articles([article_id])[article_id]
 
     def entities_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[ArticleEntity]]:
-        """Each article's entities, most mentioned first (every id asked for a key): one query
-        per IN_CHUNK ids, so the related rail reads all its candidates' names at once."""
-        ids = list(dict.fromkeys(article_ids))
-        out: dict[int, list[ArticleEntity]] = {i: [] for i in ids}
-        for start in range(0, len(ids), IN_CHUNK):
-            chunk = ids[start:start + IN_CHUNK]
-            rows = self._all("SELECT ae.article_id, e.id, e.name, e.type, ae.role, ae.mentions "
-                             "FROM article_entities ae JOIN entities e ON e.id = ae.entity_id "
-                             f"WHERE ae.article_id IN ({','.join('?' * len(chunk))}) "
-                             "ORDER BY ae.article_id, ae.mentions DESC, e.name", chunk)
-            for r in rows:
-                out[r["article_id"]].append(ArticleEntity(
-                    entity_id=r["id"], name=r["name"], type=r["type"], role=r["role"],
-                    mentions=r["mentions"]))
-        return out
+        """Each article's entities, most mentioned first (every id asked for a key), read
+        together, so the related rail reads all its candidates' names at once."""
+        rows = self._by_article(
+            "SELECT ae.article_id, e.id, e.name, e.type, ae.role, ae.mentions FROM article_entities "
+            "ae JOIN entities e ON e.id = ae.entity_id WHERE ae.article_id IN (?*) "
+            "ORDER BY ae.article_id, ae.mentions DESC, e.name", article_ids)
+        return {i: [ArticleEntity(entity_id=r["id"], name=r["name"], type=r["type"],
+                                  role=r["role"], mentions=r["mentions"]) for r in rs]
+                for i, rs in rows.items()}
 
     def _quote(self, r: Any) -> Quote:
         return Quote(text=r["text"], speaker=r["speaker"], kind=r["kind"], cue=r["cue"],
@@ -166,31 +154,27 @@ class EnrichmentQueries(SQLStore):
                      speaker_entity_id=r["entity_id"], block=r["block"],
                      start=r["start_char"], end=r["end_char"])
 
-    def _rows_by_article(self, table: str, order: str,
-                         article_ids: Iterable[int]) -> dict[int, list[Any]]:
-        """Each article's rows of `table` in `order`, every id asked for a key (empty list when
-        it has none): one query per IN_CHUNK ids, so a page of many articles costs a few
-        queries, not one per article."""
+    def _by_article(self, sql: str, article_ids: Iterable[int]) -> dict[int, list[Any]]:
+        """The rows of `sql` (an `article_id IN (?*)` query ordered by article_id) grouped by
+        article, every id asked for a key (empty when it has none): a page of many articles
+        costs a few queries, not one per article."""
         ids = list(dict.fromkeys(article_ids))
         out: dict[int, list[Any]] = {i: [] for i in ids}
-        for start in range(0, len(ids), IN_CHUNK):
-            chunk = ids[start:start + IN_CHUNK]
-            rows = self._all(f"SELECT * FROM {table} WHERE article_id IN "
-                             f"({','.join('?' * len(chunk))}) ORDER BY article_id, {order}",
-                             chunk)
-            for r in rows:
-                out[r["article_id"]].append(r)
+        for r in self._all_in(sql, ids):
+            out[r["article_id"]].append(r)
         return out
 
     def quotes_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[Quote]]:
         return {i: [self._quote(r) for r in rows] for i, rows in
-                self._rows_by_article("quotes", "block, start_char, id", article_ids).items()}
+                self._by_article("SELECT * FROM quotes WHERE article_id IN (?*) "
+                                 "ORDER BY article_id, block, start_char, id", article_ids).items()}
 
     def dates_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[DateMention]]:
         return {i: [DateMention(text=r["text"], sentence=r["sentence"], value=r["value"],
                                 granularity=r["granularity"], block=r["block"]) for r in rows]
                 for i, rows in
-                self._rows_by_article("date_mentions", "block, id", article_ids).items()}
+                self._by_article("SELECT * FROM date_mentions WHERE article_id IN (?*) "
+                                 "ORDER BY article_id, block, id", article_ids).items()}
 
     def article_quotes(self, article_id: int) -> list[Quote]:
         return self.quotes_of_articles([article_id])[article_id]

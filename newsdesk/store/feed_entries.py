@@ -16,15 +16,8 @@ KEEP_DAYS = 90
 
 class FeedEntryQueries(SQLStore):
     def seen_entries(self, feed_id: int, urls: Iterable[str]) -> set[str]:
-        urls = list(dict.fromkeys(urls))
-        seen: set[str] = set()
-        for start in range(0, len(urls), 500):  # bounded IN lists for both drivers
-            chunk = urls[start:start + 500]
-            marks = ", ".join("?" for _ in chunk)
-            rows = self._all(f"SELECT url FROM feed_entries WHERE feed_id = ? AND url IN ({marks})",
-                             (feed_id, *chunk))
-            seen.update(r[0] for r in rows)
-        return seen
+        return {r[0] for r in self._all_in("SELECT url FROM feed_entries WHERE feed_id = ? AND "
+                                           "url IN (?*)", list(dict.fromkeys(urls)), (feed_id,))}
 
     def mark_entries_seen(self, feed_id: int, urls: Iterable[str], at: datetime) -> None:
         with self.transaction():

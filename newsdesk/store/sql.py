@@ -11,11 +11,13 @@ import threading
 import weakref
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Any, Iterator
+from typing import Any, Iterator, Sequence
 
 from ..errors import NotFound
 from ..models import Article, Block, Credit, Media, Source
 from .migrations import MIGRATIONS
+
+IN_CHUNK = 500  # values per IN (...) list: well under SQLite's and psycopg's parameter limits
 
 
 def utc(dt: datetime | None) -> datetime | None:
@@ -132,6 +134,17 @@ class SQLStore:
 
     def _all(self, sql: str, params: tuple | list = ()) -> list[Any]:
         return self._execute(sql, params).fetchall()
+
+    def _all_in(self, sql: str, values: Sequence, params: tuple = ()) -> list[Any]:
+        """Rows of `sql` for every one of `values`, its `IN (?*)` standing for their
+        placeholders (after `params`): one query per IN_CHUNK values, so a long list stays a
+        few queries with parameter lists both drivers take."""
+        rows: list[Any] = []
+        for start in range(0, len(values), IN_CHUNK):
+            chunk = list(values[start:start + IN_CHUNK])
+            marks = "(" + ",".join("?" * len(chunk)) + ")"
+            rows += self._all(sql.replace("(?*)", marks), (*params, *chunk))
+        return rows
 
     def _one(self, sql: str, params: tuple | list = ()) -> Any:
         return self._execute(sql, params).fetchone()

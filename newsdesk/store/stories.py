@@ -88,13 +88,8 @@ class StoryQueries(SQLStore):
         self._execute("UPDATE story_lock SET n = n + 1 WHERE id = 1")
 
     def term_df(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
-        terms = sorted(set(terms))
-        out: dict[str, int] = {}
-        for start in range(0, len(terms), 500):
-            chunk = terms[start:start + 500]
-            for r in self._all(f"SELECT term, df FROM story_df WHERE term IN "
-                               f"({','.join('?' * len(chunk))})", chunk):
-                out[r[0]] = int(r[1])
+        out = {r[0]: int(r[1]) for r in self._all_in("SELECT term, df FROM story_df WHERE "
+                                                      "term IN (?*)", sorted(set(terms)))}
         return out, int(self._scalar("SELECT df FROM story_df WHERE term = ''") or 0)
 
     def bump_term_df(self, terms: Iterable[str]) -> None:
