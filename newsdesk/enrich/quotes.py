@@ -22,8 +22,8 @@ from newsdesk.enrich.entities import core_name
 from newsdesk.enrich.nlp import locate
 from newsdesk.enrich.quote_marks import is_quote, is_title, quote_spans
 from newsdesk.enrich.speaker_rank import rerank
-from newsdesk.enrich.speakers import (PRONOUNS, addressee, inside, name_at, np_bounds, resolve,
-                                       subject, subject_by_position)
+from newsdesk.enrich.speakers import (PRONOUNS, addressee, inside, name_at, np_bounds,
+                                       paragraph_start, resolve, subject, subject_by_position)
 from newsdesk.models import Quote
 
 # Reporting verbs in all their inflections (the lemmatizer is left out for speed).
@@ -217,8 +217,7 @@ def _speaker_label(text: str, spans, qs: int) -> tuple[str, tuple[int, int]] | N
     """The speaker label opening a transcript's paragraph (`PENCE:`, `JAKE TAPPER:`), as
     the person the article names with it (`Mike Pence`); labels that name nobody in the
     article (`VIDEO:`, `UPDATE:`) are not speakers."""
-    para_lo = text.rfind("\n\n", 0, qs)
-    para_lo = 0 if para_lo < 0 else para_lo + 2
+    para_lo = paragraph_start(text, qs)
     m = _LABEL.match(text, para_lo)
     if m is None or m.end() > qs and m.start(1) != qs:
         return None  # after the quote opens, unless the quoted turn opens with it
@@ -398,7 +397,7 @@ def _quote_from_phrase(doc: Doc, text: str, starts: list[int], spans, phrase: Sp
 def _name_at_colon(doc: Doc, text: str, qs: int, marks) -> Span | None:
     """`Philip Bump: "..."`, `Continued Stone: "..."`: a name right before the colon that
     opens the quote, unless it is whom the words are about or addressed to."""
-    para_lo = text.rfind("\n\n", 0, qs) + 2 if text.rfind("\n\n", 0, qs) >= 0 else 0
+    para_lo = paragraph_start(text, qs)
     lead = text[para_lo:qs].rstrip(" “\"`")
     if not lead.endswith(":"):
         return None

@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 
 from newsdesk import treemodel
 
-from newsdesk.enrich.speakers import inside, np_bounds, resolve
+from newsdesk.enrich.speakers import inside, np_bounds, paragraph_start, resolve
 
 MODEL_PATH = Path(__file__).with_name("speaker_model.json")
 CANDIDATE_PRONOUNS = {"he", "she", "they", "we", "i"}
@@ -50,10 +50,8 @@ def load_model() -> treemodel.Trees | None:
 
 
 def _para_bounds(text: str, i: int) -> tuple[int, int]:
-    lo = text.rfind("\n\n", 0, i)
-    lo = 0 if lo < 0 else lo + 2
     hi = text.find("\n\n", i)
-    return lo, len(text) if hi < 0 else hi
+    return paragraph_start(text, i), len(text) if hi < 0 else hi
 
 
 def candidates(doc: Doc, text: str, spans, qs: int, qe: int, marks, rule_at, prev_speaker: str,

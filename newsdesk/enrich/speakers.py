@@ -17,6 +17,12 @@ def inside(i: int, marks) -> bool:
     return any(a - 1 <= i < b + 1 for a, b in marks)
 
 
+def paragraph_start(text: str, i: int) -> int:
+    """Where the paragraph holding offset `i` begins (paragraphs are joined by a blank line)."""
+    lo = text.rfind("\n\n", 0, i)
+    return 0 if lo < 0 else lo + 2
+
+
 def subject(doc: Doc, cue: Token, marks=()) -> Token | None:
     """The head of a reporting verb's subject by the parse (`according to X`: X)."""
     if cue.lower_ == "according":
@@ -160,8 +166,9 @@ def resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
     if word == "it" and subj.dep_ == "nsubj" and subj.head.i > subj.i and not inside(subj.idx, marks):
         # `"...," it further wrote`: the organisation named last before it, in its
         # paragraph or the one before.
-        floor = text.rfind("\n\n", 0, text.rfind("\n\n", 0, subj.idx) if "\n\n" in text[:subj.idx] else 0)
-        orgs = [name for s, e, typ, name in spans if typ == "ORG" and max(floor, 0) <= s and e <= subj.idx
+        own = paragraph_start(text, subj.idx)
+        floor = paragraph_start(text, own - 2) if own else 0
+        orgs = [name for s, e, typ, name in spans if typ == "ORG" and floor <= s and e <= subj.idx
                 and not inside(s, marks)]
         return (orgs[-1], "", None) if orgs else ("", "", None)
     if subj.tag_ in ("PRP", "WP", "WDT", "EX", "DT"):
