@@ -162,6 +162,11 @@ def outlet_count(articles: list[Article]) -> int:
     return len(keys)
 
 
+def drawn_from(n_outlets: int) -> str:
+    """The line that ends a story summary: how many outlets it draws on."""
+    return f"Drawn from {n_outlets} outlet{'s' if n_outlets != 1 else ''}."
+
+
 def summarise_story(articles: list[Article]) -> str:
     """A story summary from several outlets' articles, without repeats, ending with its outlet count.
 
@@ -181,8 +186,7 @@ def summarise_story(articles: list[Article]) -> str:
             sents = [s for _, s in body_sentences(article)]
         for pos, s in enumerate(sents[:STORY_LEAD_SENTENCES]):
             candidates.append((ai, pos, s))
-    n_outlets = outlet_count(articles)
-    tail = f"Drawn from {n_outlets} outlet{'s' if n_outlets != 1 else ''}."
+    tail = drawn_from(outlet_count(articles))
     if not candidates:
         return tail
     sentences = [s for _, _, s in candidates]

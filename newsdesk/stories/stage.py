@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from ..enrich.summary import summarise_story
+from ..enrich.summary import drawn_from, summarise_story
 from ..models import Article, Source, Story
 from . import cluster, dedup
 
@@ -100,8 +100,7 @@ def refresh_story(store: "Store", story_id: int, centroid: dict[str, float],
     story = store.get_story(story_id)
     story.title = lead["title"]
     leads = outlet_leads(rows, headline)
-    n_outlets = len({r["source_id"] for r in rows})
-    tail = f"Drawn from {n_outlets} outlet{'s' if n_outlets != 1 else ''}."
+    tail = drawn_from(len(leads))  # one lead per outlet drawn on, as the summary says
     if added is None or added in {a.id for a in leads} or not story.summary.endswith(tail):
         story.summary = summarise_story(leads) or one_line(lead["summary"] or lead["title"])
     story.section = sections.most_common(1)[0][0] if sections else (lead["section"] or "")
