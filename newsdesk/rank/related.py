@@ -57,15 +57,12 @@ def _vector_hits(store: Store, article: Article, limit: int, vi) -> list[Article
     """Nearest articles by meaning through the vector index: bounded cost at any store size
     (an any-word full-text query ranks every article sharing a common word: seconds at 1M).
     None when the article has no vector yet."""
-    import numpy as np
-
     from ..search import vectors
 
     raw = store.get_embeddings(vi.model, [article.id]).get(article.id)
     if raw is None:
         return None
-    vec = np.frombuffer(raw, dtype=np.float16).astype(np.float32)
-    ids = [i for i, _ in vectors.search(vi, vec, limit + 1) if i != article.id]
+    ids = [i for i, _ in vectors.search(vi, _vector(raw), limit + 1) if i != article.id]
     found = {a.id: a for a in store.list_articles(ArticleFilter(ids=ids, limit=len(ids)))}
     return [found[i] for i in ids if i in found]
 
@@ -136,10 +133,17 @@ class Candidate:
         return "similar text"
 
 
+def _vector(raw: bytes):
+    """A stored article vector (float16 bytes, store.get_embeddings) as float32."""
+    import numpy as np
+
+    return np.frombuffer(raw, dtype=np.float16).astype(np.float32)
+
+
 def _unit_vector(raw: bytes):
     import numpy as np
 
-    vec = np.frombuffer(raw, dtype=np.float16).astype(np.float32)
+    vec = _vector(raw)
     return vec / (float(np.linalg.norm(vec)) or 1.0)
 
 

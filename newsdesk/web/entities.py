@@ -9,14 +9,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from .. import services
 from ..errors import NotFound
 from .pages import _render, not_found
-from .params import Id
+from .params import MOVED, Id
 
 router = APIRouter()
 
 
 # An entity that re-enrichment merged into another (U.S. into United States) is gone from the
-# store, but links to it are bookmarked and shared: they move permanently to its successor.
-MOVED = 308  # permanent, as /sections/{name} moves to its canonical spelling
+# store, but links to it are bookmarked and shared: they move permanently (MOVED) to its
+# successor.
 
 
 @router.get("/api/entities/{entity_id}")

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 
 from .. import services
 from ..errors import InputError, NotFound
-from .params import Id, clamp_offset
+from .params import MOVED, Id, clamp_offset
 from .search import vector_index
 from .security import (CSRF_COOKIE, CSRF_MAX_AGE, check_admin, check_csrf, client_id,
                        counts_as_read, make_csrf_token)
@@ -76,7 +76,7 @@ def section(request: Request, name: str, offset: int = 0):
     if not items and offset == 0 and name not in known:
         same = [k for k in known if k.casefold() == name.casefold()]
         if same:  # /sections/politics
-            return RedirectResponse(f"/sections/{quote(same[0])}", status_code=308)
+            return RedirectResponse(f"/sections/{quote(same[0])}", status_code=MOVED)
         # A mistyped or stale link: say so, rather than an empty page answered 200.
         return not_found(request, f"There is no section {name}.")
     return _render(request, "section.html", title=name, name=name, items=items,

@@ -14,6 +14,10 @@ from fastapi.exception_handlers import (http_exception_handler,
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+# A page or feed that moved for good (a merged entity, a section's canonical spelling): 308
+# keeps the method, and browsers, feed readers and caches follow it and remember it.
+MOVED = 308
+
 MAX_ID = 2**63 - 1
 MAX_OFFSET = 10_000  # deep enough for any reader; the search ranks at most 1,000 by meaning
 

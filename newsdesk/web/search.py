@@ -22,7 +22,7 @@ from .. import services
 from ..errors import NotFound, QueryError
 from ..search import hybrid, textindex, vectors
 from ..store.base import ArticleFilter
-from .params import Id, Offset, clamp_offset
+from .params import MOVED, Id, Offset, clamp_offset
 
 router = APIRouter()
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -236,7 +236,7 @@ def entity_feed(request: Request, entity_id: Id):
         if new_id is None:
             return JSONResponse({"detail": str(exc)}, status_code=404)
         # merged away (U.S. into United States): a subscribed feed reader follows the move
-        return Response(status_code=308, headers={"Location": f"/feeds/entities/{new_id}"})
+        return Response(status_code=MOVED, headers={"Location": f"/feeds/entities/{new_id}"})
     items = _briefs(request, ArticleFilter(entity_id=entity_id, limit=FEED_ITEMS))
     return atom(request, f"/entities/{entity_id}", entity.name, f"/entities/{entity_id}", items)
 
