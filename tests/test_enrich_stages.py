@@ -1,4 +1,6 @@
 """The enrichment stages as the pipeline runs them, on real stores."""
+import pytest
+
 from newsdesk.models import Article, Block, Source
 from newsdesk.pipeline import enrich_articles
 from newsdesk.enrich.stages import enrich_stages
@@ -16,3 +18,67 @@ def test_two_spellings_of_one_entity_make_one_link(store):
     us = [e for e in store.article_entities(aid) if e.name in ("U.S.", "US", "United States")]
     assert len(us) == 1 and us[0].mentions == 2
     assert not store.stage_states(aid)[0].error
+
+
+def test_writers_naming_the_same_entities_in_opposite_orders_do_not_deadlock(store_url):
+    """Each article's entity rows stay locked until its enrichment commits. Two workers that
+    named the same people in opposite orders used to lock them in opposite orders: PostgreSQL
+    broke the deadlock after a second by failing one transaction, and its whole batch was
+    analysed and written again. Rows are now locked in one order, so nothing is written twice."""
+    if not store_url.startswith("postgresql"):
+        pytest.skip("SQLite serialises writers with one database lock; no row locks to order")
+    import threading
+
+    from newsdesk.store.base import open_store
+
+    setup = open_store(store_url)
+    texts = ["Alice Vandermeer met Boris Okonkwo in Geneva on Monday to discuss the treaty.",
+             "Boris Okonkwo met Alice Vandermeer in Geneva on Monday to discuss the treaty."]
+    ids = [setup.add_article(Article(url=f"https://x.test/{i}", title="Talks", content_hash=str(i),
+                                     source=Source(name=f"Outlet {i}"),
+                                     body=[Block("paragraph", t)]))
+           for i, t in enumerate(texts)]
+    who = [s for s in enrich_stages() if s.name == "who"]
+    # Both workers take their first entity, then meet, then take their second: with the old
+    # order each then waits for the other's row. With one order the second worker waits on the
+    # first row instead, so the meeting times out and the first worker finishes first.
+    meet = threading.Barrier(2, timeout=3)
+    errors: list[BaseException] = []
+    written: list[list[str]] = []
+
+    def work(article_id: int) -> None:
+        store = open_store(store_url)
+        upsert, calls = store.upsert_entity, []
+        written.append(calls)
+
+        def upsert_then_meet(entity, key):
+            eid = upsert(entity, key)
+            calls.append(key)
+            if len(calls) == 1:
+                try:
+                    meet.wait()
+                except threading.BrokenBarrierError:
+                    pass
+            return eid
+
+        store.upsert_entity = upsert_then_meet
+        try:
+            enrich_articles(store, [article_id], who)
+        except BaseException as e:  # noqa: BLE001 - reported by the assertion below
+            errors.append(e)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=work, args=(aid,)) for aid in ids]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert not errors
+    # a deadlock's losing transaction is retried (pipeline._run_once): its entities written twice
+    assert all(len(calls) == len(set(calls)) for calls in written), written
+    for aid in ids:
+        assert [s.error for s in setup.stage_states(aid) if s.stage == "who"] == [""]
+        names = {e.name for e in setup.article_entities(aid)}
+        assert {"Alice Vandermeer", "Boris Okonkwo"} <= names
+    setup.close()

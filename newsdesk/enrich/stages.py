@@ -38,19 +38,22 @@ def run_who(store: Store, articles: list[Article]) -> None:
             by_name: dict[tuple[str, str], list] = {}
             for m in found.entities:
                 by_name.setdefault((m.canonical or m.text, m.type), []).append(m)
-            ids: dict[str, int] = {}
-            links: dict[int, EntityLink] = {}
+            named: list[tuple[Entity, str]] = []
             for (name, type_), mentions in by_name.items():
                 roles = [r for r, _ in Counter(m.role for m in mentions if m.role).most_common()]
-                entity = Entity(name=name, type=type_, roles=roles,
-                                aliases=sorted({m.text for m in mentions} - {name}))
-                eid = store.upsert_entity(entity, entity_key(name, type_))
-                ids.setdefault(name, eid)
+                named.append((Entity(name=name, type=type_, roles=roles,
+                                     aliases=sorted({m.text for m in mentions} - {name})),
+                              entity_key(name, type_)))
+            ids: dict[str, int] = {}
+            links: dict[int, EntityLink] = {}
+            eids = store.link_entities(article.id, named)
+            for (entity, _key), mentions, eid in zip(named, by_name.values(), eids):
+                role = entity.roles[0] if entity.roles else ""
+                ids.setdefault(entity.name, eid)
                 # Two spellings may share one key ("U.S." and "US"): one link, mentions summed.
-                link = links.setdefault(eid, EntityLink(entity_id=eid, mentions=0,
-                                                        role=roles[0] if roles else ""))
+                link = links.setdefault(eid, EntityLink(entity_id=eid, mentions=0, role=role))
                 link.mentions += len(mentions)
-                link.role = link.role or (roles[0] if roles else "")
+                link.role = link.role or role
             for q in found.quotes:
                 q.speaker_entity_id = ids.get(q.speaker)
             store.replace_article_enrichment(article.id, list(links.values()), found.quotes,

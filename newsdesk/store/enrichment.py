@@ -47,6 +47,33 @@ class EnrichmentQueries(SQLStore):
                               (dumps(aliases), dumps(roles[:20]), name, have.id))
             return int(have.id)
 
+    def link_entities(self, article_id: int, entities: list[tuple[Entity, str]]) -> list[int]:
+        """Upsert one article's entities (each with its key), returning their ids in the order
+        given, and lock the entities the article links now that it may drop.
+
+        Call inside the transaction that then replaces the article's enrichment. Every entity
+        row is locked in one global order, (type, key), whatever order the article names them
+        in: two writers locking "U.S." and "Trump" in opposite orders would deadlock, and one
+        article's stage would fail. The entities the article may drop are among them, so
+        `_retire_entities` later finds them already held.
+        """
+        with self.transaction():
+            held = {(r["type"], r["key"]) for r in self._all(
+                "SELECT type, key FROM entities WHERE id IN (SELECT entity_id FROM "
+                "article_entities WHERE article_id = ? UNION SELECT entity_id FROM quotes "
+                "WHERE article_id = ? AND entity_id IS NOT NULL)", (article_id, article_id))}
+            given: dict[tuple[str, str], list[int]] = {}
+            for i, (entity, key) in enumerate(entities):
+                given.setdefault((entity.type, key), []).append(i)
+            ids = [0] * len(entities)
+            lock = f"SELECT id FROM entities WHERE type = ? AND key = ?{self.lock_row}"
+            for type_key in sorted(given.keys() | held):
+                for i in given.get(type_key, ()):
+                    ids[i] = self.upsert_entity(entities[i][0], type_key[1])
+                if type_key not in given:
+                    self._one(lock, type_key)
+            return ids
+
     def get_entity(self, entity_id: int) -> Entity:
         row = self._one("SELECT * FROM entities WHERE id = ?", (entity_id,))
         if row is None:
