@@ -168,3 +168,14 @@ def test_story_summary_draws_on_its_outlets_without_repeats(store):
     from newsdesk.stories.stage import run_stories
     run_stories(store, [store.get_article(ids[d]) for d in pred if pred[d] == sid])
     assert store.get_story(sid).summary == summary
+
+
+def test_story_keywords_show_a_name_once_and_no_stop_words_or_figures():
+    from newsdesk.stories.cluster import display_terms
+    # weights as a story's centroid holds them: word terms (w:) and name terms (n:), where a
+    # headline's capital letter made "After" a name and an entity ran past its end
+    centroid = {"n:trump": 0.5, "w:supreme": 0.45, "w:court": 0.44, "n:supreme court": 0.4,
+                "w:president": 0.3, "n:after": 0.28, "w:tariff": 0.27, "w:tariffs": 0.26,
+                "n:250": 0.25, "n:tariff man”—to": 0.24, "n:apple computer's mac os": 0.2,
+                "n:canada": 0.1}
+    assert display_terms(centroid) == ["trump", "supreme court", "president", "tariff", "canada"]

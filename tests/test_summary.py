@@ -170,3 +170,18 @@ def test_rouge_gate_on_frank_sample():
         summary, _ = summarise_article(article)
         scores.append(scorer.score(row["reference"], summary)["rouge2"].fmeasure)
     assert statistics.fmean(scores) >= 0.197
+
+
+def test_story_summary_ends_each_sentence_it_joins():
+    # Feeds give standfirsts without a full stop ("The immediate economic impact will be more
+    # uncertainty"); joined to the next outlet's sentence it used to run on into it.
+    lead = Article(url="a", title="Tariffs struck down", source=Source(name="A", id=1),
+                   summary="The immediate economic impact of the tariff ruling will be more "
+                           "uncertainty for importers")
+    other = Article(url="b", title="Court rules on tariffs", source=Source(name="B", id=2),
+                    summary="Companies will look to recover the tariffs they paid after the "
+                            "court ruling. Importers face uncertainty over refunds.")
+    text = summarise_story([lead, other])
+    assert "uncertainty for importers." in text
+    assert "importers Companies" not in text
+    assert text.count("..") == 0

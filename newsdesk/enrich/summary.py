@@ -50,6 +50,7 @@ _HONORIFIC_END = re.compile(
     r"(?:^|\s)(?:Mr|Mrs|Ms|Dr|Prof|Gov|Sen|Rep|Gen|Lt|Col|Sgt|Capt|Cmdr|Rev|Hon|St|Mt|Fr|Pres|Supt|Insp|[A-Z])\.$"
 )
 _WORD = re.compile(r"\w+")
+_UNENDED = re.compile(r"[\w)%]$")  # ends on a word, figure or bracket: no end mark
 # Page furniture: navigation prompts, dateline stamps, and photo-caption cues (a positional
 # parenthesis, "pictured"); a sentence holding one is mostly a caption, not the story.
 _FURNITURE = re.compile(
@@ -204,4 +205,11 @@ def summarise_story(articles: list[Article]) -> str:
     scores = position + CENTRALITY_WEIGHT * agree - penalty
     # picked best first: across outlets there is no document order to keep
     chosen = _mmr(scores, sim, STORY_SENTENCES if len(owners) > 1 else 3, STORY_DUPLICATE_COSINE)
-    return " ".join([sentences[i] for i in chosen] + [tail])
+    return " ".join([ended(sentences[i]) for i in chosen] + [tail])
+
+
+def ended(sentence: str) -> str:
+    """The sentence with a full stop when it has no end mark: a standfirst or a one-line
+    paragraph often has none, and joined to the next sentence it would run on into it
+    ("... will be more uncertainty Companies will ...")."""
+    return sentence + "." if _UNENDED.search(sentence) else sentence

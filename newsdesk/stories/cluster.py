@@ -31,6 +31,9 @@ WINDOW_BACK, WINDOW_AHEAD = 7, 1  # days of story activity an article is compare
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'-]+|\b\d[\d,.]*\d\b|\b\d\b")
+_PLAIN_NAME = re.compile(r"[\w.&'’-]+(?: [\w.&'’-]+)*")
+_POSSESSIVE = re.compile(r"['’]s\b")
+_FIGURE = re.compile(r"[\d,.%$€£-]+")
 STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "year", "years"}
 
 
@@ -117,8 +120,25 @@ def day_number(when: datetime | None) -> int:
 
 
 def display_terms(centroid: dict[str, float], k: int = 8) -> list[str]:
-    """A story's keywords: its heaviest terms (a name and its word once), in lower case."""
-    return list(dict.fromkeys(t[2:] for t in top_terms(centroid, k * 3) if len(t) > 4))[:k]
+    """A story's keywords: its heaviest terms, in lower case, a name and its word once.
+
+    A word that is part of a heavier-listed phrase among the story's terms shows as that
+    phrase ("supreme", "court" -> "supreme court"; "smith" -> "john smith"). Stop words that
+    a capital letter made into name terms ("After Tariff Decision" -> "after") and bare
+    figures ("250") are not keywords: they say nothing about what the story is about."""
+    terms = [t[2:] for t in top_terms(centroid, k * 4) if len(t) > 4]
+    # a name the parser ran past its end ("tariff man”—to", "apple computer's mac os") is no
+    # keyword either: names here are plain words
+    terms = [t for t in dict.fromkeys(terms) if t not in STOP and not _FIGURE.fullmatch(t)
+             and _PLAIN_NAME.fullmatch(t) and not _POSSESSIVE.search(t)]
+    phrases = [t for t in terms if " " in t]
+    out: list[str] = []
+    for t in terms:
+        longer = next((p for p in phrases if p != t and f" {t} " in f" {p} "), None)
+        t = longer or t
+        if not any(t == o + "s" or o == t + "s" for o in out):  # "tariffs" after "tariff"
+            out.append(t)
+    return list(dict.fromkeys(out))[:k]
 
 
 def headline_score(title: str, centroid: dict[str, float]) -> float:

@@ -19,7 +19,8 @@ if TYPE_CHECKING:
     from ..pipeline import Stage
     from ..store.base import Store
 
-VERSION = 2  # 2: a story's summary draws on each outlet's lead and says how many outlets
+VERSION = 3  # 2: a story's summary draws on each outlet's lead and says how many outlets;
+# 3: keywords without stop words or figures, a name once; summary sentences end with a stop
 MAX_COPY_CANDIDATES = 10
 MAX_SUMMARY_OUTLETS = 8  # a story summary draws on this many outlets' leads at most
 # Copies are looked for among articles published within this many days either way (a
@@ -218,7 +219,7 @@ def run_stories(store: "Store", articles: list[Article]) -> None:
     for article in articles:
         if article.story_id is not None:
             # Placed by an earlier version of this stage: placing is kept, the story's
-            # header (its summary, since version 2) is made again, once per story.
+            # header (its summary since version 2, keywords since 3) is made again, once per story.
             if article.story_id not in refreshed:
                 refreshed.add(article.story_id)
                 with store.transaction():
