@@ -85,3 +85,15 @@ def test_resolve_dates_against_publication():
         assert resolve(vague, monday) is None, vague
     assert resolve("Tuesday", None) is None  # nothing to resolve a weekday against
     assert resolve("December 2024", None) == ("2024-12", "month")
+
+
+def test_a_year_that_ends_a_name_is_not_a_date_of_the_sentence():
+    # A story timeline put this week's ruling under 1977 from "the ... Act of 1977"; and the
+    # model tags "March of 2020" as two dates, the month then resolved on its own (to 2025-03).
+    body = ["The court said President Trump was the first to invoke the International "
+            "Emergency Economic Powers Act of 1977 to set tariffs on goods from 100 countries.",
+            "The Civil Rights Act of 1964 was cited by the plaintiffs, who filed suit in 2024.",
+            "The company, founded in 1998, closed its office in March of 2020."]
+    article = Article(url="d", title="", source=Source("x"), published_at=datetime(2026, 2, 20),
+                      body=[Block("paragraph", p) for p in body])
+    assert sorted(d.value for d in analyse(article).dates) == ["1998", "2020-03", "2024"]
