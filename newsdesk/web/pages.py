@@ -88,6 +88,16 @@ def article(request: Request, article_id: Id, thanks: Optional[int] = None):
     return _article_page(request, article_id, thanks=bool(thanks))
 
 
+def _summary_adds(data: dict) -> bool:
+    """False when a generated summary is the whole body again (a feed item whose body is its
+    one-paragraph teaser): the page would show the same words twice."""
+    summary = data["summary"]
+    if not summary["text"]:
+        return False
+    body = " ".join(b["text"] for b in data["body"] if b["kind"] != "subhead")
+    return not summary["generated"] or " ".join(summary["text"].split()) != " ".join(body.split())
+
+
 def _article_page(request: Request, article_id: int, *, thanks: bool = False,
                   error: str = "", form: Optional[dict] = None,
                   status_code: int = 200) -> HTMLResponse:
@@ -100,7 +110,8 @@ def _article_page(request: Request, article_id: int, *, thanks: bool = False,
         services.record_view(store, article_id)
     token = request.cookies.get(CSRF_COOKIE) or make_csrf_token(request.app.state.settings.secret)
     response = _render(request, "article.html", status_code=status_code, title=data["title"],
-                       a=data, csrf=token, thanks=thanks, error=error,
+                       a=data, show_summary=_summary_adds(data), csrf=token, thanks=thanks,
+                       error=error,
                        form=form or {"kind": "rating", "rating": "", "text": ""},
                        trending=services.trending(store))
     response.set_cookie(CSRF_COOKIE, token, max_age=CSRF_MAX_AGE, httponly=True,
