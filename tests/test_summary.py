@@ -9,6 +9,7 @@ from pathlib import Path
 from rouge_score import rouge_scorer
 
 from newsdesk.enrich.summary import (
+    is_stamp,
     needs_summary,
     split_sentences,
     summarise_article,
@@ -185,3 +186,18 @@ def test_story_summary_ends_each_sentence_it_joins():
     assert "uncertainty for importers." in text
     assert "importers Companies" not in text
     assert text.count("..") == 0
+
+
+def test_date_stamp_lines_are_never_summary_sentences():
+    # ECB+ texts, like saved pages, open with a stamp line; 18 of its 66 story summaries
+    # carried one ("MONDAY, MAY 23, 2005 ... Drawn from 8 outlets.")
+    stamps = ["Updated Saturday, December 05, 2009 8: 28 PM", "MONDAY, MAY 23, 2005",
+              "May 2, 2013, 1: 12 PM", "12 January 2010 @ 09: 29 pm"]
+    assert all(is_stamp(s) for s in stamps)
+    assert not any(is_stamp(s) for s in ("He was 88.", "May is coming.",
+                                         "On Monday, June 7, the court ruled."))
+    articles = _ecb_articles()
+    for article, stamp in zip(articles, stamps):
+        article.body.insert(0, Block("paragraph", stamp))
+    for text in [summarise_story(articles)] + [summarise_article(a)[0] for a in articles]:
+        assert not any(s in text for s in stamps), text

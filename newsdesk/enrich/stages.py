@@ -123,6 +123,7 @@ def enrich_stages() -> list["Stage"]:
     return [
         Stage("who", 7, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one
-        Stage("summary", 3, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
+        Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
+        # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
     ]

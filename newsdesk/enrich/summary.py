@@ -36,6 +36,7 @@ MIN_WORDS = 6  # shorter "sentences" are fragments: "He was 88.", "No wonder."
 # Enough to let a plain sentence of about the same score win over one holding page furniture;
 # any value from 0.1 to 0.5 picked the same sentences on the tuning half.
 FURNITURE_PENALTY = 0.1
+STAMP_PENALTY = 2.0  # more than any lead prior and centrality: a bare date is never picked
 DUPLICATE_COSINE = 0.6  # two sentences this similar state the same fact
 # Across outlets the same fact comes reworded ("scheduled for December 15 ... will be held on
 # a two-party basis" / "planned for December 15, 2013, will be held on a two-party basis",
@@ -58,6 +59,21 @@ _FURNITURE = re.compile(
     r"|\((?:left|right|centre|center|top|bottom|above|below|inset|pictured)\b[^)]*\)",
     re.IGNORECASE,
 )
+
+
+# A line that is only a date or time stamp ("Updated Saturday, December 05, 2009 8: 28 PM",
+# "MONDAY, MAY 23, 2005"): pages and archives leave them above the text, and they say nothing.
+_STAMP_WORDS = frozenset(
+    "updated published posted last modified on at am pm a.m. p.m. gmt utc est edt bst cet et "
+    "monday tuesday wednesday thursday friday saturday sunday mon tue wed thu fri sat sun "
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+
+
+def is_stamp(sentence: str) -> bool:
+    """True for a 'sentence' made only of date and time words and figures."""
+    words = re.findall(r"[^\W\d_]+(?:\.[^\W\d_]+\.?)?|\d+", sentence.lower())
+    return bool(words) and all(w.isdigit() or w in _STAMP_WORDS for w in words)
 
 
 def split_sentences(text: str, language: str = "en") -> list[str]:
@@ -110,8 +126,9 @@ def _base_scores(sentences: list[str], sim: np.ndarray | None) -> np.ndarray:
     furniture = np.array([bool(_FURNITURE.search(s)) for s in sentences])
     # a long-sentence and an opening-quote penalty were tried too; neither helped on the tuning
     # half, nor did PacSum's directed centrality or lead-biased TextRank in place of the mean
+    stamp = np.array([is_stamp(s) for s in sentences])
     return (position + CENTRALITY_WEIGHT * centrality - 0.5 * (words < MIN_WORDS)
-            - FURNITURE_PENALTY * furniture)
+            - FURNITURE_PENALTY * furniture - STAMP_PENALTY * stamp)
 
 
 def _mmr(scores: np.ndarray, sim: np.ndarray | None, k: int,
@@ -194,7 +211,7 @@ def summarise_story(articles: list[Article]) -> str:
     sim = _similarity(sentences)
     position = np.array([math.exp(-pos / 2.0) for _, pos, _ in candidates])
     words = np.array([len(_WORD.findall(s)) for s in sentences])
-    penalty = 0.5 * (words < MIN_WORDS)
+    penalty = 0.5 * (words < MIN_WORDS) + STAMP_PENALTY * np.array([is_stamp(s) for s in sentences])
     agree = np.zeros(len(candidates))
     owner = np.array([ai for ai, _, _ in candidates])
     owners = sorted(set(owner.tolist()))
