@@ -143,6 +143,9 @@ class Entity:
     aliases: list[str] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)
     id: int | None = None
+    # keys of the one-word forms an article used for this longer name (a surname, an
+    # acronym): later articles that use only that form are resolved to it
+    short_forms: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

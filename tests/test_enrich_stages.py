@@ -82,3 +82,33 @@ def test_writers_naming_the_same_entities_in_opposite_orders_do_not_deadlock(sto
         names = {e.name for e in setup.article_entities(aid)}
         assert {"Alice Vandermeer", "Boris Okonkwo"} <= names
     setup.close()
+
+
+def _enrich_text(store, who, n: int, text: str) -> int:
+    aid = store.add_article(Article(url=f"https://y.test/{n}", title="", content_hash=f"y{n}",
+                                    source=Source(name="Outlet"), body=[Block("paragraph", text)]))
+    assert enrich_articles(store, [aid], who) == {"who": 0}
+    return aid
+
+
+def test_a_bare_surname_or_acronym_is_the_one_entity_articles_called_so(store):
+    """The store's side of short-name resolution: a later article that says only "Okonkwo"
+    or "GM" links the entity an earlier article called so. It used to look up entities whose
+    own key was the short form, which finds none, so each surname became a separate entity
+    (and the model types a lone "Okonkwo told reporters" as an organisation: the surname's
+    one person retypes it)."""
+    who = [s for s in enrich_stages() if s.name == "who"]
+    first = _enrich_text(store, who, 1, "Boris Okonkwo, the finance minister, met executives of General "
+                                "Motors (GM) in Lagos. Okonkwo said GM would build a plant there.")
+    later = _enrich_text(store, who, 2, "Okonkwo told reporters on Monday that GM had signed.")
+    names = {(e.name, e.type) for e in store.article_entities(later)}
+    assert {("Boris Okonkwo", "PERSON"), ("General Motors", "ORG")} <= names
+    # a search by the short form finds the entity's articles too
+    from newsdesk.search import hybrid
+    res = hybrid.search(store, None, "entity:GM", mode="text", facets=False)
+    assert {h["id"] for h in res["hits"]} == {first, later}
+    # once two people have gone by the surname, it names neither of them
+    _enrich_text(store, who, 3, "Grace Okonkwo, a trade lawyer, spoke in Abuja. Okonkwo said "
+                                "the deal was fair.")
+    ambiguous = _enrich_text(store, who, 4, "Okonkwo declined to comment on Tuesday.")
+    assert {e.name for e in store.article_entities(ambiguous)} == {"Okonkwo"}

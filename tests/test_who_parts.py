@@ -30,6 +30,9 @@ class _Store:
     def lookup(self, key: str, type: str) -> list[str]:
         return self.names.get((key, type), [])
 
+    def has(self, key: str, type: str) -> bool:
+        return False
+
 
 def test_known_entities_resolve_only_unambiguous_short_forms():
     store: KnownEntities = _Store({("lee", "PERSON"): ["Lee Jae Myung"],
@@ -97,3 +100,14 @@ def test_a_year_that_ends_a_name_is_not_a_date_of_the_sentence():
     article = Article(url="d", title="", source=Source("x"), published_at=datetime(2026, 2, 20),
                       body=[Block("paragraph", p) for p in body])
     assert sorted(d.value for d in analyse(article).dates) == ["1998", "2020-03", "2024"]
+
+
+def test_a_title_word_inside_an_organisation_name_stays():
+    # "General" is a rank before a person's name and a word of General Motors' name: the
+    # company was filed as "Motors"
+    assert entity_key("General Motors", "ORG") == "general motors"
+    assert entity_key("Gen. Mark Milley", "PERSON") == "mark milley"
+    assert entity_key("President Trump") == "trump"  # a speaker's name, untyped
+    article = Article(url="g", title="", source=Source("x"), body=[Block(
+        "paragraph", "General Motors said on Tuesday it would close two plants in Ohio.")])
+    assert {m.canonical for m in analyse(article).entities if m.type == "ORG"} == {"General Motors"}

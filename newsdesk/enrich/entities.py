@@ -59,6 +59,34 @@ class KnownEntities(Protocol):
 
     def lookup(self, key: str, type: str) -> list[str]: ...
 
+    # whether the store holds an entity of this type under exactly this key (`Apple`)
+    def has(self, key: str, type: str) -> bool: ...
+
+
+def known_types(text: str, spans: list[tuple[int, int, str]],
+                known: KnownEntities) -> list[tuple[int, int, str]]:
+    """A lone word the model tagged ORG that other articles used as one person's surname is
+    that person (the small model tags most `Trump said ...` as an organisation), unless the
+    store knows an organisation by that word or the article names one holding it."""
+    org_words = set()  # the words of the article's longer organisation names
+    for s, e, t in spans:
+        words = core_name(text[s:e], t).split() if t == "ORG" else []
+        org_words.update(words if len(words) > 1 else ())
+    retype: dict[str, bool] = {}
+    out = []
+    for s, e, t in spans:
+        core = core_name(text[s:e], t)
+        if t == "ORG" and " " not in core and not core.isupper() and core not in org_words:
+            if core not in retype:
+                key = entity_key(core, "ORG")
+                retype[core] = (not known.lookup(key, "ORG") and not known.has(key, "ORG")
+                                and len(set(known.lookup(entity_key(core, "PERSON"),
+                                                         "PERSON"))) == 1)
+            if retype[core]:
+                t = "PERSON"
+        out.append((s, e, t))
+    return out
+
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     """Drop a leading `the` or dash (`― Jorge Falcon`, a signature whose no-break space
@@ -327,7 +355,7 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
     -> `Lee Jae Myung`), an acronym the organisation whose initials it is, a country's
     abbreviation the country's name (`U.S.` -> `United States`, places.py). `before`, the
     text just before each mention, keeps a state after its city (`Raleigh, N.C.`) as it is."""
-    cores = [core_name(text) for text, _ in mentions]
+    cores = [core_name(text, typ) for text, typ in mentions]
     fulls: dict[str, list[tuple[int, list[str]]]] = {}
     for i, ((_, typ), core) in enumerate(zip(mentions, cores)):
         fulls.setdefault(typ, []).append((i, core.split()))

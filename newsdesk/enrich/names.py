@@ -22,18 +22,25 @@ POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 
 
-def core_name(text: str) -> str:
-    """A mention without its honorifics, titles, possessive and leading article."""
+# Types whose names never open with a form of address: in `General Motors`, `General
+# Electric` or `Dr Pepper` the word is part of the name (it used to be stripped: `Motors`).
+NOT_ADDRESSED = {"ORG", "PLACE", "NORP", "EVENT", "OTHER"}
+
+
+def core_name(text: str, type: str = "") -> str:
+    """A mention without its honorifics and titles (a person's, or an untyped name's),
+    possessive and leading article."""
     text = POSSESSIVE.sub("", text.strip())
     text = LEADING_THE.sub("", text)
-    stripped = TITLE_RE.sub("", text)
+    stripped = text if type in NOT_ADDRESSED else TITLE_RE.sub("", text)
     return stripped.strip() or text.strip()
 
 
 def entity_key(name: str, type: str = "") -> str:
-    """The normalised key the store dedups entities on: no case, diacritics, honorifics,
-    possessive or dots (`Ms. Takaichi's` -> `takaichi`, `U.S.` -> `us`)."""
-    core = core_name(name)
+    """The normalised key the store dedups entities on: no case, diacritics, honorifics (of
+    a person or an untyped name), possessive or dots (`Ms. Takaichi's` -> `takaichi`, `U.S.`
+    -> `us`)."""
+    core = core_name(name, type)
     core = unicodedata.normalize("NFKD", core)
     core = "".join(c for c in core if not unicodedata.combining(c)).lower()
     core = re.sub(r"(?<=\w)\.(?=\w|$)|\.(?=\s|$)", "", core)

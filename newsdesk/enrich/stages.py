@@ -25,7 +25,32 @@ class StoreKnownEntities:
         self.store = store
 
     def lookup(self, key: str, type: str) -> list[str]:
-        return [e.name for e in self.store.entities_by_key(key, type)]
+        return self.store.names_by_short_form(key, type)
+
+    def has(self, key: str, type: str) -> bool:
+        return bool(self.store.entities_by_key(key, type))
+
+
+def short_forms(name: str, type_: str, mentions: list[str]) -> list[str]:
+    """Keys of the one-word forms these mentions use for the longer `name`, the forms a later
+    article may use alone: a person's surname (or the family name that opens a name of three
+    words, `Lee` of Lee Jae Myung), an organisation's acronym or single word. A given name
+    (`Steve` of Steve Jobs) is not one: alone it names too many people."""
+    from .names import core_name, entity_key
+
+    words = name.split()
+    if type_ not in ("PERSON", "ORG") or len(words) < 2:
+        return []
+    out = set()
+    for text in mentions:
+        core = core_name(text, type_)
+        if len(core.split()) != 1:
+            continue
+        if type_ == "PERSON" and not (core == words[-1] or (core == words[0] and len(words) > 2)):
+            continue
+        out.add(entity_key(core, type_))
+    out.discard(entity_key(name, type_))
+    return sorted(k for k in out if k)
 
 
 def run_who(store: Store, articles: list[Article]) -> None:
@@ -42,7 +67,9 @@ def run_who(store: Store, articles: list[Article]) -> None:
             for (name, type_), mentions in by_name.items():
                 roles = [r for r, _ in Counter(m.role for m in mentions if m.role).most_common()]
                 named.append((Entity(name=name, type=type_, roles=roles,
-                                     aliases=sorted({m.text for m in mentions} - {name})),
+                                     aliases=sorted({m.text for m in mentions} - {name}),
+                                     short_forms=short_forms(name, type_,
+                                                             [m.text for m in mentions])),
                               entity_key(name, type_)))
             ids: dict[str, int] = {}
             links: dict[int, EntityLink] = {}
@@ -121,8 +148,10 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 7, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
-        # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one
+        Stage("who", 8, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
+        # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
+        # 8: a bare surname or acronym is the one entity articles called so; no title is
+        # stripped from an organisation's name ("General Motors" was "Motors")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7

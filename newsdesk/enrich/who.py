@@ -29,6 +29,8 @@ def analyse(article: Article, known: KnownEntities | None = None) -> Enrichment:
 def _enrich(article: Article, doc, text: str, starts: list[int],
             known: KnownEntities | None) -> Enrichment:
     spans = entities.raw_spans(doc, text)
+    if known is not None:
+        spans = entities.known_types(text, spans, known)
     names = entities.canonical_names([(text[s:e], t) for s, e, t in spans], known,
                                      before=[text[max(0, s - 40):s] for s, _, _ in spans])
     mentions = []

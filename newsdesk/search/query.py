@@ -300,10 +300,14 @@ def meta_sql(leaf: Leaf) -> tuple[str, list]:
         from ..enrich.places import country_name
 
         # `entity:U.S.` also finds the entity the who stage files it under (United States).
-        keys = list(dict.fromkeys(k for k in (entity_key(value), entity_key(country_name(value)))
-                                  if k)) or [""]
+        # `entity:General Motors`: a person's title is not stripped from an organisation's name
+        keys = list(dict.fromkeys(k for k in (entity_key(value), entity_key(value, "ORG"),
+                                              entity_key(country_name(value))) if k)) or [""]
+        marks = ", ".join("?" * len(keys))
+        # and the entities articles called by that short form (`entity:GM`: General Motors)
         return ("a.id IN (SELECT ae.article_id FROM article_entities ae JOIN entities e ON "
-                f"e.id = ae.entity_id WHERE e.key IN ({', '.join('?' * len(keys))}))", keys)
+                f"e.id = ae.entity_id WHERE e.key IN ({marks}) OR e.id IN (SELECT f.entity_id "
+                f"FROM entity_short_forms f WHERE f.key IN ({marks})))", keys + keys)
     if leaf.field == "speaker":
         return ("a.id IN (SELECT q.article_id FROM quotes q WHERE LOWER(q.speaker) LIKE ?)",
                 [f"%{value.lower()}%"])

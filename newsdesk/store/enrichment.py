@@ -34,6 +34,7 @@ class EnrichmentQueries(SQLStore):
                     (key, entity.type, entity.name, dumps(sorted(set(entity.aliases))),
                      dumps(entity.roles[:20])))
                 if inserted is not None:
+                    self._add_short_forms(int(inserted[0]), entity)
                     return int(inserted[0])
                 # A concurrent writer created it since the SELECT: merge into theirs.
                 row = self._one(select, (entity.type, key))
@@ -45,7 +46,20 @@ class EnrichmentQueries(SQLStore):
             if aliases != have.aliases or roles != have.roles or name != have.name:
                 self._execute("UPDATE entities SET aliases = ?, roles = ?, name = ? WHERE id = ?",
                               (dumps(aliases), dumps(roles[:20]), name, have.id))
+            self._add_short_forms(int(have.id), entity)
             return int(have.id)
+
+    def _add_short_forms(self, entity_id: int, entity: Entity) -> None:
+        for form in sorted(set(entity.short_forms)):
+            self._execute("INSERT INTO entity_short_forms (key, type, entity_id) VALUES "
+                          "(?, ?, ?) ON CONFLICT DO NOTHING", (form, entity.type, entity_id))
+
+    def names_by_short_form(self, key: str, type: str) -> list[str]:
+        """The names of the entities of this type that articles called by this one-word
+        form (`trump` -> Donald Trump; Melania Trump too, once an article called her so)."""
+        return [r[0] for r in self._all(
+            "SELECT e.name FROM entity_short_forms f JOIN entities e ON e.id = f.entity_id "
+            "WHERE f.key = ? AND f.type = ? ORDER BY e.id LIMIT 10", (key, type))]
 
     def link_entities(self, article_id: int, entities: list[tuple[Entity, str]]) -> list[int]:
         """Upsert one article's entities (each with its key), returning their ids in the order

@@ -313,6 +313,20 @@ DELETE FROM entities WHERE id IN (SELECT old_id FROM entity_redirects)
 ALIASES = {"sqlite": "json_each(n.aliases) j",
            "postgres": "json_array_elements_text(n.aliases::json) AS j(value)"}
 
+# The one-word forms articles used for a longer name ("Trump" for Donald Trump, "GM" for
+# General Motors), by key and type: the who stage resolves a bare surname or acronym in a
+# later article to the one entity that goes by it (store/enrichment.py). Filled as articles
+# are enriched (the who stage's version 8 re-runs every article on upgrade).
+ENTITY_SHORT_FORMS = """
+CREATE TABLE entity_short_forms (
+    key TEXT NOT NULL,
+    type TEXT NOT NULL,
+    entity_id BIGINT NOT NULL REFERENCES entities(id) ON DELETE CASCADE,
+    PRIMARY KEY (key, type, entity_id)
+);
+CREATE INDEX entity_short_forms_entity ON entity_short_forms(entity_id)
+"""
+
 # (name, {dialect: sql}) in the order they apply.
 MIGRATIONS: list[tuple[str, dict[str, str]]] = [
     ("0001_core", {d: CORE.format(**t) for d, t in TYPES.items()}),
@@ -369,4 +383,5 @@ CREATE INDEX dedup_bands_day ON dedup_bands(band, day);
     ("0012_article_entities_newest", {d: "CREATE INDEX article_entities_entity_article ON "
                                          "article_entities(entity_id, article_id);\n"
                                          "DROP INDEX article_entities_entity;" for d in TYPES}),
+    ("0013_entity_short_forms", {d: ENTITY_SHORT_FORMS for d in TYPES}),
 ]
