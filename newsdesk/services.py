@@ -198,7 +198,10 @@ def _stored_quote(sq) -> dict[str, Any]:
 
 
 def quote_search(store: Store, speaker: str, text: str, limit: int = 50) -> list[dict[str, Any]]:
-    """What has X said about Y: direct quotes whose speaker matches and whose text has Y."""
+    """What has X said about Y: direct quotes whose speaker matches and whose text has Y;
+    asked nothing, the latest quotes."""
+    if not speaker.strip() and not text.strip():
+        return [_stored_quote(sq) for sq in store.latest_quotes(limit)]
     return [_stored_quote(sq) for sq in store.search_quotes(speaker=speaker.strip(),
                                                            text=text.strip(), limit=limit)
             if sq.quote.kind == "direct"]

@@ -176,3 +176,17 @@ def test_a_teaser_body_is_not_shown_again_as_its_summary(site, tmp_path):
     # an article longer than its summary still shows it
     longer = site.get(f"/articles/{site.seed_id}").text
     assert 'class="summary"' in longer
+
+
+def test_quotes_page_shows_the_latest_quotes_before_any_search(site):
+    # it used to show an empty form; the API, asked nothing, sorted every quote in the store
+    latest = site.get("/api/quotes").json()["items"]
+    assert latest and all(q["speaker"]["name"] for q in latest)
+    seed_quotes = [q for q in site.get(f"/api/articles/{site.seed_id}").json()["quotes"]
+                   if q["kind"] == "direct" and q["speaker"]["name"]]
+    assert {q["text"] for q in seed_quotes} <= {q["text"] for q in latest}
+    html = site.get("/quotes").text
+    assert "Latest quotes" in html and latest[0]["speaker"]["name"] in html
+    # a search still answers the search
+    found = site.get("/api/quotes?speaker=Lee").json()["items"]
+    assert found and all("Lee" in q["speaker"]["name"] for q in found)

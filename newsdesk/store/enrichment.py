@@ -15,6 +15,9 @@ SQLITE_NEXT_ENTITY_ID = ("(SELECT MAX(n) + 1 FROM (SELECT COALESCE(MAX(id), 0) A
                          "UNION ALL SELECT COALESCE(MAX(old_id), 0) FROM entity_redirects))")
 
 
+LATEST_QUOTE_ARTICLES = 500  # the newest articles the quotes page draws on unasked
+
+
 class EnrichmentQueries(SQLStore):
     def _entity(self, r: Any) -> Entity:
         return Entity(id=r["id"], name=r["name"], type=r["type"],
@@ -259,6 +262,22 @@ class EnrichmentQueries(SQLStore):
                          "a.id = q.article_id JOIN sources s ON s.id = a.source_id WHERE "
                          f"{' AND '.join(where)} ORDER BY a.published_at DESC NULLS LAST, q.id LIMIT ?",
                          (*params, limit))
+        return [StoredQuote(quote=self._quote(r), article_id=r["article_id"],
+                            article_title=r["article_title"], published_at=self._dt(r["p"]),
+                            source_name=r["source_name"]) for r in rows]
+
+    def latest_quotes(self, limit: int = 50, articles: int = LATEST_QUOTE_ARTICLES
+                      ) -> list[StoredQuote]:
+        """Direct quotes with a speaker from the newest `articles` articles, newest first.
+        The window keeps this one index walk at any store size (a sort of every quote took
+        a scan of the whole table)."""
+        rows = self._all(
+            "SELECT q.*, a.title AS article_title, a.published_at AS p, s.name AS source_name "
+            "FROM (SELECT id, title, published_at, listed_at, source_id FROM articles "
+            "ORDER BY listed_at DESC NULLS LAST, id DESC LIMIT ?) a JOIN quotes q ON "
+            "q.article_id = a.id JOIN sources s ON s.id = a.source_id WHERE q.kind = 'direct' "
+            "AND q.speaker <> '' ORDER BY a.listed_at DESC NULLS LAST, a.id DESC, q.id LIMIT ?",
+            (articles, limit))
         return [StoredQuote(quote=self._quote(r), article_id=r["article_id"],
                             article_title=r["article_title"], published_at=self._dt(r["p"]),
                             source_name=r["source_name"]) for r in rows]

@@ -57,5 +57,5 @@ def api_quotes(request: Request, speaker: str = Query("", max_length=200),
 def quotes_page(request: Request, speaker: str = "", q: str = "",
                 limit: Optional[int] = 50):
     items = services.quote_search(request.app.state.store, speaker[:200], q[:500],
-                                  max(1, min(limit or 50, 200))) if (speaker or q) else []
+                                  max(1, min(limit or 50, 200)))
     return _render(request, "quotes.html", title="Quotes", speaker=speaker, q=q, items=items)
