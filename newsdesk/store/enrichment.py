@@ -262,6 +262,10 @@ class EnrichmentQueries(SQLStore):
                          "a.id = q.article_id JOIN sources s ON s.id = a.source_id WHERE "
                          f"{' AND '.join(where)} ORDER BY a.published_at DESC NULLS LAST, q.id LIMIT ?",
                          (*params, limit))
+        return self._stored_quotes(rows)
+
+    def _stored_quotes(self, rows: list) -> list[StoredQuote]:
+        """Rows of quotes joined with their article's title, date (`p`) and source name."""
         return [StoredQuote(quote=self._quote(r), article_id=r["article_id"],
                             article_title=r["article_title"], published_at=self._dt(r["p"]),
                             source_name=r["source_name"]) for r in rows]
@@ -278,9 +282,7 @@ class EnrichmentQueries(SQLStore):
             "q.article_id = a.id JOIN sources s ON s.id = a.source_id WHERE q.kind = 'direct' "
             "AND q.speaker <> '' ORDER BY a.listed_at DESC NULLS LAST, a.id DESC, q.id LIMIT ?",
             (articles, limit))
-        return [StoredQuote(quote=self._quote(r), article_id=r["article_id"],
-                            article_title=r["article_title"], published_at=self._dt(r["p"]),
-                            source_name=r["source_name"]) for r in rows]
+        return self._stored_quotes(rows)
 
     def stage_states(self, article_id: int) -> list[StageState]:
         rows = self._all("SELECT stage, version, error FROM stage_runs WHERE article_id = ? "
