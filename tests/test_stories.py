@@ -179,3 +179,26 @@ def test_story_keywords_show_a_name_once_and_no_stop_words_or_figures():
                 "n:250": 0.25, "n:tariff man”—to": 0.24, "n:apple computer's mac os": 0.2,
                 "n:canada": 0.1}
     assert display_terms(centroid) == ["trump", "supreme court", "president", "tariff", "canada"]
+
+
+def test_teasers_sharing_only_one_name_stay_apart(store):
+    # Between texts of a few dozen words one shared name made the cosine: a column on China's
+    # central bank joined (by the merge check) a story of a Chinese missile test.
+    from datetime import datetime, timezone
+
+    from newsdesk.models import Article, Block, Source
+    teasers = [("China fires a missile over the sea",
+                "China fired a ballistic missile into the sea on Monday, officials said."),
+               ("What China wants from its central bank", "China wants lower rates."),
+               ("China test-fires ballistic missile into the sea",
+                "A ballistic missile fired by China fell into the sea, officials said.")]
+    ids = []
+    for i, (title, text) in enumerate(teasers):
+        a = Article(url=f"https://t.test/{i}", title=title, source=Source(name=f"Outlet {i}"),
+                    body=[Block("paragraph", text)], content_hash=f"t{i}",
+                    published_at=datetime(2026, 2, 20, tzinfo=timezone.utc))
+        a.id = store.add_article(a)
+        assign(store, a, [])
+        ids.append(a.id)
+    final = [store.get_article(i).story_id for i in ids]  # as merges left them
+    assert final[0] == final[2] != final[1]

@@ -147,7 +147,8 @@ def assign(store: "Store", article: Article, entity_names: list[str]) -> int:
         own_norm = cluster.norm(centroid)
         for other, (theirs, their_size) in candidates.items():
             if other != story_id and (cluster.dot(centroid, theirs) / (own_norm * norms[other])
-                                      >= cluster.MERGE):
+                                      >= cluster.MERGE) and (cluster.shared_words(
+                                          centroid, theirs) >= cluster.MIN_SHARED_WORDS):
                 keep, gone = (story_id, other) if size >= their_size else (other, story_id)
                 centroid = cluster.add_vectors(centroid, theirs)
                 own_norm = cluster.norm(centroid)
