@@ -112,3 +112,27 @@ def test_a_bare_surname_or_acronym_is_the_one_entity_articles_called_so(store):
                                 "the deal was fair.")
     ambiguous = _enrich_text(store, who, 4, "Okonkwo declined to comment on Tuesday.")
     assert {e.name for e in store.article_entities(ambiguous)} == {"Okonkwo"}
+
+
+def test_a_surname_tagged_as_an_organisation_goes_to_the_reading_seen_more(store):
+    """The model tags a lone "Okonkwo told reporters" as an organisation. Before any article
+    names the person, that makes an ORG entity; once the person is known from more articles,
+    the word is read as the person. An organisation seen in more articles keeps the word."""
+    who = [s for s in enrich_stages() if s.name == "who"]
+    lone = "Okonkwo told reporters on Monday that the plant would open."
+    early = _enrich_text(store, who, 1, lone)
+    assert {(e.name, e.type) for e in store.article_entities(early)} == {("Okonkwo", "ORG")}
+    for n in (2, 3):
+        _enrich_text(store, who, n, "Boris Okonkwo, the finance minister, visited Lagos. "
+                                    "Okonkwo said the plant would open soon.")
+    later = _enrich_text(store, who, 4, lone)
+    assert {(e.name, e.type) for e in store.article_entities(later)} == {
+        ("Boris Okonkwo", "PERSON")}
+    # a word an organisation goes by in more articles than the person stays the organisation
+    for n in (5, 6, 7):
+        _enrich_text(store, who, n, "Apple reported higher iPhone sales on Monday. Apple told "
+                                    "investors that sales rose.")
+    _enrich_text(store, who, 8, "The singer Fiona Apple won the prize. Apple said she was "
+                                "surprised.")
+    company = _enrich_text(store, who, 9, "Apple told reporters on Monday that iPhone sales rose.")
+    assert ("Apple", "ORG") in {(e.name, e.type) for e in store.article_entities(company)}

@@ -30,8 +30,8 @@ class _Store:
     def lookup(self, key: str, type: str) -> list[str]:
         return self.names.get((key, type), [])
 
-    def has(self, key: str, type: str) -> bool:
-        return False
+    def weight(self, key: str, type: str) -> int:
+        return 0
 
 
 def test_known_entities_resolve_only_unambiguous_short_forms():

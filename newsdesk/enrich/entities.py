@@ -59,15 +59,18 @@ class KnownEntities(Protocol):
 
     def lookup(self, key: str, type: str) -> list[str]: ...
 
-    # whether the store holds an entity of this type under exactly this key (`Apple`)
-    def has(self, key: str, type: str) -> bool: ...
+    # how many articles link the entity of this type under exactly this key (0: none), up to
+    # a cap: which of two readings of a word the store has seen more
+    def weight(self, key: str, type: str) -> int: ...
 
 
 def known_types(text: str, spans: list[tuple[int, int, str]],
                 known: KnownEntities) -> list[tuple[int, int, str]]:
     """A lone word the model tagged ORG that other articles used as one person's surname is
-    that person (the small model tags most `Trump said ...` as an organisation), unless the
-    store knows an organisation by that word or the article names one holding it."""
+    that person (the small model tags most `Trump said ...` as an organisation), unless an
+    organisation goes by that word in more articles than the person does (`Apple`: a Fiona
+    Apple does not take over the company; a `Trump` ORG made by earlier mistagging gives way),
+    or the article names an organisation holding it."""
     org_words = set()  # the words of the article's longer organisation names
     for s, e, t in spans:
         words = core_name(text[s:e], t).split() if t == "ORG" else []
@@ -79,9 +82,10 @@ def known_types(text: str, spans: list[tuple[int, int, str]],
         if t == "ORG" and " " not in core and not core.isupper() and core not in org_words:
             if core not in retype:
                 key = entity_key(core, "ORG")
-                retype[core] = (not known.lookup(key, "ORG") and not known.has(key, "ORG")
-                                and len(set(known.lookup(entity_key(core, "PERSON"),
-                                                         "PERSON"))) == 1)
+                people = set(known.lookup(entity_key(core, "PERSON"), "PERSON"))
+                retype[core] = (len(people) == 1 and not known.lookup(key, "ORG") and
+                                known.weight(key, "ORG") < known.weight(
+                                    entity_key(people.pop(), "PERSON"), "PERSON"))
             if retype[core]:
                 t = "PERSON"
         out.append((s, e, t))

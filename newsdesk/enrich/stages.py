@@ -27,8 +27,8 @@ class StoreKnownEntities:
     def lookup(self, key: str, type: str) -> list[str]:
         return self.store.names_by_short_form(key, type)
 
-    def has(self, key: str, type: str) -> bool:
-        return bool(self.store.entities_by_key(key, type))
+    def weight(self, key: str, type: str) -> int:
+        return self.store.entity_article_count(key, type)
 
 
 def short_forms(name: str, type_: str, mentions: list[str]) -> list[str]:

@@ -57,6 +57,13 @@ class EnrichmentQueries(SQLStore):
             self._execute("INSERT INTO entity_short_forms (key, type, entity_id) VALUES "
                           "(?, ?, ?) ON CONFLICT DO NOTHING", (form, entity.type, entity_id))
 
+    def entity_article_count(self, key: str, type: str, cap: int = 1000) -> int:
+        """How many articles link the entity of this type and key, counted up to `cap` (a
+        comparison needs no more, and a name in 100,000 articles would cost a long count)."""
+        return int(self._scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM article_entities ae JOIN entities e ON "
+            "e.id = ae.entity_id WHERE e.type = ? AND e.key = ? LIMIT ?) n", (type, key, cap)))
+
     def names_by_short_form(self, key: str, type: str) -> list[str]:
         """The names of the entities of this type that articles called by this one-word
         form (`trump` -> Donald Trump; Melania Trump too, once an article called her so)."""
