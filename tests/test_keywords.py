@@ -1,4 +1,4 @@
-"""Keywords: content phrases, not stop words; names in full; a story's shared terms first."""
+"""Keywords: content phrases, not stop words; names in full; no runs of a Title Case headline."""
 from __future__ import annotations
 
 import json
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from newsdesk.enrich.keywords import keywords, story_keywords
+from newsdesk.enrich.keywords import keywords
 from newsdesk.models import Article, Block, Source
 
 FIX = Path(__file__).parent / "fixtures" / "summaries"
@@ -16,13 +16,6 @@ def _frank(i: int) -> Article:
     rows = [json.loads(line) for line in (FIX / "frank_cnndm_16.jsonl").open(encoding="utf-8")]
     return Article(url=rows[i]["url"], title="", source=Source(name="fixture"),
                    body=[Block("paragraph", rows[i]["article"])], language="en")
-
-
-def _ecb() -> list[Article]:
-    rows = [json.loads(line) for line in (FIX / "ecbplus_1_ecb_4.jsonl").open(encoding="utf-8")]
-    return [Article(url=r["doc_id"], title="", source=Source(name=r["doc_id"]),
-                    body=[Block("paragraph", t) for t in r["text"].split("\n") if t.strip()])
-            for r in rows]
 
 
 def test_keywords_are_phrases_not_stop_words():
@@ -51,7 +44,14 @@ def test_the_title_counts_and_k_is_respected():
     assert keywords(Article(url="", title="", source=Source(name="x"))) == []
 
 
-def test_story_keywords_lead_with_what_the_articles_share():
-    found = story_keywords(_ecb())  # four outlets on Tara Reid entering rehab
-    assert found[0] == "Tara Reid"
-    assert any("Promises" in k for k in found)
+def test_a_phrase_only_the_headline_has_must_be_a_name():
+    # Title Case headlines of feed teasers made "Certifies Gulfstream Jets" a key phrase
+    article = Article(url="t", title="Canada Certifies Gulfstream Jets Following Donald Trump’s "
+                                     "Threats", source=Source(name="x"), body=[Block(
+        "paragraph", "President Trump vowed to ground Canada-made aircraft in the U.S. and slap "
+                     "tariffs on them unless regulators approved U.S. jets.")])
+    assert "Certifies Gulfstream Jets" in keywords(article)  # no names told: as before
+    found = keywords(article, names=["Donald Trump", "Canada", "Trump", "U.S."])
+    assert "Donald Trump" in found
+    assert not any(len(k.split()) > 1 and k not in ("Donald Trump",) for k in found), found
+

@@ -202,3 +202,24 @@ def test_teasers_sharing_only_one_name_stay_apart(store):
         ids.append(a.id)
     final = [store.get_article(i).story_id for i in ids]  # as merges left them
     assert final[0] == final[2] != final[1]
+
+
+def test_story_keywords_are_written_as_its_articles_write_them(store):
+    from datetime import datetime, timezone
+
+    from newsdesk.enrich.stages import enrich_stages
+    from newsdesk.models import Article, Block, Source
+    from newsdesk.pipeline import enrich_articles
+    texts = ["Donald Trump said on Friday that the Supreme Court ruling on tariffs was a "
+             "disgrace. Donald Trump vowed new tariffs on imports from Canada.",
+             "The Supreme Court struck down the tariffs of Donald Trump on Friday. Donald "
+             "Trump answered with threats of new tariffs on Canada."]
+    ids = [store.add_article(Article(
+        url=f"https://k.test/{i}", title="Supreme Court strikes down Donald Trump tariffs",
+        source=Source(name=f"Outlet {i}"), body=[Block("paragraph", t)], content_hash=f"k{i}",
+        published_at=datetime(2026, 2, 20, tzinfo=timezone.utc))) for i, t in enumerate(texts)]
+    stages = [s for s in enrich_stages() if s.name == "who"] + list(story_stages())
+    enrich_articles(store, ids, stages)
+    story = store.get_story(store.get_article(ids[0]).story_id)
+    assert store.get_article(ids[1]).story_id == story.id
+    assert "Donald Trump" in story.keywords and "donald trump" not in story.keywords

@@ -1,4 +1,4 @@
-"""Key phrases for articles and stories: TF-IDF against a general-language background.
+"""Key phrases for articles: TF-IDF against a general-language background.
 
 Candidates are runs of up to three content words between stop words and punctuation (as in
 RAKE). A phrase scores by how often the article uses it times how unusual its words are in
@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from functools import lru_cache
+from typing import Iterable
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from wordfreq import zipf_frequency
@@ -78,7 +79,7 @@ def _language(article: Article) -> str:
     return (article.language or "en").split("-")[0].lower() or "en"
 
 
-def _scored(article: Article) -> list[tuple[float, str]]:
+def _scored(article: Article, names: set[str] | None = None) -> list[tuple[float, str]]:
     language = _language(article)
     paragraphs = [b.text for b in article.body if b.text.strip()]
     counts: Counter[str] = Counter()
@@ -90,6 +91,7 @@ def _scored(article: Article) -> list[tuple[float, str]]:
             surface[key][" ".join(gram)] += 1
     title_keys = {" ".join(g).lower() for g in _candidates(article.title, language)}
     lead_keys = {" ".join(g).lower() for g in _candidates(paragraphs[0], language)} if paragraphs else set()
+    in_body = set(counts)
     for key in title_keys - counts.keys():  # a title phrase counts even if the body never repeats it
         counts[key] += 1
         surface[key][next(" ".join(g) for g in _candidates(article.title, language) if " ".join(g).lower() == key)] += 1
@@ -98,6 +100,10 @@ def _scored(article: Article) -> list[tuple[float, str]]:
         words = key.split()
         if len(words) > 1 and count < 2 and key not in title_keys:
             continue  # a multi-word phrase said once is a chance juxtaposition
+        if len(words) > 1 and names is not None and key not in in_body and key not in names:
+            # a run of a Title Case headline's words ("Certifies Gulfstream Jets") is no
+            # phrase: one the body never uses counts only when it is a name the article has
+            continue
         specificity = sum(max(0.0, BACKGROUND_CEILING - _zipf(w, language)) for w in words)
         score = count * specificity
         score *= TITLE_BOOST if key in title_keys else 1.0
@@ -134,20 +140,19 @@ def _select(scored: list[tuple[float, str]], k: int) -> list[str]:
     return chosen
 
 
-def keywords(article: Article, k: int = 8) -> list[str]:
-    """Up to k key phrases of the article, most characteristic first."""
+def headline_phrases(article: Article) -> list[str]:
+    """The phrases of several words that only the article's headline has: those `keywords`
+    keeps only when they are names (the caller tells which are)."""
+    language = _language(article)
+    body = {" ".join(g).lower() for b in article.body if b.text.strip()
+            for g in _candidates(b.text, language)}
+    return list(dict.fromkeys(" ".join(g) for g in _candidates(article.title, language)
+                              if len(g) > 1 and " ".join(g).lower() not in body))
+
+
+def keywords(article: Article, k: int = 8, names: Iterable[str] | None = None) -> list[str]:
+    """Up to k key phrases of the article, most characteristic first. `names`, the entity
+    names found in it (any case): a phrase only its headline has must be one of them."""
     if k <= 0:
         return []
-    return _select(_scored(article), k)
-
-
-def story_keywords(articles: list[Article], k: int = 8) -> list[str]:
-    """Key phrases of a story: those that many of its articles share rank first."""
-    votes: dict[str, float] = defaultdict(float)
-    surface: dict[str, str] = {}
-    for article in articles:
-        for rank, phrase in enumerate(keywords(article, 2 * k)):
-            votes[phrase.lower()] += 1.0 / (1.0 + 0.25 * rank)
-            surface.setdefault(phrase.lower(), phrase)
-    ranked = sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))
-    return _select([(v, surface[key]) for key, v in ranked], k)
+    return _select(_scored(article, None if names is None else {n.lower() for n in names}), k)

@@ -54,7 +54,7 @@ def short_forms(name: str, type_: str, mentions: list[str]) -> list[str]:
 
 
 def run_who(store: Store, articles: list[Article]) -> None:
-    from .keywords import keywords
+    from .keywords import headline_phrases, keywords
     from .who import analyse_many, entity_key
 
     results = analyse_many(articles, known=StoreKnownEntities(store))
@@ -83,9 +83,12 @@ def run_who(store: Store, articles: list[Article]) -> None:
                 link.role = link.role or role
             for q in found.quotes:
                 q.speaker_entity_id = ids.get(q.speaker)
+            # the headline is not analysed: a phrase only it has is a name if the store knows it
+            names = ({m.text for m in found.entities} | {m.canonical for m in found.entities}
+                     | {p for p in headline_phrases(article)
+                        if store.entities_by_key(entity_key(p))})
             store.replace_article_enrichment(article.id, list(links.values()), found.quotes,
-                                             found.dates,
-                                             keywords(article))
+                                             found.dates, keywords(article, names=names))
 
 
 def run_summary(store: Store, articles: list[Article]) -> None:

@@ -20,9 +20,11 @@ if TYPE_CHECKING:
     from ..store.base import Store
 
 VERSION = 3  # 2: a story's summary draws on each outlet's lead and says how many outlets;
-# 3: keywords without stop words or figures, a name once; summary sentences end with a stop
+# 3: keywords without stop words or figures, a name once and written as its articles write
+# it; summary sentences end with a stop
 MAX_COPY_CANDIDATES = 10
 MAX_SUMMARY_OUTLETS = 8  # a story summary draws on this many outlets' leads at most
+KEYWORD_ARTICLES = 50  # a story's keywords are written as this many of its newest articles do
 # Copies are looked for among articles published within this many days either way (a
 # back-filled archive may bring the copy before its original): candidates that share only a
 # boilerplate or quoted passage grow with the archive, and each costs an exact check.
@@ -84,6 +86,18 @@ def outlet_leads(rows: list[dict], headline: dict[int, float],
     return out
 
 
+def story_keywords_of(store: "Store", rows: list[dict], centroid: dict[str, float]) -> list[str]:
+    """The story's keywords: its centroid's heaviest terms (`cluster.display_terms`), written
+    as its newest articles write them where their own keywords (the who stage's) have them
+    ("Donald Trump", not the centroid's "donald trump")."""
+    newest = [r["id"] for r in rows[-KEYWORD_ARTICLES:]]
+    written: dict[str, str] = {}
+    for phrases in store.keywords_of_articles(newest).values():
+        for phrase in phrases:
+            written.setdefault(phrase.lower(), phrase)
+    return [written.get(t, t) for t in cluster.display_terms(centroid)]
+
+
 def refresh_story(store: "Store", story_id: int, centroid: dict[str, float],
                   added: int | None = None) -> None:
     """Recompute a story's header from its articles: title, summary, section, counts, dates.
@@ -109,7 +123,7 @@ def refresh_story(store: "Store", story_id: int, centroid: dict[str, float],
     story.last_seen = max(dates) if dates else None
     story.article_count = len(rows)
     story.source_count = len({r["source_id"] for r in rows})
-    story.keywords = cluster.display_terms(centroid)
+    story.keywords = story_keywords_of(store, rows, centroid)
     store.save_story(story)
 
 
