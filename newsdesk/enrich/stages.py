@@ -86,7 +86,8 @@ def run_who(store: Store, articles: list[Article]) -> None:
             # the headline is not analysed: a phrase only it has is a name if the store knows it
             names = ({m.text for m in found.entities} | {m.canonical for m in found.entities}
                      | {p for p in headline_phrases(article)
-                        if store.entities_by_key(entity_key(p))})
+                        if any(store.entities_by_key(k) for k in {entity_key(p),
+                                                                  entity_key(p, "ORG")})})
             store.replace_article_enrichment(article.id, list(links.values()), found.quotes,
                                              found.dates, keywords(article, names=names))
 
