@@ -237,6 +237,13 @@ class EnrichmentQueries(SQLStore):
         return [r[0] for r in self._all("SELECT keyword FROM article_keywords WHERE "
                                         "article_id = ? ORDER BY rank", (article_id,))]
 
+    def keywords_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[str]]:
+        """What article_keywords gives, for many articles in one query per IN_CHUNK ids."""
+        return {i: [r["keyword"] for r in rows] for i, rows in
+                self._by_article("SELECT article_id, keyword FROM article_keywords WHERE "
+                                 "article_id IN (?*) ORDER BY article_id, rank",
+                                 article_ids).items()}
+
     def entity_mentions_by_day(self, entity_id: int) -> list[tuple[str, int]]:
         rows = self._all("SELECT a.published_at AS p, ae.mentions AS m FROM article_entities ae "
                          "JOIN articles a ON a.id = ae.article_id WHERE ae.entity_id = ? "
