@@ -136,3 +136,22 @@ def test_a_surname_tagged_as_an_organisation_goes_to_the_reading_seen_more(store
                                 "surprised.")
     company = _enrich_text(store, who, 9, "Apple told reporters on Monday that iPhone sales rose.")
     assert ("Apple", "ORG") in {(e.name, e.type) for e in store.article_entities(company)}
+
+
+def test_a_teaser_links_the_known_names_of_its_headline_and_no_misread_ones(store):
+    """A feed teaser often names nobody in its sentence and everybody in its headline (89 of
+    the demo's 367 articles had no entity). Headline names the store knows are linked now;
+    the model's misreadings of a Title Case headline are not."""
+    who = [s for s in enrich_stages() if s.name == "who"]
+    _enrich_text(store, who, 1, "Donald Trump spoke to reporters in Washington on Monday "
+                                "about the talks with Iran.")
+    # the model reads this headline as "Trump Weighs Strike" (PERSON), "Iran", "Talks Stall"
+    aid = store.add_article(Article(
+        url="https://y.test/teaser", title="Trump Weighs Strike on Iran as Talks Stall",
+        content_hash="teaser",
+        source=Source(name="Outlet"), body=[Block("paragraph", "The president was considering "
+                                                  "a range of military options.")]))
+    assert enrich_articles(store, [aid], who) == {"who": 0}
+    names = {(e.name, e.type) for e in store.article_entities(aid)}
+    assert ("Iran", "PLACE") in names
+    assert not any("Strike" in n or "Stall" in n for n, _ in names), names

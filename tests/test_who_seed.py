@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.enrich.who import analyse, analyse_many
+from newsdesk.enrich.who import HEADLINE, analyse, analyse_many
 from newsdesk.models import Article, Block, Source
 
 FIXTURES = Path(__file__).parent / "fixtures" / "who"
@@ -53,8 +53,11 @@ def test_seed_entities_each_once_as_canonical(seed):
 
 def test_seed_mentions_point_into_the_body(seed):
     article, result = seed
-    for m in result.entities:
-        assert article.body[m.block].text[m.start:m.end] == m.text
+    for m in result.entities:  # a headline's mention points into the title
+        where = article.title if m.block == HEADLINE else article.body[m.block].text
+        assert where[m.start:m.end] == m.text
+    assert {m.canonical for m in result.entities if m.block == HEADLINE} >= {
+        "Japan", "Nara", "China", "Taiwan"}  # names the body also gives
     takaichi = [m for m in result.entities if m.canonical == "Sanae Takaichi"]
     assert {m.text for m in takaichi} >= {"Sanae Takaichi", "Takaichi"}
     assert all(m.type == "PERSON" for m in takaichi)

@@ -113,10 +113,13 @@ def model_text(text: str) -> str:
 _SAME_LENGTH = str.maketrans({"\u00a0": " ", "\u2015": "\u2014", "\u2009": " ", "\u202f": " "})
 
 
-def parse(texts: Iterable[str], batch_size: int = 16) -> Iterator[Doc]:
-    """Parse texts (already joined articles) in batches; Docs carry the model's view."""
+def parse(texts: Iterable[str], batch_size: int = 16, names_only: bool = False) -> Iterator[Doc]:
+    """Parse texts (already joined articles) in batches; Docs carry the model's view.
+    `names_only`: for headlines, whose names are all that is read, without the dependency
+    parse (the same names on all 367 demo headlines, a quarter faster)."""
     nlp = load_nlp()
-    yield from nlp.pipe((model_text(t) for t in texts), batch_size=batch_size)
+    yield from nlp.pipe((model_text(t) for t in texts), batch_size=batch_size,
+                        disable=["parser"] if names_only else [])
 
 
 def locate(starts: list[int], offset: int) -> tuple[int, int]:
