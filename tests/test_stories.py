@@ -170,6 +170,53 @@ def test_story_summary_draws_on_its_outlets_without_repeats(store):
     assert store.get_story(sid).summary == summary
 
 
+def test_a_story_one_outlet_covered_in_several_pieces_draws_on_several_of_them(store):
+    """A feed's several teasers on one event used to give the story one teaser's sentence
+    ("What comes next would present its own set of challenges. Drawn from 1 outlet."): a
+    story summary drew on each outlet's lead only."""
+    from newsdesk.enrich.summary import split_sentences, summarise_article
+    from newsdesk.models import Source
+
+    rows = docs()
+    event = max({d["subtopic"] for d in rows}, key=lambda t: sum(d["subtopic"] == t for d in rows))
+    summaries, ids = {}, []
+    for d in [d for d in rows if d["subtopic"] == event][:5]:
+        a = to_article(d)
+        a.source = Source(name="One Outlet")  # one outlet's pieces, not several outlets'
+        a.summary, a.summary_generated = summarise_article(a)[0], True
+        a.id = store.add_article(a)
+        summaries[a.id] = set(split_sentences(a.summary))
+        ids.append(a.id)
+        assign(store, a, [])
+    sid = max({store.get_article(i).story_id for i in ids},
+              key=lambda s: sum(store.get_article(i).story_id == s for i in ids))
+    members = [i for i in ids if store.get_article(i).story_id == sid]
+    assert len(members) >= 3
+    summary = store.get_story(sid).summary
+    assert summary.endswith("Drawn from 1 outlet.")
+    sentences = split_sentences(summary.removesuffix("Drawn from 1 outlet.").strip())
+    drawn = {i for i in members for s in sentences if s in summaries[i] or s[:-1] in summaries[i]}
+    assert len(drawn) >= 2, summary
+
+
+def test_story_summary_passes_over_sentences_that_lean_on_the_one_before():
+    from newsdesk.enrich.summary import leans_back, summarise_story
+    from newsdesk.models import Article, Source
+
+    assert leans_back("But the deal collapsed.") and leans_back("“It was a shock,” he said.")
+    assert not leans_back("Thousands marched in Paris.") and not leans_back("Theirs was not.")
+    a = Article(url="a", title="Port strike", source=Source(name="A", id=1),
+                summary="Dock workers in Rotterdam walked out on Monday over pay. "
+                        "This is the third such stoppage this year.")
+    b = Article(url="b", title="Rotterdam strike", source=Source(name="B", id=2),
+                summary="It hit container traffic hard. "
+                        "Shipping lines diverted vessels to Antwerp as the Rotterdam strike "
+                        "entered its second day.")
+    text = summarise_story([a, b])
+    assert "Dock workers" in text and "Antwerp" in text
+    assert "This is the third" not in text and "It hit" not in text, text
+
+
 def test_story_keywords_show_a_name_once_and_no_stop_words_or_figures():
     from newsdesk.stories.cluster import display_terms
     # weights as a story's centroid holds them: word terms (w:) and name terms (n:), where a

@@ -70,6 +70,20 @@ _STAMP_WORDS = frozenset(
     "jan feb mar apr jun jul aug sep sept oct nov dec".split())
 
 
+# A sentence that opens by leaning on the one before it ("But he said ...", "This is ...",
+# "Its shares fell"): in a story summary, which joins sentences of several articles, the
+# thing it points back to is not there. Left out whenever the story has other sentences.
+_LEANS_BACK = re.compile(
+    r"^[\"'“‘(]*(?:and|but|or|so|yet|still|however|also|meanwhile|instead|then|thus|hence|"
+    r"moreover|nevertheless|nonetheless|he|she|it|they|we|his|her|its|their|this|that|these|"
+    r"those|such)\b", re.IGNORECASE)
+
+
+def leans_back(sentence: str) -> bool:
+    """True for a sentence that opens with a pronoun or connective pointing before it."""
+    return bool(_LEANS_BACK.match(sentence))
+
+
 def is_stamp(sentence: str) -> bool:
     """True for a 'sentence' made only of date and time words and figures."""
     words = re.findall(r"[^\W\d_]+(?:\.[^\W\d_]+\.?)?|\d+", sentence.lower())
@@ -150,6 +164,18 @@ def _mmr(scores: np.ndarray, sim: np.ndarray | None, k: int,
     return chosen
 
 
+def _within_budget(ranked: list[int], sentences: list[str]) -> list[int]:
+    """The ranked picks, best first, stopping after two once they hold WORD_BUDGET words."""
+    chosen: list[int] = []
+    words = 0
+    for i in ranked:
+        if len(chosen) >= 2 and words >= WORD_BUDGET:
+            break
+        chosen.append(i)
+        words += len(_WORD.findall(sentences[i]))
+    return chosen
+
+
 def summarise_article(article: Article, max_sentences: int = 3) -> tuple[str, list[int]]:
     """An extractive summary of up to `max_sentences` body sentences, and each one's block index.
 
@@ -162,15 +188,8 @@ def summarise_article(article: Article, max_sentences: int = 3) -> tuple[str, li
         return "", []
     sentences = [s for _, s in pairs]
     sim = _similarity(sentences)
-    ranked = _mmr(_base_scores(sentences, sim), sim, max_sentences)  # best first
-    chosen: list[int] = []
-    words = 0
-    for i in ranked:
-        if len(chosen) >= 2 and words >= WORD_BUDGET:
-            break
-        chosen.append(i)
-        words += len(_WORD.findall(sentences[i]))
-    chosen.sort()
+    chosen = sorted(_within_budget(_mmr(_base_scores(sentences, sim), sim, max_sentences),
+                                   sentences))
     return " ".join(sentences[i] for i in chosen), [pairs[i][0] for i in chosen]
 
 
@@ -205,6 +224,7 @@ def summarise_story(articles: list[Article]) -> str:
         for pos, s in enumerate(sents[:STORY_LEAD_SENTENCES]):
             candidates.append((ai, pos, s))
     tail = drawn_from(outlet_count(articles))
+    candidates = [c for c in candidates if not leans_back(c[2])] or candidates
     if not candidates:
         return tail
     sentences = [s for _, _, s in candidates]
@@ -220,8 +240,10 @@ def summarise_story(articles: list[Article]) -> str:
         for i in range(len(candidates)):
             agree[i] = np.mean([sim[i, owner == aj].max() for aj in owners if aj != owner[i]])
     scores = position + CENTRALITY_WEIGHT * agree - penalty
-    # picked best first: across outlets there is no document order to keep
-    chosen = _mmr(scores, sim, STORY_SENTENCES if len(owners) > 1 else 3, STORY_DUPLICATE_COSINE)
+    # picked best first: across outlets there is no document order to keep; as long as an
+    # article's summary at most (a reader scans it), however many articles it draws on
+    chosen = _within_budget(_mmr(scores, sim, STORY_SENTENCES if len(owners) > 1 else 3,
+                                 STORY_DUPLICATE_COSINE), sentences)
     return " ".join([ended(sentences[i]) for i in chosen] + [tail])
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from ..enrich.summary import drawn_from, summarise_story
+from ..enrich.summary import drawn_from, outlet_count, summarise_story
 from ..models import Article, Source, Story
 from . import cluster, dedup
 
@@ -19,11 +19,12 @@ if TYPE_CHECKING:
     from ..pipeline import Stage
     from ..store.base import Store
 
-VERSION = 3  # 2: a story's summary draws on each outlet's lead and says how many outlets;
+VERSION = 5  # 2: a story's summary draws on each outlet's lead and says how many outlets;
 # 3: keywords without stop words or figures, a name once and written as its articles write
-# it; summary sentences end with a stop
+# it; summary sentences end with a stop; 4: a story summary draws on up to 8 articles (each
+# outlet's lead first), and passes over sentences that lean on what came before
 MAX_COPY_CANDIDATES = 10
-MAX_SUMMARY_OUTLETS = 8  # a story summary draws on this many outlets' leads at most
+MAX_SUMMARY_ARTICLES = 8  # a story summary draws on this many articles at most
 KEYWORD_ARTICLES = 50  # a story's keywords are written as this many of its newest articles do
 # Copies are looked for among articles published within this many days either way (a
 # back-filled archive may bring the copy before its original): candidates that share only a
@@ -68,22 +69,26 @@ def one_line(text: str, limit: int = 240) -> str:
     return first if len(first) <= limit else first[:limit - 1].rsplit(" ", 1)[0] + "…"
 
 
-def outlet_leads(rows: list[dict], headline: dict[int, float],
-                 limit: int = MAX_SUMMARY_OUTLETS) -> list[Article]:
-    """Each outlet's article that best names the story, the outlets with most articles
-    first: what a story summary draws on. Their summaries (given, or generated from their
-    bodies by the summary stage, which runs before this one) stand in for the bodies, so the
-    summary costs no body reads inside the story lock."""
+def summary_sources(rows: list[dict], headline: dict[int, float],
+                    limit: int = MAX_SUMMARY_ARTICLES) -> list[Article]:
+    """What a story summary draws on: each outlet's article that best names the story (the
+    outlets with most articles first), then, while fewer than `limit`, the story's other
+    articles that best name it. A story that one outlet covered in several pieces (a feed's
+    seven teasers on one war) draws on all of them, not on one teaser that leans on its
+    headline ("What comes next would present its own set of challenges."). Their summaries
+    (given, or generated from their bodies by the summary stage, which runs before this one)
+    stand in for the bodies, so the summary costs no body reads inside the story lock."""
     by_outlet: dict[int, list[dict]] = {}
     for r in rows:
         by_outlet.setdefault(r["source_id"], []).append(r)
     outlets = sorted(by_outlet.values(), key=lambda rs: (-len(rs), rs[0]["id"]))[:limit]
-    out = []
-    for rs in outlets:
-        r = max(rs, key=lambda r: (headline[r["id"]], -r["id"]))
-        out.append(Article(url="", title=r["title"], source=Source(name="", id=r["source_id"]),
-                           summary=r["summary"] or r["title"], id=r["id"]))
-    return out
+    best = [max(rs, key=lambda r: (headline[r["id"]], -r["id"])) for rs in outlets]
+    taken = {r["id"] for r in best}
+    rest = sorted((r for r in rows if r["id"] not in taken),
+                  key=lambda r: (-headline[r["id"]], r["id"]))
+    return [Article(url="", title=r["title"], source=Source(name="", id=r["source_id"]),
+                    summary=r["summary"] or r["title"], id=r["id"])
+            for r in (best + rest)[:limit]]
 
 
 def story_keywords_of(store: "Store", rows: list[dict], centroid: dict[str, float]) -> list[str]:
@@ -114,10 +119,10 @@ def refresh_story(store: "Store", story_id: int, centroid: dict[str, float],
     dates = [r["published_at"] for r in rows if r["published_at"]]
     story = store.get_story(story_id)
     story.title = lead["title"]
-    leads = outlet_leads(rows, headline)
-    tail = drawn_from(len(leads))  # one lead per outlet drawn on, as the summary says
-    if added is None or added in {a.id for a in leads} or not story.summary.endswith(tail):
-        story.summary = summarise_story(leads) or one_line(lead["summary"] or lead["title"])
+    sources = summary_sources(rows, headline)
+    tail = drawn_from(outlet_count(sources))  # the outlets drawn on, as the summary says
+    if added is None or added in {a.id for a in sources} or not story.summary.endswith(tail):
+        story.summary = summarise_story(sources) or one_line(lead["summary"] or lead["title"])
     story.section = sections.most_common(1)[0][0] if sections else (lead["section"] or "")
     story.first_seen = min(dates) if dates else None
     story.last_seen = max(dates) if dates else None
