@@ -217,6 +217,41 @@ def test_story_summary_passes_over_sentences_that_lean_on_the_one_before():
     assert "This is the third" not in text and "It hit" not in text, text
 
 
+def test_a_story_follows_its_articles_when_they_are_classified_after_it_was_made(store):
+    """The demo trains its section classifier after its articles are placed in stories, then
+    re-classifies them: the stories kept the section of the moment they were made (58 of a
+    fresh demo's were Uncategorised, or under another section than their articles)."""
+    from newsdesk.enrich.sections import SectionClassifier, section_text
+    from newsdesk.enrich.stages import SECTION_MODEL_BLOB, enrich_stages
+
+    rows = docs()
+    event = [d for d in rows if d["topic"] == 3][:6]
+    ids = []
+    for d in event:  # no model yet: the section stage leaves them Uncategorised
+        a = to_article(d)
+        a.section = "Uncategorised"
+        a.id = store.add_article(a)
+        ids.append(a.id)
+        assign(store, a, [])
+    stories = {store.get_article(i).story_id for i in ids}
+    assert {store.get_story(s).section for s in stories} <= {"Uncategorised", ""}
+    # a model that learned topic 3 as World from other articles of it, and the rest as Business
+    train = [d for d in rows if d not in event]
+    model = SectionClassifier.train([section_text(*_title_body(d)) for d in train],
+                                    ["World" if d["topic"] == 3 else "Business" for d in train])
+    store.put_blob(SECTION_MODEL_BLOB, model.to_bytes())
+    section = [s for s in enrich_stages() if s.name == "section"]
+    from newsdesk.pipeline import enrich_articles
+    assert enrich_articles(store, ids, section) == {"section": 0}
+    assert {store.get_article(i).section for i in ids} == {"World"}
+    assert {store.get_story(s).section for s in stories} == {"World"}
+
+
+def _title_body(d: dict) -> tuple[str, str]:
+    a = to_article(d)
+    return a.title, a.text
+
+
 def test_story_keywords_show_a_name_once_and_no_stop_words_or_figures():
     from newsdesk.stories.cluster import display_terms
     # weights as a story's centroid holds them: word terms (w:) and name terms (n:), where a

@@ -111,17 +111,21 @@ def run_section(store: Store, articles: list[Article]) -> None:
     blob = store.get_blob(SECTION_MODEL_BLOB)
     if blob:
         model = SectionClassifier.from_bytes(blob)
+    moved: set[int] = set()  # stories some of whose articles changed section
     for article in articles:
-        if article.section_given:
-            mapped = map_section(article.section)
-            if mapped:
-                if mapped != article.section:
-                    store.update_article_fields(article.id, section=mapped)
-                continue
-        label = UNCATEGORISED
-        if model is not None:
-            label = classify(section_text(article.title, article.text), model)
-        store.update_article_fields(article.id, section=label)
+        label = map_section(article.section) if article.section_given else None
+        if label is None:
+            label = UNCATEGORISED
+            if model is not None:
+                label = classify(section_text(article.title, article.text), model)
+        if label != article.section:
+            store.update_article_fields(article.id, section=label)
+            if article.story_id is not None:
+                moved.add(article.story_id)
+    if moved:  # placed before this run (a retrained model): their stories follow them
+        from ..stories.stage import refresh_story_sections
+
+        refresh_story_sections(store, moved)
 
 
 def train_section_model(store: Store) -> tuple[int, list[str]]:

@@ -103,6 +103,33 @@ def story_keywords_of(store: "Store", rows: list[dict], centroid: dict[str, floa
     return [written.get(t, t) for t in cluster.display_terms(centroid)]
 
 
+def story_section(rows: list[dict], lead: dict) -> str:
+    """The section most of a story's articles are in (Uncategorised ones aside), else its
+    lead's."""
+    sections = Counter(r["section"] for r in rows if r["section"] and r["section"] != "Uncategorised")
+    return sections.most_common(1)[0][0] if sections else (lead["section"] or "")
+
+
+def refresh_story_sections(store: "Store", story_ids: set[int]) -> None:
+    """Re-derive these stories' sections from their articles'. The section stage calls it
+    when it re-classifies articles already placed in stories (`newsdesk train-sections`, a new
+    section model): a fresh demo store, whose classifier is trained after its articles are
+    placed, left 58 stories Uncategorised or under another section than their articles.
+    Under the story lock, like every other write of a story's header."""
+    for story_id in sorted(story_ids):
+        with store.transaction():
+            store.lock_stories()
+            rows = store.story_article_rows(story_id)
+            story = store.get_story(story_id) if rows else None
+            if story is None:
+                continue
+            lead = next((r for r in rows if r["title"] == story.title), rows[0])
+            section = story_section(rows, lead)
+            if section != story.section:
+                story.section = section
+                store.save_story(story)
+
+
 def refresh_story(store: "Store", story_id: int, centroid: dict[str, float],
                   added: int | None = None) -> None:
     """Recompute a story's header from its articles: title, summary, section, counts, dates.
@@ -115,7 +142,6 @@ def refresh_story(store: "Store", story_id: int, centroid: dict[str, float],
     # The headline that best names the whole coverage, not merely the first one seen.
     headline = {r["id"]: cluster.headline_score(r["title"], centroid) for r in rows}
     lead = max(rows, key=lambda r: (headline[r["id"]], -r["id"]))
-    sections = Counter(r["section"] for r in rows if r["section"] and r["section"] != "Uncategorised")
     dates = [r["published_at"] for r in rows if r["published_at"]]
     story = store.get_story(story_id)
     story.title = lead["title"]
@@ -123,7 +149,7 @@ def refresh_story(store: "Store", story_id: int, centroid: dict[str, float],
     tail = drawn_from(outlet_count(sources))  # the outlets drawn on, as the summary says
     if added is None or added in {a.id for a in sources} or not story.summary.endswith(tail):
         story.summary = summarise_story(sources) or one_line(lead["summary"] or lead["title"])
-    story.section = sections.most_common(1)[0][0] if sections else (lead["section"] or "")
+    story.section = story_section(rows, lead)
     story.first_seen = min(dates) if dates else None
     story.last_seen = max(dates) if dates else None
     story.article_count = len(rows)
