@@ -223,3 +223,40 @@ def test_quality_gate_on_ecbplus(sqlite_store, tmp_path, ranker):
 # Measured 2026-11-25: text 0.837, semantic 0.783, hybrid 0.865 (static model, RRF k=20,
 # semantic weight 0.5); with the tantivy text index text 0.835, hybrid 0.860.
 FLOORS = {"text": 0.81, "semantic": 0.75, "hybrid": 0.85}
+
+
+def test_keyword_facet_filter_and_field(loaded):
+    """Keywords (#8) serve the search facets: the results' shared key phrases are counted,
+    and a facet's link (keyword=) or the query field keyword: narrows to the articles that
+    have that phrase, in any case."""
+    from newsdesk.enrich.keywords import keywords
+
+    store, vi, arts, ti = loaded
+    for a in arts:  # the articles' own key phrases, as the who stage writes them
+        store.replace_article_enrichment(a.id, [], [], [], keywords(a))
+    res = search(store, vi, ti, "Cheeks", mode="text", limit=100)
+    facet = res["facets"]["keyword"]
+    assert facet and all(n > 1 for _, n in facet)
+    phrase, count = facet[0]
+    having = {a.id for a in arts if phrase.lower() in
+              {k.lower() for k in store.article_keywords(a.id)}}
+    assert count == len(having & set(_ids(res)))
+    for filtered in (search(store, vi, ti, "Cheeks", mode="text", limit=100,
+                            filters={"keyword": phrase.upper()}),
+                     search(store, vi, ti, f'Cheeks keyword:"{phrase}"', mode="text", limit=100)):
+        assert set(_ids(filtered)) == having & set(_ids(res))
+    alone = search(store, vi, ti, "", mode="text", limit=100, filters={"keyword": phrase})
+    assert set(_ids(alone)) == having
+    # a phrase that is (part of) a name the results have is the entity facet's, not this one's
+    from newsdesk.models import Entity
+    from newsdesk.store.base import EntityLink
+
+    for aid in having:
+        with store.transaction():
+            [eid] = store.link_entities(aid, [(Entity(name=f"{phrase} Smith", type="PERSON"),
+                                               f"person:{phrase.lower()} smith")])
+            store.replace_article_enrichment(aid, [EntityLink(eid, 1)], [], [],
+                                             store.article_keywords(aid))
+    res = search(store, vi, ti, "Cheeks", mode="text", limit=100)
+    assert phrase.lower() not in {p.lower() for p, _ in res["facets"]["keyword"]}
+    assert (f"{phrase} Smith", count) in res["facets"]["entity"]

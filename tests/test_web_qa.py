@@ -415,3 +415,18 @@ def test_entity_page_leads_to_every_article_past_its_list(site):
     link = re.search(r'href="(/search\?entity=[^"]+)"', page).group(1).replace("&amp;", "&")
     found = site.get("/api" + link).json()["items"]
     assert site.seed["id"] in [i["id"] for i in found]
+
+
+def test_a_keyword_filters_the_search_page_its_api_and_its_feed(site):
+    a = site.get(f"/api/articles/{site.seed['id']}").json()
+    phrase = a["keywords"][0]
+    found = site.get("/api/search", params={"keyword": phrase.lower()}).json()
+    assert site.seed["id"] in [i["id"] for i in found["items"]]
+    assert "keyword" in found["facets"]
+    page = site.get("/search", params={"keyword": phrase}).text
+    assert f"keyword <strong>{phrase}</strong>" in page  # named, with a way out
+    assert f'/articles/{site.seed["id"]}"' in page
+    feed = re.search(r'href="(/feeds/search\?[^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "keyword=" in feed
+    assert a["title"].split()[0] in site.get(feed).text
+    assert site.get("/api/search", params={"keyword": "no such phrase at all"}).json()["items"] == []

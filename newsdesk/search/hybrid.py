@@ -28,7 +28,7 @@ SNIPPET_SCAN = 6_000  # characters of a body searched for a snippet
 OVERSAMPLE_MAX = 6_400  # most neighbours asked for before an exact search
 EXACT_LIMIT = 5_000  # a filter passing fewer articles than this is searched exactly
 EPOCH = datetime(1, 1, 1, tzinfo=timezone.utc)  # undated articles sort last by date
-FILTER_FIELDS = ("section", "source", "entity", "speaker", "after", "before")
+FILTER_FIELDS = ("section", "source", "entity", "keyword", "speaker", "after", "before")
 
 
 def rrf(rankings: list[list[int]], k: int = RRF_K,

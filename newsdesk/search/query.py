@@ -4,7 +4,8 @@
 
 Words, "phrases", AND / OR / NOT / -word, parentheses (AND binds tighter than OR; words side
 by side are ANDed), `word*` prefixes, and fields: title: (words in the title), source:,
-section:, entity:, speaker:, after: and before: (dates, `before` exclusive). A field applies
+section:, entity:, keyword: (an article's key phrase, whole), speaker:, after: and before:
+(dates, `before` exclusive). A field applies
 to a word, a phrase or a parenthesised group.
 
 Hand-written recursive descent: the grammar is a dozen lines, and errors must name the
@@ -20,7 +21,7 @@ from datetime import datetime, timezone
 from ..errors import QueryError
 
 TEXT_FIELDS = ("title",)  # fields the full-text index answers
-META_FIELDS = ("source", "section", "entity", "speaker", "after", "before")
+META_FIELDS = ("source", "section", "entity", "keyword", "speaker", "after", "before")
 FIELDS = TEXT_FIELDS + META_FIELDS
 WORD = re.compile(r"\w+", re.UNICODE)
 MAX_QUERY = 500
@@ -308,6 +309,10 @@ def meta_sql(leaf: Leaf) -> tuple[str, list]:
         return ("a.id IN (SELECT ae.article_id FROM article_entities ae JOIN entities e ON "
                 f"e.id = ae.entity_id WHERE e.key IN ({marks}) OR e.id IN (SELECT f.entity_id "
                 f"FROM entity_short_forms f WHERE f.key IN ({marks})))", keys + keys)
+    if leaf.field == "keyword":
+        # a whole key phrase in any case, as the keyword facet lists them (index 0014)
+        return ("a.id IN (SELECT k.article_id FROM article_keywords k WHERE "
+                "LOWER(k.keyword) = ?)", [" ".join(value.lower().split())])
     if leaf.field == "speaker":
         return ("a.id IN (SELECT q.article_id FROM quotes q WHERE LOWER(q.speaker) LIKE ?)",
                 [f"%{value.lower()}%"])

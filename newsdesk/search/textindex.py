@@ -175,9 +175,9 @@ def _document(row):
 # -- queries ------------------------------------------------------------------------------
 def answers(node) -> bool:
     """True when this index can answer the whole query: text and the fields it holds
-    (entity: and speaker: live in the store's tables)."""
+    (entity:, keyword: and speaker: live in the store's tables)."""
     if isinstance(node, Leaf):
-        return node.field not in ("entity", "speaker")
+        return node.field not in ("entity", "keyword", "speaker")
     if isinstance(node, Not):
         return answers(node.item)
     return all(answers(n) for n in node.items)

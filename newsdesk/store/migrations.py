@@ -384,4 +384,7 @@ CREATE INDEX dedup_bands_day ON dedup_bands(band, day);
                                          "article_entities(entity_id, article_id);\n"
                                          "DROP INDEX article_entities_entity;" for d in TYPES}),
     ("0013_entity_short_forms", {d: ENTITY_SHORT_FORMS for d in TYPES}),
+    # keyword: and the keyword facet's filter match a key phrase in any case
+    ("0014_article_keywords_lower", {d: "CREATE INDEX article_keywords_lower ON "
+                                        "article_keywords(LOWER(keyword));" for d in TYPES}),
 ]

@@ -74,9 +74,10 @@ class SearchQueries(SQLStore):
         return [int(r[0]) for r in rows]
 
     def search_facets(self, ids: list[int], entities: int = 10) -> dict[str, list[tuple[str, int]]]:
-        """Counts by source, section, day and entity over these articles."""
+        """Counts by source, section, day, entity and keyword over these articles (the top
+        `entities` names and key phrases)."""
         if not ids:
-            return {"source": [], "section": [], "day": [], "entity": []}
+            return {"source": [], "section": [], "day": [], "entity": [], "keyword": []}
         marks = ",".join("?" * len(ids))
         day = ("substr(a.published_at, 1, 10)" if self.dialect == "sqlite"
                else "to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')")
@@ -93,6 +94,20 @@ class SearchQueries(SQLStore):
                          f"entities e ON e.id = ae.entity_id WHERE ae.article_id IN ({marks}) "
                          "GROUP BY e.name ORDER BY n DESC, k LIMIT ?", (*ids, entities))
         out["entity"] = [(str(r[0]), int(r[1])) for r in rows]
+        # key phrases counted in any case, each shown in lower case when an article writes it
+        # so (a common word: a Title Case headline made "Tariffs"), else as written (a name);
+        # one a single article has says nothing of the results
+        rows = self._all(f"SELECT LOWER(keyword) AS k, COUNT(*) AS n, COALESCE(MAX(CASE WHEN "
+                         f"keyword = LOWER(keyword) THEN keyword END), MIN(keyword)) FROM "
+                         f"article_keywords WHERE article_id IN ({marks}) GROUP BY LOWER(keyword) "
+                         "HAVING COUNT(*) > 1 ORDER BY n DESC, k LIMIT ?", (*ids, entities * 4))
+        # the entity facet lists the names: keywords add the topics ("tariffs", "economy"),
+        # not "Donald", "Trump" and "Donald Trump" again
+        names = [set(r[0].split()) for r in self._all(
+            f"SELECT DISTINCT LOWER(e.name) FROM article_entities ae JOIN entities e ON "
+            f"e.id = ae.entity_id WHERE ae.article_id IN ({marks})", ids)]
+        out["keyword"] = [(str(r[2]), int(r[1])) for r in rows
+                          if not any(set(r[0].split()) <= name for name in names)][:entities]
         return out
 
     # -- embeddings -----------------------------------------------------------------------

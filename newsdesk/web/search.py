@@ -86,9 +86,11 @@ def search_results(request: Request, q: str, mode: str, sort: str, filters: dict
 
 
 def _filters(section: Optional[str], source: Optional[str], entity: Optional[str],
-             after: Optional[str], before: Optional[str]) -> dict[str, str]:
+             after: Optional[str], before: Optional[str],
+             keyword: Optional[str] = None) -> dict[str, str]:
     return {k: v.strip() for k, v in (("section", section), ("source", source),
-                                      ("entity", entity), ("after", after), ("before", before))
+                                      ("entity", entity), ("keyword", keyword),
+                                      ("after", after), ("before", before))
             if v and v.strip()}
 
 
@@ -100,8 +102,8 @@ def _error(err: QueryError | ValueError) -> dict[str, Any]:
 def search_page(request: Request, q: str = "", mode: str = "hybrid", sort: str = "relevance",
                 section: Optional[str] = None, source: Optional[str] = None,
                 entity: Optional[str] = None, after: Optional[str] = None,
-                before: Optional[str] = None, offset: int = 0):
-    filters = _filters(section, source, entity, after, before)
+                before: Optional[str] = None, offset: int = 0, keyword: Optional[str] = None):
+    filters = _filters(section, source, entity, after, before, keyword)
     context: dict[str, Any] = {"title": f"Search: {q}" if q else "Search", "q": q, "mode": mode,
                                "sort": sort, "filters": filters, "result": None, "error": None,
                                "modes": hybrid.MODES, "sorts": hybrid.SORTS, "mark": mark,
@@ -122,8 +124,9 @@ def search_page(request: Request, q: str = "", mode: str = "hybrid", sort: str =
 
 SEARCH_Q = ("The query language: words, \"phrases\", AND / OR / NOT / -word, (parentheses), "
             "word*, and fields title:, source: (a whole source name or its site), section:, "
-            "entity:, speaker:, after:YYYY-MM-DD, before:. A query that does not parse "
-            "answers 400 with the message and the character position.")
+            "entity:, keyword: (a whole key phrase), speaker:, after:YYYY-MM-DD, before:. A "
+            "query that does not parse answers 400 with the message and the character "
+            "position.")
 
 
 @router.get("/api/search")
@@ -132,15 +135,16 @@ def search_api(request: Request, q: str = Query("", max_length=500, description=
                source: Optional[str] = None, entity: Optional[str] = None,
                after: Optional[str] = None, before: Optional[str] = None,
                limit: int = Query(20, ge=1, le=100), offset: Offset = 0,
-               facets: bool = True):
+               facets: bool = True, keyword: Optional[str] = None):
     """Full-text, semantic or hybrid search (the query language: see `q`).
 
     `total` counts the articles that match the words and filters; `total_capped` true means
     "more than `total`": past 10,000 matches, when hybrid adds neighbours by meaning that
     lack the words (`by_meaning` says how many), and in semantic mode, where `total` is the
     neighbours ranked so far and the ranking goes on (to 1,000). Page with `next_offset`
-    until it is null."""
-    filters = _filters(section, source, entity, after, before)
+    until it is null. Facets count source, section, day, entity and keyword over the best
+    200 matches."""
+    filters = _filters(section, source, entity, after, before, keyword)
     if not q.strip() and not filters:
         return JSONResponse({"detail": {"message": "give q or a filter", "position": None}}, 400)
     try:
@@ -202,8 +206,9 @@ def _briefs(request: Request, flt: ArticleFilter) -> list[dict[str, Any]]:
 def search_feed(request: Request, q: str = Query("", max_length=500), mode: str = "hybrid",
                 sort: str = "relevance", section: Optional[str] = None,
                 source: Optional[str] = None, entity: Optional[str] = None,
-                after: Optional[str] = None, before: Optional[str] = None):
-    filters = _filters(section, source, entity, after, before)
+                after: Optional[str] = None, before: Optional[str] = None,
+                keyword: Optional[str] = None):
+    filters = _filters(section, source, entity, after, before, keyword)
     if not q.strip() and not filters:
         return JSONResponse({"detail": {"message": "give q or a filter", "position": None}}, 400)
     try:
