@@ -13,7 +13,8 @@ from typing import Any
 from .errors import InputError
 from .models import Article, Feedback
 from .rank.related import related_articles
-from .rank.trending import WINDOWS, most_read, trending_entities, trending_stories
+from .rank.trending import (WINDOWS, most_read, trending_entities, trending_keywords,
+                             trending_stories)
 from .sources.poll import feed_health
 from .store.base import ArticleFilter, Store
 
@@ -97,9 +98,10 @@ def home_stories(store: Store, sections: list[str], per_section: int = 3) -> dic
 
 
 def trending(store: Store, now: datetime | None = None, limit: int = 5,
-             window: str = "24h") -> dict[str, Any]:
-    """Stories and entities bursting above their baseline in the window, and the most read;
-    `now` in the past replays an archive."""
+             window: str = "24h", keywords: bool = False) -> dict[str, Any]:
+    """Stories and entities (and with `keywords`, key phrases) bursting above their baseline
+    in the window, and the most read; `now` in the past replays an archive. The rail of every
+    home and article page leaves keywords out: they cost a scan of the window's keywords."""
     if window not in WINDOWS:
         raise InputError(f"window must be one of {', '.join(WINDOWS)}")
     if now is None:
@@ -113,11 +115,12 @@ def trending(store: Store, now: datetime | None = None, limit: int = 5,
         if newest and newest < now - WINDOWS[window] and not read_now:
             now = newest + timedelta(minutes=1)
     items = most_read(store, now, int(WINDOWS[window].total_seconds() // 3600), limit)
+    topics = {"keywords": trending_keywords(store, now, window, limit)} if keywords else {}
     return {"as_of": iso(now), "window": window,
             "basis": "new articles, distinct outlets and page views against each one's own "
                      f"mean over the {window} windows before",
             "stories": trending_stories(store, now, window, limit),
-            "entities": trending_entities(store, now, window, limit),
+            "entities": trending_entities(store, now, window, limit), **topics,
             "articles": [{"id": t.id, "title": t.title, "source": t.source, "views": t.views}
                          for t in items]}
 

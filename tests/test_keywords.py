@@ -55,3 +55,16 @@ def test_a_phrase_only_the_headline_has_must_be_a_name():
     assert "Donald Trump" in found
     assert not any(len(k.split()) > 1 and k not in ("Donald Trump",) for k in found), found
 
+
+
+def test_a_headline_kicker_is_no_keyword():
+    # WSJ teasers: "Opinion | A Global Minimum Tax Means Price Fixing"; "opinion" trended
+    article = Article(url="t", title="Opinion | A Global Minimum Tax Means Price Fixing",
+                      source=Source(name="x"), body=[Block(
+                          "paragraph", "The OECD deal on a minimum corporate tax amounts to "
+                                       "governments colluding on what companies pay.")])
+    found = [k.lower() for k in keywords(article)]
+    assert "opinion" not in found and "minimum tax" in " ".join(found) or "tax" in found
+    colon = Article(url="t", title="Fall of an Empire: The Story of Katherine of Alexandria",
+                    source=Source(name="x"), body=[Block("paragraph", "The film opens today.")])
+    assert "Empire" in " ".join(keywords(colon))  # a colon is part of a title, not a kicker

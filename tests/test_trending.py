@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from newsdesk.cli import app as cli_app
 from newsdesk.config import Settings
 from newsdesk.models import Article, Block, Source, Story
+from newsdesk.store.base import ArticleFilter
 from newsdesk.rank.trending import burst, trending_stories
 from newsdesk.web.app import create_app
 
@@ -95,3 +96,40 @@ def test_api_and_page_and_cli(sqlite_store):
                                           "--db", sqlite_store.url])
     assert result.exit_code == 0, result.output
     assert "Bursting story" in result.output
+
+
+def test_keywords_trend_as_topics_beside_the_names(store):
+    """Keywords (#8) serve trending: key phrases bursting in the window are the topics of
+    /trending, the API and the CLI; a name the store knows ("Trump", linked or not) and a
+    plural beside its singular are left to the entities and to the stronger burst."""
+    from newsdesk.models import Entity
+    from newsdesk.rank.trending import trending_keywords
+    from newsdesk.store.base import EntityLink
+
+    steady, bursting = build(store)
+    trump = None
+    for a in store.list_articles(ArticleFilter(limit=100)):
+        recent = a.published_at >= T0 - timedelta(hours=24)
+        kws = (["strike", "strikes", "Trump", "Donald"] if a.story_id == bursting and recent
+               else ["shipping"] if a.story_id == steady else [])
+        links = []
+        if recent and a.story_id == bursting and trump is None:
+            with store.transaction():
+                [trump] = store.link_entities(a.id, [(Entity(name="Donald Trump", type="PERSON",
+                                                             short_forms=["trump"]), "donald trump")])
+            links = [EntityLink(trump, 1)]
+        store.replace_article_enrichment(a.id, links, [], [], kws)
+    topics = trending_keywords(store, T0, "24h")
+    words = [t["keyword"] for t in topics]
+    assert words[0] in ("strike", "strikes") and topics[0]["articles"] == 6
+    assert not {"strike", "strikes"} <= set(words)  # one of the two
+    assert "trump" not in words  # the name is the entities' (its short form, unlinked here)
+    assert "donald" not in words  # part of the name one of these articles links
+    # the steady story's, as many articles a day as ever: below the burst, if listed at all
+    assert "shipping" not in words[:1] and topics[0]["score"] > 2 * max(
+        [t["score"] for t in topics if t["keyword"] == "shipping"] or [0])
+    client = TestClient(create_app(Settings.from_env(db=store.url), store))
+    data = client.get("/api/trending", params={"as_of": T0.isoformat()}).json()
+    assert [k["keyword"] for k in data["keywords"]] == words[:10]
+    page = client.get("/trending", params={"as_of": T0.isoformat()}).text
+    assert "Topics" in page and f"keyword={words[0]}" in page

@@ -31,6 +31,9 @@ _EXTRA_STOP = {"said", "says", "told", "according", "also", "just", "like", "yea
                "ms", "dr", "image", "caption", "copyright", "pictured", "scroll", "video"}
 # a token: letters (with inner apostrophes, hyphens, dots as in "U.S."), or a number
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_])?|\d[\d,.]*")
+# A headline's kicker, the outlet's label before a bar ("Opinion | A Global Minimum Tax ..."):
+# a column's name, not what the article is about.
+_KICKER = re.compile(r"^\s*\w+(?:[ '’-]\w+){0,3}\s*\|\s+")
 _BREAK = re.compile(r"[.!?;:,()\[\]{}\"“”‘«»—–|/]|\s[-']\s|’\s|'\s")
 
 
@@ -75,6 +78,10 @@ def _candidates(text: str, language: str) -> list[tuple[str, ...]]:
     return out
 
 
+def _headline(article: Article) -> str:
+    return _KICKER.sub("", article.title or "")
+
+
 def _language(article: Article) -> str:
     return (article.language or "en").split("-")[0].lower() or "en"
 
@@ -89,12 +96,13 @@ def _scored(article: Article, names: set[str] | None = None) -> list[tuple[float
             key = " ".join(gram).lower()
             counts[key] += 1
             surface[key][" ".join(gram)] += 1
-    title_keys = {" ".join(g).lower() for g in _candidates(article.title, language)}
+    title = _headline(article)
+    title_keys = {" ".join(g).lower() for g in _candidates(title, language)}
     lead_keys = {" ".join(g).lower() for g in _candidates(paragraphs[0], language)} if paragraphs else set()
     in_body = set(counts)
     for key in title_keys - counts.keys():  # a title phrase counts even if the body never repeats it
         counts[key] += 1
-        surface[key][next(" ".join(g) for g in _candidates(article.title, language) if " ".join(g).lower() == key)] += 1
+        surface[key][next(" ".join(g) for g in _candidates(title, language) if " ".join(g).lower() == key)] += 1
     scored: list[tuple[float, str]] = []
     for key, count in counts.items():
         words = key.split()
@@ -146,7 +154,7 @@ def headline_phrases(article: Article) -> list[str]:
     language = _language(article)
     body = {" ".join(g).lower() for b in article.body if b.text.strip()
             for g in _candidates(b.text, language)}
-    return list(dict.fromkeys(" ".join(g) for g in _candidates(article.title, language)
+    return list(dict.fromkeys(" ".join(g) for g in _candidates(_headline(article), language)
                               if len(g) > 1 and " ".join(g).lower() not in body))
 
 

@@ -160,7 +160,8 @@ def enrich_stages() -> list["Stage"]:
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
         # 8: a bare surname or acronym is the one entity articles called so; no title is
         # stripped from an organisation's name ("General Motors" was "Motors"); 9: a headline's
-        # names the body or the store already knows are linked (a feed teaser names few)
+        # names the body or the store already knows are linked (a feed teaser names few);
+        # keywords leave out a headline's kicker ("Opinion | ...")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7

@@ -1,4 +1,4 @@
-"""Trending stories and entities: activity that bursts above its own baseline.
+"""Trending stories, entities and keywords: activity that bursts above its own baseline.
 
 Activity in a window is new articles (each wire text counted once), distinct outlets, and
 reader views (one point per VIEWS_PER_POINT views). The baseline is the mean activity of the
@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..store.base import ArticleFilter, Store
 
@@ -33,7 +34,7 @@ def burst(now: float, before: float) -> float:
     return (now - mean) / math.sqrt(mean + 1)
 
 
-def _activity(rows: list[tuple[int, int, int]], views: dict[int, int]) -> dict[int, float]:
+def _activity(rows: list[tuple[Any, int, int]], views: dict[Any, int]) -> dict[Any, float]:
     out = {k: float(n + outlets) for k, n, outlets in rows}
     for k, v in views.items():
         out[k] = out.get(k, 0.0) + v / VIEWS_PER_POINT
@@ -41,7 +42,7 @@ def _activity(rows: list[tuple[int, int, int]], views: dict[int, int]) -> dict[i
 
 
 def _bursting(activity, views, now: datetime, window: str, min_articles: int = 0
-              ) -> tuple[list[tuple[float, int]], dict[int, tuple[int, int]]]:
+              ) -> tuple[list[tuple[float, Any]], dict[Any, tuple[int, int]]]:
     """(burst score, key) of the items above their own baseline, best first, and each item's
     (articles, outlets) in the window. `activity(start, end)` gives (key, articles, outlets)
     rows; `views(start, end)` the reader views by key."""
@@ -89,6 +90,25 @@ def trending_entities(store: Store, now: datetime, window: str = "24h",
                     "articles": counts[eid][0], "outlets": counts[eid][1],
                     "score": round(score, 2)})
     return out
+
+
+def trending_keywords(store: Store, now: datetime, window: str = "24h",
+                      limit: int = 10) -> list[dict]:
+    """Key phrases (the who stage's keywords, in lower case) bursting in at least two
+    articles: the topics ("tariffs", "bankruptcy") beside the names trending_entities gives."""
+    ranked, counts = _bursting(store.keyword_activity, _no_views, now, window, min_articles=2)
+    # a name ("trump", "epstein", "donald") is the trending entities' to show, even where
+    # an article's keyword has it without the who stage having linked it there
+    candidates = ranked[:limit * 4]
+    names = store.names_among((k for _, k in candidates), now - WINDOWS[window], now)
+    out: list[dict] = []
+    for score, k in candidates:
+        # "tariffs" beside "tariff" says one thing twice: the stronger burst stands for both
+        if k in names or {k + "s", k.removesuffix("s")} & {o["keyword"] for o in out}:
+            continue
+        out.append({"keyword": k, "articles": counts[k][0], "outlets": counts[k][1],
+                    "score": round(score, 2)})
+    return out[:limit]
 
 
 def most_read(store: Store, now: datetime, hours: int = 24, limit: int = 5) -> list[TrendingArticle]:

@@ -180,6 +180,33 @@ class StoryQueries(SQLStore):
                          (self._ts(since), self._ts(until)))
         return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
+    def keyword_activity(self, since: datetime, until: datetime) -> list[tuple[str, int, int]]:
+        """(key phrase in lower case, articles counting each wire text once, distinct outlets)
+        in range."""
+        rows = self._all("SELECT LOWER(k.keyword), COUNT(DISTINCT COALESCE(w.group_id, a.id)), "
+                         "COUNT(DISTINCT a.source_id) FROM article_keywords k JOIN articles a "
+                         "ON a.id = k.article_id LEFT JOIN wire_copies w ON w.article_id = a.id "
+                         "WHERE a.published_at >= ? AND a.published_at < ? "
+                         "GROUP BY LOWER(k.keyword)", (self._ts(since), self._ts(until)))
+        return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+
+    def names_among(self, phrases: Iterable[str], since: datetime, until: datetime) -> set[str]:
+        """Which of these lower-case phrases are names: an entity's key or one-word form
+        (`trump`, `gm`), or part of the name of an entity an article of the range that has
+        the phrase as a keyword links (`donald` of Donald Trump). Asked of a few candidates
+        only: tested on every keyword row of a week, the name test cost five times the
+        count itself (50,000 articles)."""
+        phrases = sorted(set(phrases))
+        found = {str(r[0]) for table in ("entities", "entity_short_forms") for r in self._all_in(
+            f"SELECT DISTINCT key FROM {table} WHERE key IN (?*)", phrases)}
+        found |= {str(r[0]) for r in self._all_in(
+            "SELECT DISTINCT LOWER(k.keyword) FROM article_keywords k JOIN articles a ON "
+            "a.id = k.article_id JOIN article_entities ae ON ae.article_id = a.id JOIN entities "
+            "e ON e.id = ae.entity_id WHERE a.published_at >= ? AND a.published_at < ? AND "
+            "' ' || LOWER(e.name) || ' ' LIKE '% ' || LOWER(k.keyword) || ' %' AND "
+            "LOWER(k.keyword) IN (?*)", phrases, (self._ts(since), self._ts(until)))}
+        return found
+
     def entity_story_ids(self, entity_ids: list[int],
                          limit: int = 50) -> list[tuple[int, int, int]]:
         """Stories that name these entities, best first: (story, how many of them it names,

@@ -51,7 +51,8 @@ def story_page(request: Request, story_id: Id):
 def api_trending(request: Request, window: str = WINDOW, as_of: Optional[str] = None,
                  limit: int = Query(10, ge=1, le=50)):
     try:
-        return services.trending(request.app.state.store, parse_as_of(as_of), limit, window)
+        return services.trending(request.app.state.store, parse_as_of(as_of), limit, window,
+                                 keywords=True)
     except InputError as exc:
         raise HTTPException(422, str(exc)) from None
 
@@ -59,7 +60,8 @@ def api_trending(request: Request, window: str = WINDOW, as_of: Optional[str] = 
 @router.get("/trending", response_class=HTMLResponse)
 def trending_page(request: Request, window: str = WINDOW, as_of: Optional[str] = None):
     try:
-        data = services.trending(request.app.state.store, parse_as_of(as_of), 20, window)
+        data = services.trending(request.app.state.store, parse_as_of(as_of), 20, window,
+                                 keywords=True)
     except InputError as exc:
         return _render(request, "error.html", status_code=422, title="Bad request",
                        message=str(exc))
