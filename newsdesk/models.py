@@ -181,6 +181,9 @@ class Enrichment:
     quotes: list[Quote] = field(default_factory=list)
     dates: list[DateMention] = field(default_factory=list)
     keywords: list[str] = field(default_factory=list)
+    # the words (lower case) the model tagged as nouns in the body or headline: what a
+    # one-word keyword must be; read by the who stage, not stored
+    nouns: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)

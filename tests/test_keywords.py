@@ -68,3 +68,24 @@ def test_a_headline_kicker_is_no_keyword():
     colon = Article(url="t", title="Fall of an Empire: The Story of Katherine of Alexandria",
                     source=Source(name="x"), body=[Block("paragraph", "The film opens today.")])
     assert "Empire" in " ".join(keywords(colon))  # a colon is part of a title, not a kicker
+
+
+def test_a_one_word_keyword_is_a_noun_the_model_read():
+    """A teaser's Title Case headline and one sentence made 'Sowed' and 'touring' key words;
+    the who stage gives the words its tagger read as nouns."""
+    from newsdesk.enrich.who import analyse
+
+    article = Article(url="t", title="How Former Prince Andrew’s Trade-Envoy Role Sowed the "
+                                     "Seeds of His Downfall", source=Source(name="x"),
+                      body=[Block("paragraph", "The ex-prince is now under police investigation "
+                                               "over his conduct in office, bringing his time "
+                                               "touring the globe as Britain’s trade "
+                                               "representative under scrutiny.")])
+    found = analyse(article)
+    assert {"investigation", "scrutiny", "globe"} <= found.nouns
+    assert not {"touring", "sowed"} & found.nouns
+    plain = [k.lower() for k in keywords(article, names=["Britain"])]
+    assert "touring" in plain  # without the tagger's word, as before
+    kept = [k.lower() for k in keywords(article, names=["Britain"], nouns=found.nouns)]
+    assert not {"sowed", "touring"} & set(kept), kept
+    assert {"scrutiny", "globe"} <= set(kept)

@@ -24,6 +24,9 @@ MAX_WORDS = 3
 # above this are function words in any language, so no per-language stop list is needed.
 FUNCTION_ZIPF = 5.8
 BACKGROUND_CEILING = 7.0  # specificity = ceiling - zipf: unknown names get the most
+# One common word this frequent ("president" 5.45, "month" 5.25, "decision" 5.09, "end") says
+# too little to be a key word or a trending topic on its own; "economy" (4.87) still does.
+GENERAL_ZIPF = 5.0
 TITLE_BOOST = 1.5
 LEAD_BOOST = 1.25  # phrases in the first paragraph
 _EXTRA_STOP = {"said", "says", "told", "according", "also", "just", "like", "year", "years",
@@ -86,7 +89,13 @@ def _language(article: Article) -> str:
     return (article.language or "en").split("-")[0].lower() or "en"
 
 
-def _scored(article: Article, names: set[str] | None = None) -> list[tuple[float, str]]:
+def _is_noun(key: str, nouns: frozenset[str]) -> bool:
+    """A one-word phrase the model read as a noun (each part of a hyphenated one)."""
+    return key in nouns or all(part in nouns for part in key.split("-") if part)
+
+
+def _scored(article: Article, names: set[str] | None = None,
+            nouns: frozenset[str] | None = None) -> list[tuple[float, str]]:
     language = _language(article)
     paragraphs = [b.text for b in article.body if b.text.strip()]
     counts: Counter[str] = Counter()
@@ -111,6 +120,12 @@ def _scored(article: Article, names: set[str] | None = None) -> list[tuple[float
         if len(words) > 1 and names is not None and key not in in_body and key not in names:
             # a run of a Title Case headline's words ("Certifies Gulfstream Jets") is no
             # phrase: one the body never uses counts only when it is a name the article has
+            continue
+        if len(words) == 1 and (names is None or key not in names) and (
+                (nouns is not None and not _is_noun(key, nouns))
+                or _zipf(key, language) >= GENERAL_ZIPF):
+            # a verb or an adjective ("sowed", "touring", "global") is no topic, nor a word
+            # as general as "president": one word must be a noun of some weight, or a name
             continue
         specificity = sum(max(0.0, BACKGROUND_CEILING - _zipf(w, language)) for w in words)
         score = count * specificity
@@ -158,9 +173,13 @@ def headline_phrases(article: Article) -> list[str]:
                               if len(g) > 1 and " ".join(g).lower() not in body))
 
 
-def keywords(article: Article, k: int = 8, names: Iterable[str] | None = None) -> list[str]:
+def keywords(article: Article, k: int = 8, names: Iterable[str] | None = None,
+             nouns: Iterable[str] | None = None) -> list[str]:
     """Up to k key phrases of the article, most characteristic first. `names`, the entity
-    names found in it (any case): a phrase only its headline has must be one of them."""
+    names found in it (any case): a phrase only its headline has must be one of them.
+    `nouns`, the words a tagger read as nouns (lower case): a phrase of one word must be
+    one of them or a name."""
     if k <= 0:
         return []
-    return _select(_scored(article, None if names is None else {n.lower() for n in names}), k)
+    return _select(_scored(article, None if names is None else {n.lower() for n in names},
+                           None if nouns is None else frozenset(nouns)), k)

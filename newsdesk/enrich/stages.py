@@ -83,13 +83,15 @@ def run_who(store: Store, articles: list[Article]) -> None:
                 link.role = link.role or role
             for q in found.quotes:
                 q.speaker_entity_id = ids.get(q.speaker)
-            # the headline is not analysed: a phrase only it has is a name if the store knows it
+            # a phrase only the headline has is a name if the model found it there or the
+            # store knows it
             names = ({m.text for m in found.entities} | {m.canonical for m in found.entities}
                      | {p for p in headline_phrases(article)
                         if any(store.entities_by_key(k) for k in {entity_key(p),
                                                                   entity_key(p, "ORG")})})
             store.replace_article_enrichment(article.id, list(links.values()), found.quotes,
-                                             found.dates, keywords(article, names=names))
+                                             found.dates, keywords(article, names=names,
+                                                                   nouns=found.nouns))
 
 
 def run_summary(store: Store, articles: list[Article]) -> None:

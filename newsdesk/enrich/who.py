@@ -57,7 +57,11 @@ def _enrich(article: Article, doc, head, text: str, starts: list[int],
     spans_named = [(s, e, t, n) for (s, e, t), n in zip(spans, names)]
     found_quotes = quotes.find_quotes(doc, text, starts, spans_named)
     found_dates = dates.find_dates(doc, text, starts, article.published_at)
-    return Enrichment(entities=mentions, quotes=found_quotes, dates=found_dates)
+    # a headline's proper-noun tags say nothing in Title Case, where every word has one
+    # ("Sowed", "Seeds"): there only its common nouns count; its names come as entities
+    nouns = frozenset([t.text.lower() for t in doc if t.tag_.startswith("NN")]
+                      + [t.text.lower() for t in head if t.tag_ in ("NN", "NNS")])
+    return Enrichment(entities=mentions, quotes=found_quotes, dates=found_dates, nouns=nouns)
 
 
 def _headline_mentions(title: str, spans: list[tuple[int, int, str]], names: list[str],
