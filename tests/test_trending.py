@@ -110,7 +110,8 @@ def test_keywords_trend_as_topics_beside_the_names(store):
     trump = None
     for a in store.list_articles(ArticleFilter(limit=100)):
         recent = a.published_at >= T0 - timedelta(hours=24)
-        kws = (["strike", "strikes", "Trump", "Donald"] if a.story_id == bursting and recent
+        kws = (["strike", "strikes", "Trump", "Donald", "Red Sea"]
+               if a.story_id == bursting and recent
                else ["shipping"] if a.story_id == steady else [])
         links = []
         if recent and a.story_id == bursting and trump is None:
@@ -125,6 +126,7 @@ def test_keywords_trend_as_topics_beside_the_names(store):
     assert not {"strike", "strikes"} <= set(words)  # one of the two
     assert "trump" not in words  # the name is the entities' (its short form, unlinked here)
     assert "donald" not in words  # part of the name one of these articles links
+    assert "Red Sea" in words  # as written
     # the steady story's, as many articles a day as ever: below the burst, if listed at all
     assert "shipping" not in words[:1] and topics[0]["score"] > 2 * max(
         [t["score"] for t in topics if t["keyword"] == "shipping"] or [0])

@@ -34,26 +34,26 @@ def burst(now: float, before: float) -> float:
     return (now - mean) / math.sqrt(mean + 1)
 
 
-def _activity(rows: list[tuple[Any, int, int]], views: dict[Any, int]) -> dict[Any, float]:
-    out = {k: float(n + outlets) for k, n, outlets in rows}
+def _activity(rows: list[tuple], views: dict[Any, int]) -> dict[Any, float]:
+    out = {k: float(n + outlets) for k, n, outlets, *_ in rows}
     for k, v in views.items():
         out[k] = out.get(k, 0.0) + v / VIEWS_PER_POINT
     return out
 
 
 def _bursting(activity, views, now: datetime, window: str, min_articles: int = 0
-              ) -> tuple[list[tuple[float, Any]], dict[Any, tuple[int, int]]]:
+              ) -> tuple[list[tuple[float, Any]], dict[Any, tuple]]:
     """(burst score, key) of the items above their own baseline, best first, and each item's
-    (articles, outlets) in the window. `activity(start, end)` gives (key, articles, outlets)
-    rows; `views(start, end)` the reader views by key."""
+    (articles, outlets, ...) in the window. `activity(start, end)` gives (key, articles,
+    outlets, ...) rows; `views(start, end)` the reader views by key."""
     span = WINDOWS[window]
     start, base_start = now - span, now - span * (1 + BASELINE_WINDOWS)
     current = activity(start, now)
     cur = _activity(current, views(start, now))
     base = _activity(activity(base_start, start), views(base_start, start))
-    counts = {k: (n, o) for k, n, o in current}
+    counts = {k: tuple(rest) for k, *rest in current}
     ranked = sorted(((burst(a, base.get(k, 0.0)), k) for k, a in cur.items()
-                     if counts.get(k, (0, 0))[0] >= min_articles
+                     if counts.get(k, (0,))[0] >= min_articles
                      and a > base.get(k, 0.0) / BASELINE_WINDOWS), reverse=True)
     return ranked, counts
 
@@ -69,7 +69,7 @@ def trending_stories(store: Store, now: datetime, window: str = "24h",
     out = []
     for score, sid in ranked:
         story = store.get_story(sid)
-        n, outlets = counts.get(sid, (0, 0))
+        n, outlets = counts.get(sid, (0, 0))[:2]
         out.append({"id": sid, "title": story.title, "summary": story.summary,
                     "section": story.section, "articles": n, "outlets": outlets,
                     "score": round(score, 2)})
@@ -104,10 +104,10 @@ def trending_keywords(store: Store, now: datetime, window: str = "24h",
     out: list[dict] = []
     for score, k in candidates:
         # "tariffs" beside "tariff" says one thing twice: the stronger burst stands for both
-        if k in names or {k + "s", k.removesuffix("s")} & {o["keyword"] for o in out}:
+        if k in names or {k + "s", k.removesuffix("s")} & {o["keyword"].lower() for o in out}:
             continue
-        out.append({"keyword": k, "articles": counts[k][0], "outlets": counts[k][1],
-                    "score": round(score, 2)})
+        out.append({"keyword": counts[k][2], "articles": counts[k][0],
+                    "outlets": counts[k][1], "score": round(score, 2)})
     return out[:limit]
 
 

@@ -180,15 +180,19 @@ class StoryQueries(SQLStore):
                          (self._ts(since), self._ts(until)))
         return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
-    def keyword_activity(self, since: datetime, until: datetime) -> list[tuple[str, int, int]]:
-        """(key phrase in lower case, articles counting each wire text once, distinct outlets)
-        in range."""
+    def keyword_activity(self, since: datetime, until: datetime
+                         ) -> list[tuple[str, int, int, str]]:
+        """(key phrase in lower case, articles counting each wire text once, distinct outlets,
+        the phrase as written: lower case when an article writes it so, else as a name) in
+        range."""
         rows = self._all("SELECT LOWER(k.keyword), COUNT(DISTINCT COALESCE(w.group_id, a.id)), "
-                         "COUNT(DISTINCT a.source_id) FROM article_keywords k JOIN articles a "
-                         "ON a.id = k.article_id LEFT JOIN wire_copies w ON w.article_id = a.id "
-                         "WHERE a.published_at >= ? AND a.published_at < ? "
-                         "GROUP BY LOWER(k.keyword)", (self._ts(since), self._ts(until)))
-        return [(str(r[0]), int(r[1]), int(r[2])) for r in rows]
+                         "COUNT(DISTINCT a.source_id), COALESCE(MAX(CASE WHEN k.keyword = "
+                         "LOWER(k.keyword) THEN k.keyword END), MIN(k.keyword)) FROM "
+                         "article_keywords k JOIN articles a ON a.id = k.article_id LEFT JOIN "
+                         "wire_copies w ON w.article_id = a.id WHERE a.published_at >= ? AND "
+                         "a.published_at < ? GROUP BY LOWER(k.keyword)",
+                         (self._ts(since), self._ts(until)))
+        return [(str(r[0]), int(r[1]), int(r[2]), str(r[3])) for r in rows]
 
     def names_among(self, phrases: Iterable[str], since: datetime, until: datetime) -> set[str]:
         """Which of these lower-case phrases are names: an entity's key or one-word form
