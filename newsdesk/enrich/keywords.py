@@ -5,7 +5,9 @@ RAKE). A phrase scores by how often the article uses it times how unusual its wo
 the language at large, the "IDF" coming from wordfreq's word frequencies, so `Kilmarnock`
 beats `club` and `Friday` even when used less. A phrase is boosted when it appears in the
 title or the lead, and a name's shorter form (`Locke`) folds into its full form (`Gary
-Locke`). YAKE was tried first; it ran at ~300 ms an article here, over the enrich budget.
+Locke`). A phrase of one word must be a noun (the who stage's tagger says which) or a
+name, and rarer than "president"; the headline's kicker ("Opinion | ") is left out. YAKE was
+tried first; it ran at ~300 ms an article here, over the enrich budget.
 """
 from __future__ import annotations
 
