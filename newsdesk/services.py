@@ -10,6 +10,7 @@ from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from .enrich.summary import trace_summary
 from .errors import InputError
 from .models import Article, Feedback
 from .rank.related import related_articles
@@ -38,6 +39,8 @@ def article_full(store: Store, article_id: int, *, with_related: bool = True,
     a = store.get_article(article_id)
     entities = store.article_entities(a.id)
     data = article_brief(a)
+    if a.summary_generated:  # which paragraph each sentence comes from
+        data["summary"]["sentences"] = [{"text": s, "block": b} for s, b in trace_summary(a)]
     data.update({
         "byline": a.byline, "language": a.language,
         "body": [{"kind": b.kind, "text": b.text} for b in a.body],

@@ -201,3 +201,15 @@ def test_date_stamp_lines_are_never_summary_sentences():
         article.body.insert(0, Block("paragraph", stamp))
     for text in [summarise_story(articles)] + [summarise_article(a)[0] for a in articles]:
         assert not any(s in text for s in stamps), text
+
+
+def test_a_summary_is_traced_back_to_its_paragraphs():
+    from newsdesk.enrich.summary import trace_summary
+
+    for article in _ecb_articles():
+        article.summary, blocks = summarise_article(article)
+        traced = trace_summary(article)
+        assert [b for _, b in traced] == blocks  # the paragraphs it was drawn from
+        assert " ".join(s for s, _ in traced) == article.summary
+    article.summary = "Words the body never says. Nor this."
+    assert trace_summary(article) == [("Words the body never says.", None), ("Nor this.", None)]

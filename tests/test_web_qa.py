@@ -430,3 +430,24 @@ def test_a_keyword_filters_the_search_page_its_api_and_its_feed(site):
     assert "keyword=" in feed
     assert a["title"].split()[0] in site.get(feed).text
     assert site.get("/api/search", params={"keyword": "no such phrase at all"}).json()["items"] == []
+
+
+def test_a_generated_summary_leads_each_sentence_to_its_paragraph(site):
+    """#8: each summary sentence is traceable to its paragraph, in the API and on the page."""
+    items = site.get("/api/articles", params={"limit": 50}).json()["items"]
+    made = [i for i in items if i["summary"]["generated"] and i["summary"]["text"]]
+    assert made
+    for item in made:
+        a = site.get(f"/api/articles/{item['id']}").json()
+        sentences = a["summary"]["sentences"]
+        assert " ".join(s["text"] for s in sentences) == a["summary"]["text"]
+        blocks = [s["block"] for s in sentences]
+        assert None not in blocks and blocks == sorted(blocks)
+        for s in sentences:
+            assert s["text"] in a["body"][s["block"]]["text"]
+        page = site.get(f"/articles/{item['id']}").text
+        if 'class="summary"' in page:
+            for s in sentences:
+                assert f'href="#p{s["block"]}"' in page and f'id="p{s["block"]}"' in page
+    given = site.get(f"/api/articles/{site.seed['id']}").json()
+    assert given["summary"]["generated"] or given["summary"].get("sentences") is None

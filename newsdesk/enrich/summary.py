@@ -193,6 +193,25 @@ def summarise_article(article: Article, max_sentences: int = 3) -> tuple[str, li
     return " ".join(sentences[i] for i in chosen), [pairs[i][0] for i in chosen]
 
 
+def trace_summary(article: Article) -> list[tuple[str, int | None]]:
+    """The article's generated summary as (sentence, body block index) pairs: the summary
+    stage keeps no offsets, but its sentences are the body's own, verbatim and in order, so
+    each is found again by walking the body's sentences along the summary. A sentence not
+    found (a summary made by an older splitter, or a given one) has block None."""
+    summary = article.summary.strip()
+    out: list[tuple[str, int | None]] = []
+    pos = 0
+    for block, sentence in body_sentences(article):
+        start = summary.find(sentence, pos)
+        if start < 0 or summary[pos:start].strip():
+            continue  # not the next thing the summary says
+        out.append((sentence, block))
+        pos = start + len(sentence)
+    if summary[pos:].strip() or not out:
+        return [(s, None) for s in split_sentences(summary)] if summary else []
+    return out
+
+
 def outlet_count(articles: list[Article]) -> int:
     """How many distinct outlets the articles come from (by source id, else name)."""
     keys = {a.source.id if a.source.id is not None else a.source.name.strip().lower() for a in articles}

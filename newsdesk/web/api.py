@@ -24,9 +24,16 @@ class SourceRef(BaseModel):
     name: str
 
 
+class SummarySentence(BaseModel):
+    text: str
+    block: Optional[int] = Field(description="index in `body` of the paragraph it comes from")
+
+
 class Summary(BaseModel):
     text: str
     generated: bool
+    sentences: Optional[list[SummarySentence]] = Field(
+        None, description="a generated summary's sentences, each with its paragraph")
 
 
 class BodyBlock(BaseModel):
