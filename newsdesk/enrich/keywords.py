@@ -50,6 +50,11 @@ def _zipf(word: str, language: str) -> float:
         return zipf_frequency(word, "en")
 
 
+def is_general(word: str, language: str = "en") -> bool:
+    """A word too common to be a keyword or a topic on its own (GENERAL_ZIPF)."""
+    return _zipf(word.lower(), language) >= GENERAL_ZIPF
+
+
 def _is_stop(word: str, language: str) -> bool:
     low = word.lower()
     if len(low) < 2 or low[0].isdigit() or low in _EXTRA_STOP:
@@ -124,8 +129,7 @@ def _scored(article: Article, names: set[str] | None = None,
             # phrase: one the body never uses counts only when it is a name the article has
             continue
         if len(words) == 1 and (names is None or key not in names) and (
-                (nouns is not None and not _is_noun(key, nouns))
-                or _zipf(key, language) >= GENERAL_ZIPF):
+                (nouns is not None and not _is_noun(key, nouns)) or is_general(key, language)):
             # a verb or an adjective ("sowed", "touring", "global") is no topic, nor a word
             # as general as "president": one word must be a noun of some weight, or a name
             continue

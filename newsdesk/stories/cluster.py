@@ -21,6 +21,8 @@ from datetime import datetime
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
+from ..enrich.keywords import is_general
+
 THRESHOLD = 0.25  # join the best story at or above this cosine, else start a new one
 # ... and sharing at least this many words with it: between teasers of a few dozen words one
 # shared name ("China") made the cosine, joining a central-bank column to a nuclear test.
@@ -148,7 +150,10 @@ def display_terms(centroid: dict[str, float], k: int = 8) -> list[str]:
     phrase ("supreme", "court" -> "supreme court"; "smith" -> "john smith"). Stop words that
     a capital letter made into name terms ("After Tariff Decision" -> "after") and bare
     figures ("250") are not keywords: they say nothing about what the story is about."""
-    terms = [t[2:] for t in top_terms(centroid, k * 4) if len(t) > 4]
+    # a plain word as common as "president" is no keyword on its own (as for articles'); a
+    # name term ("n:") is kept whatever its frequency
+    terms = [t[2:] for t in top_terms(centroid, k * 4)
+             if len(t) > 4 and not (t.startswith("w:") and is_general(t[2:]))]
     # a name the parser ran past its end ("tariff man”—to", "apple computer's mac os") is no
     # keyword either: names here are plain words
     terms = [t for t in dict.fromkeys(terms) if t not in STOP and not _FIGURE.fullmatch(t)

@@ -19,13 +19,16 @@ if TYPE_CHECKING:
     from ..pipeline import Stage
     from ..store.base import Store
 
-VERSION = 5  # 2: a story's summary draws on each outlet's lead and says how many outlets;
+VERSION = 6  # 2: a story's summary draws on each outlet's lead and says how many outlets;
 # 3: keywords without stop words or figures, a name once and written as its articles write
-# it; summary sentences end with a stop; 4: a story summary draws on up to 8 articles (each
-# outlet's lead first), and passes over sentences that lean on what came before
+# it; summary sentences end with a stop; 4, 5: a story summary draws on up to 8 articles (each
+# outlet's lead first), passes over sentences that lean on what came before and is as long
+# as an article's; 6: no word as
+# general as "president" among a story's keywords, names written as their entities are
 MAX_COPY_CANDIDATES = 10
 MAX_SUMMARY_ARTICLES = 8  # a story summary draws on this many articles at most
 KEYWORD_ARTICLES = 50  # a story's keywords are written as this many of its newest articles do
+NAME_ARTICLES = 10  # ... or as the entities of this many of them are named
 # Copies are looked for among articles published within this many days either way (a
 # back-filled archive may bring the copy before its original): candidates that share only a
 # boilerplate or quoted passage grow with the archive, and each costs an exact check.
@@ -93,14 +96,21 @@ def summary_sources(rows: list[dict], headline: dict[int, float],
 
 def story_keywords_of(store: "Store", rows: list[dict], centroid: dict[str, float]) -> list[str]:
     """The story's keywords: its centroid's heaviest terms (`cluster.display_terms`), written
-    as its newest articles write them where their own keywords (the who stage's) have them
-    ("Donald Trump", not the centroid's "donald trump")."""
+    as its newest articles write them where their own keywords (the who stage's) or entity
+    names have them ("Donald Trump", "United States", not the centroid's lower case)."""
     newest = [r["id"] for r in rows[-KEYWORD_ARTICLES:]]
     written: dict[str, str] = {}
     for phrases in store.keywords_of_articles(newest).values():
         for phrase in phrases:
             written.setdefault(phrase.lower(), phrase)
-    return [written.get(t, t) for t in cluster.display_terms(centroid)]
+    terms = cluster.display_terms(centroid)
+    if any(t not in written for t in terms):  # "United States", not "united states", where
+        # no keyword wrote it: its entity's name, from the newest few articles (this runs
+        # inside the story lock on every arrival; asked of all 50 it cost the stage 4%)
+        for named in store.entities_of_articles(newest[-NAME_ARTICLES:]).values():
+            for entity in named:
+                written.setdefault(entity.name.lower(), entity.name)
+    return [written.get(t, t) for t in terms]
 
 
 def story_section(rows: list[dict], lead: dict) -> str:
