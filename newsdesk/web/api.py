@@ -32,6 +32,9 @@ class SummarySentence(BaseModel):
 class Summary(BaseModel):
     text: str
     generated: bool
+
+
+class ArticleSummary(Summary):
     sentences: Optional[list[SummarySentence]] = Field(
         None, description="a generated summary's sentences, each with its paragraph")
 
@@ -100,6 +103,7 @@ class ArticleBrief(BaseModel):
 
 
 class ArticleOut(ArticleBrief):
+    summary: ArticleSummary
     byline: str
     language: str
     body: list[BodyBlock]
