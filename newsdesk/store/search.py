@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 import numpy as np
 
-from .sql import SQLStore
+from .sql import SQLStore, keyword_as_written
 
 PG_CONFIG = "newsdesk_english"
 # Title 10, summary 3, body 1 on both backends (bm25 column weights / ts_rank_cd A, B, C).
@@ -94,13 +94,11 @@ class SearchQueries(SQLStore):
                          f"entities e ON e.id = ae.entity_id WHERE ae.article_id IN ({marks}) "
                          "GROUP BY e.name ORDER BY n DESC, k LIMIT ?", (*ids, entities))
         out["entity"] = [(str(r[0]), int(r[1])) for r in rows]
-        # key phrases counted in any case, each shown in lower case when an article writes it
-        # so (a common word: a Title Case headline made "Tariffs"), else as written (a name);
-        # one a single article has says nothing of the results
-        rows = self._all(f"SELECT LOWER(keyword) AS k, COUNT(*) AS n, COALESCE(MAX(CASE WHEN "
-                         f"keyword = LOWER(keyword) THEN keyword END), MIN(keyword)) FROM "
-                         f"article_keywords WHERE article_id IN ({marks}) GROUP BY LOWER(keyword) "
-                         "HAVING COUNT(*) > 1 ORDER BY n DESC, k LIMIT ?", (*ids, entities * 4))
+        # key phrases counted in any case, each as articles write it; one a single article
+        # has says nothing of the results
+        rows = self._all(f"SELECT LOWER(keyword) AS k, COUNT(*) AS n, {keyword_as_written()} "
+                         f"FROM article_keywords WHERE article_id IN ({marks}) "
+                         "GROUP BY LOWER(keyword) HAVING COUNT(*) > 1 ORDER BY n DESC, k LIMIT ?", (*ids, entities * 4))
         # the entity facet lists the names: keywords add the topics ("tariffs", "economy"),
         # not "Donald", "Trump" and "Donald Trump" again
         names = [set(r[0].split()) for r in self._all(

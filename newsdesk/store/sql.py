@@ -20,6 +20,14 @@ from .migrations import MIGRATIONS
 IN_CHUNK = 500  # values per IN (...) list: well under SQLite's and psycopg's parameter limits
 
 
+def keyword_as_written(column: str = "keyword") -> str:
+    """SQL for a key phrase grouped by LOWER(column), as articles write it: in lower case
+    when one writes it so (a common word a Title Case headline made "Tariffs"), else as
+    written (a name: "Prince Andrew"). The keyword facet and trending topics show it."""
+    return (f"COALESCE(MAX(CASE WHEN {column} = LOWER({column}) THEN {column} END), "
+            f"MIN({column}))")
+
+
 def utc(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None

@@ -15,7 +15,7 @@ import json
 from datetime import datetime
 from typing import Any, Iterable
 
-from .sql import SQLStore, dumps, utc
+from .sql import SQLStore, dumps, keyword_as_written, utc
 
 ENTITY_SCAN = 500  # newest articles read per entity when looking for stories that share it
 
@@ -183,11 +183,9 @@ class StoryQueries(SQLStore):
     def keyword_activity(self, since: datetime, until: datetime
                          ) -> list[tuple[str, int, int, str]]:
         """(key phrase in lower case, articles counting each wire text once, distinct outlets,
-        the phrase as written: lower case when an article writes it so, else as a name) in
-        range."""
+        the phrase as written: `keyword_as_written`) in range."""
         rows = self._all("SELECT LOWER(k.keyword), COUNT(DISTINCT COALESCE(w.group_id, a.id)), "
-                         "COUNT(DISTINCT a.source_id), COALESCE(MAX(CASE WHEN k.keyword = "
-                         "LOWER(k.keyword) THEN k.keyword END), MIN(k.keyword)) FROM "
+                         f"COUNT(DISTINCT a.source_id), {keyword_as_written('k.keyword')} FROM "
                          "article_keywords k JOIN articles a ON a.id = k.article_id LEFT JOIN "
                          "wire_copies w ON w.article_id = a.id WHERE a.published_at >= ? AND "
                          "a.published_at < ? GROUP BY LOWER(k.keyword)",
