@@ -91,3 +91,26 @@ def test_a_one_word_keyword_is_a_noun_the_model_read():
     kept = [k.lower() for k in keywords(article, names=["Britain"], nouns=found.nouns)]
     assert not {"sowed", "touring"} & set(kept), kept
     assert {"scrutiny", "globe"} <= set(kept)
+
+
+def test_a_name_said_once_is_a_keyword_whole():
+    # an Economist teaser names "Donald Trump" once: its keywords were "Donald" and "Trump"
+    article = Article(url="t", title="How big is the prize of reopening Russia?",
+                      source=Source(name="x"), body=[Block(
+                          "paragraph", "The Kremlin is promising $12trn-worth of deals to "
+                                       "Donald Trump’s administration")])
+    found = keywords(article, names=["Donald Trump", "Kremlin", "Russia"])
+    assert "Donald Trump" in found, found
+    assert "Donald" not in found and "Trump" not in found, found
+    # without the names a phrase said once is still a chance run of words
+    assert "Donald Trump" not in keywords(article)
+
+
+def test_a_weekday_or_month_is_no_keyword():
+    article = Article(url="t", title="Tariffs ruled unlawful on Friday", source=Source(name="x"),
+                      body=[Block("paragraph", "On Friday the court struck down the tariffs. "
+                                               "The ruling, due in December, came on Friday "
+                                               "after hearings in November.")])
+    found = [k.lower() for k in keywords(article)]
+    assert "tariffs" in " ".join(found)
+    assert not {"friday", "december", "november"} & set(found), found

@@ -316,3 +316,32 @@ def test_story_keywords_are_written_as_its_articles_write_them(store):
     run_stories(store, [store.get_article(i) for i in ids])
     keywords = store.get_story(story.id).keywords
     assert "Donald Trump" in keywords and "donald trump" not in keywords, keywords
+
+
+def test_a_title_made_a_name_by_its_capital_is_no_story_keyword(store):
+    # "President Trump" makes a name term of "president" (a capital letter is all the
+    # centroid sees); "China" is as general a word, but an entity writes it, so it stays.
+    # A story's one-word keywords are those its articles' keywords or entities write
+    from datetime import datetime, timezone
+
+    from newsdesk.enrich.stages import enrich_stages
+    from newsdesk.models import Article, Block, Source
+    from newsdesk.pipeline import enrich_articles
+    texts = ["President Donald Trump said on Friday that China must cut tariffs. President "
+             "Trump vowed new tariffs on steel from China, and President Trump met advisers.",
+             "President Trump threatened China with tariffs on Friday. President Donald Trump "
+             "said China had broken its promises, President Trump told reporters."]
+    ids = [store.add_article(Article(
+        url=f"https://p.test/{i}", title="President Trump threatens China with tariffs",
+        source=Source(name=f"Outlet {i}"), body=[Block("paragraph", t)], content_hash=f"p{i}",
+        published_at=datetime(2026, 2, 20, tzinfo=timezone.utc))) for i, t in enumerate(texts)]
+    stages = [s for s in enrich_stages() if s.name == "who"] + list(story_stages())
+    enrich_articles(store, ids, stages)
+    story = store.get_story(store.get_article(ids[0]).story_id)
+    assert store.get_article(ids[1]).story_id == story.id
+    lowered = [k.lower() for k in story.keywords]
+    assert "president" not in lowered, story.keywords
+    # nor a verb or a weekday, which the centroid cannot tell from a noun but keywords can
+    assert not {"threatens", "threatened", "friday"} & set(lowered), story.keywords
+    assert "tariffs" in lowered, story.keywords
+    assert "China" in story.keywords and "Donald Trump" in story.keywords, story.keywords

@@ -34,6 +34,12 @@ LEAD_BOOST = 1.25  # phrases in the first paragraph
 _EXTRA_STOP = {"said", "says", "told", "according", "also", "just", "like", "year", "years",
                "new", "people", "time", "week", "day", "per", "cent", "percent", "mr", "mrs",
                "ms", "dr", "image", "caption", "copyright", "pictured", "scroll", "video"}
+# Calendar words date a story; alone they are not what it is about ("Friday" as a keyword or
+# a topic), though a phrase may be ("Black Friday"). "may" and "march" are left out: "may" is a
+# function word anyway, and "march" is a topic too.
+CALENDAR_WORDS = frozenset("monday tuesday wednesday thursday friday saturday sunday january "
+                           "february april june july august september october november "
+                           "december".split())
 # a token: letters (with inner apostrophes, hyphens, dots as in "U.S."), or a number
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_])?|\d[\d,.]*")
 # A headline's kicker, the outlet's label before a bar ("Opinion | A Global Minimum Tax ..."):
@@ -51,8 +57,10 @@ def _zipf(word: str, language: str) -> float:
 
 
 def is_general(word: str, language: str = "en") -> bool:
-    """A word too common to be a keyword or a topic on its own (GENERAL_ZIPF)."""
-    return _zipf(word.lower(), language) >= GENERAL_ZIPF
+    """A word too common to be a keyword or a topic on its own (GENERAL_ZIPF), or a day or
+    month name."""
+    low = word.lower()
+    return low in CALENDAR_WORDS or _zipf(low, language) >= GENERAL_ZIPF
 
 
 def _is_stop(word: str, language: str) -> bool:
@@ -122,8 +130,12 @@ def _scored(article: Article, names: set[str] | None = None,
     scored: list[tuple[float, str]] = []
     for key, count in counts.items():
         words = key.split()
-        if len(words) > 1 and count < 2 and key not in title_keys:
-            continue  # a multi-word phrase said once is a chance juxtaposition
+        if len(words) > 1 and count < 2 and key not in title_keys and (
+                names is None or key not in names):
+            # a multi-word phrase said once is a chance juxtaposition, unless it is a name
+            # the article has: a teaser names "Donald Trump" once, and his parts alone
+            # ("Donald", "Trump") were its keywords
+            continue
         if len(words) > 1 and names is not None and key not in in_body and key not in names:
             # a run of a Title Case headline's words ("Certifies Gulfstream Jets") is no
             # phrase: one the body never uses counts only when it is a name the article has

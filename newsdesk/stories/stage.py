@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from ..enrich.keywords import is_general
 from ..enrich.summary import drawn_from, outlet_count, summarise_story
 from ..models import Article, Source, Story
 from . import cluster, dedup
@@ -19,16 +20,18 @@ if TYPE_CHECKING:
     from ..pipeline import Stage
     from ..store.base import Store
 
-VERSION = 6  # 2: a story's summary draws on each outlet's lead and says how many outlets;
+VERSION = 7  # 2: a story's summary draws on each outlet's lead and says how many outlets;
 # 3: keywords without stop words or figures, a name once and written as its articles write
 # it; summary sentences end with a stop; 4, 5: a story summary draws on up to 8 articles (each
 # outlet's lead first), passes over sentences that lean on what came before and is as long
 # as an article's; 6: no word as
-# general as "president" among a story's keywords, names written as their entities are
+# general as "president" among a story's keywords, names written as their entities are;
+# 7: nor a general word that only a capital letter made a name ("President Trump")
 MAX_COPY_CANDIDATES = 10
 MAX_SUMMARY_ARTICLES = 8  # a story summary draws on this many articles at most
 KEYWORD_ARTICLES = 50  # a story's keywords are written as this many of its newest articles do
 NAME_ARTICLES = 10  # ... or as the entities of this many of them are named
+STORY_KEYWORDS = 8
 # Copies are looked for among articles published within this many days either way (a
 # back-filled archive may bring the copy before its original): candidates that share only a
 # boilerplate or quoted passage grow with the archive, and each costs an exact check.
@@ -103,14 +106,22 @@ def story_keywords_of(store: "Store", rows: list[dict], centroid: dict[str, floa
     for phrases in store.keywords_of_articles(newest).values():
         for phrase in phrases:
             written.setdefault(phrase.lower(), phrase)
-    terms = cluster.display_terms(centroid)
+    from_keywords = bool(written)
+    terms = cluster.display_terms(centroid, STORY_KEYWORDS + 4)
     if any(t not in written for t in terms):  # "United States", not "united states", where
         # no keyword wrote it: its entity's name, from the newest few articles (this runs
         # inside the story lock on every arrival; asked of all 50 it cost the stage 4%)
         for named in store.entities_of_articles(newest[-NAME_ARTICLES:]).values():
             for entity in named:
                 written.setdefault(entity.name.lower(), entity.name)
-    return [written.get(t, t) for t in terms]
+    # One word is a keyword where an article's keyword or entity writes it. The centroid
+    # alone cannot tell a noun from a verb ("threatens") nor a name from a title that a
+    # capital letter made a name term ("President Trump" -> "president"); articles' keywords
+    # can (the who stage's tagger), so the centroid's word stands alone only in a store
+    # without keywords, and then not a word as general as "president"
+    terms = [t for t in terms if t in written or " " in t
+             or not (from_keywords or is_general(t))]
+    return [written.get(t, t) for t in terms[:STORY_KEYWORDS]]
 
 
 def story_section(rows: list[dict], lead: dict) -> str:
