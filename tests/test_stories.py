@@ -288,24 +288,31 @@ def test_teasers_sharing_only_one_name_stay_apart(store):
     assert final[0] == final[2] != final[1]
 
 
-def test_story_keywords_are_written_as_its_articles_write_them(store):
+def _one_story_of(store, tag: str, title: str, texts: list[str]) -> tuple[list[int], Story]:
+    """Articles of these texts under one headline, through the who and story stages: the
+    story they make together (asserted to be one)."""
     from datetime import datetime, timezone
 
     from newsdesk.enrich.stages import enrich_stages
     from newsdesk.models import Article, Block, Source
     from newsdesk.pipeline import enrich_articles
-    texts = ["Donald Trump said on Friday that the Supreme Court ruling on tariffs was a "
-             "disgrace. Donald Trump vowed new tariffs on imports from Canada.",
-             "The Supreme Court struck down the tariffs of Donald Trump on Friday. Donald "
-             "Trump answered with threats of new tariffs on Canada."]
     ids = [store.add_article(Article(
-        url=f"https://k.test/{i}", title="Supreme Court strikes down Donald Trump tariffs",
-        source=Source(name=f"Outlet {i}"), body=[Block("paragraph", t)], content_hash=f"k{i}",
+        url=f"https://{tag}.test/{i}", title=title, source=Source(name=f"Outlet {i}"),
+        body=[Block("paragraph", t)], content_hash=f"{tag}{i}",
         published_at=datetime(2026, 2, 20, tzinfo=timezone.utc))) for i, t in enumerate(texts)]
     stages = [s for s in enrich_stages() if s.name == "who"] + list(story_stages())
     enrich_articles(store, ids, stages)
     story = store.get_story(store.get_article(ids[0]).story_id)
-    assert store.get_article(ids[1]).story_id == story.id
+    assert all(store.get_article(i).story_id == story.id for i in ids)
+    return ids, story
+
+
+def test_story_keywords_are_written_as_its_articles_write_them(store):
+    ids, story = _one_story_of(store, "k", "Supreme Court strikes down Donald Trump tariffs", [
+        "Donald Trump said on Friday that the Supreme Court ruling on tariffs was a "
+        "disgrace. Donald Trump vowed new tariffs on imports from Canada.",
+        "The Supreme Court struck down the tariffs of Donald Trump on Friday. Donald "
+        "Trump answered with threats of new tariffs on Canada."])
     assert "Donald Trump" in story.keywords and "donald trump" not in story.keywords
     # where no article's keywords write a name, its entity does
     from newsdesk.store.base import EntityLink
@@ -322,23 +329,11 @@ def test_a_title_made_a_name_by_its_capital_is_no_story_keyword(store):
     # "President Trump" makes a name term of "president" (a capital letter is all the
     # centroid sees); "China" is as general a word, but an entity writes it, so it stays.
     # A story's one-word keywords are those its articles' keywords or entities write
-    from datetime import datetime, timezone
-
-    from newsdesk.enrich.stages import enrich_stages
-    from newsdesk.models import Article, Block, Source
-    from newsdesk.pipeline import enrich_articles
-    texts = ["President Donald Trump said on Friday that China must cut tariffs. President "
-             "Trump vowed new tariffs on steel from China, and President Trump met advisers.",
-             "President Trump threatened China with tariffs on Friday. President Donald Trump "
-             "said China had broken its promises, President Trump told reporters."]
-    ids = [store.add_article(Article(
-        url=f"https://p.test/{i}", title="President Trump threatens China with tariffs",
-        source=Source(name=f"Outlet {i}"), body=[Block("paragraph", t)], content_hash=f"p{i}",
-        published_at=datetime(2026, 2, 20, tzinfo=timezone.utc))) for i, t in enumerate(texts)]
-    stages = [s for s in enrich_stages() if s.name == "who"] + list(story_stages())
-    enrich_articles(store, ids, stages)
-    story = store.get_story(store.get_article(ids[0]).story_id)
-    assert store.get_article(ids[1]).story_id == story.id
+    _, story = _one_story_of(store, "p", "President Trump threatens China with tariffs", [
+        "President Donald Trump said on Friday that China must cut tariffs. President "
+        "Trump vowed new tariffs on steel from China, and President Trump met advisers.",
+        "President Trump threatened China with tariffs on Friday. President Donald Trump "
+        "said China had broken its promises, President Trump told reporters."])
     lowered = [k.lower() for k in story.keywords]
     assert "president" not in lowered, story.keywords
     # nor a verb or a weekday, which the centroid cannot tell from a noun but keywords can
