@@ -134,7 +134,8 @@ def main() -> None:
     article, story = args.article or article, args.story or story
     routes = {"about": "/about", "home": "/", "article": f"/articles/{article}",
               "story": f"/stories/{story}", "api_article": f"/api/articles/{article}",
-              "api_story": f"/api/stories/{story}"}
+              "api_story": f"/api/stories/{story}", "stories": "/stories",
+              "api_stories": "/api/stories?limit=50"}
     port = free_port()
     server = serve(args.store, port)
     times: dict[str, list[float]] = {name: [] for name in routes}

@@ -407,6 +407,9 @@ def test_stories(store):
     assert [s.id for s in store.list_stories(since=T0 + timedelta(days=2))] == [sid]
     assert len(store.list_stories(limit=1)) == 1
     assert empty not in [s.id for s in store.list_stories(limit=10)]
+    # pages follow on: the second of one story each is the second story
+    assert [s.id for s in store.list_stories(limit=1, offset=1)] == [new]
+    assert store.list_stories(limit=1, offset=2) == []
     with pytest.raises(NotFound):
         store.get_story(empty + 100)
 

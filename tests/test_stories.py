@@ -87,6 +87,38 @@ def test_story_page_and_api(sqlite_store):
     assert client.get("/api/stories/999999").status_code == 404
 
 
+def test_story_list_page_and_api(sqlite_store):
+    load(sqlite_store, docs()[:12])
+    client = TestClient(create_app(Settings.from_env(db=sqlite_store.url), sqlite_store))
+    items = client.get("/api/stories?limit=200").json()["items"]
+    every = sqlite_store.list_stories(limit=1000)
+    assert [s["id"] for s in items] == [s.id for s in every] and len(items) > 3
+    assert {"title", "summary", "section", "articles", "outlets", "keywords", "first_seen",
+            "last_seen"} <= set(items[0])
+    # paged: the second page starts where the first ends, with no story twice
+    first = client.get("/api/stories?limit=2").json()["items"]
+    second = client.get("/api/stories?limit=2&offset=2").json()["items"]
+    assert [s["id"] for s in first + second] == [s["id"] for s in items[:4]]
+    story = sqlite_store.get_story(items[0]["id"])
+    story.section = "Science"
+    sqlite_store.save_story(story)
+    assert [s["id"] for s in client.get("/api/stories?section=Science").json()["items"]] \
+        == [story.id]
+    assert client.get("/api/stories?limit=0").status_code == 422
+    page = client.get("/stories")
+    assert page.status_code == 200
+    for s in items[:5]:
+        assert f'href="/stories/{s["id"]}"' in page.text
+    science = client.get("/stories?section=Science")
+    assert f'href="/stories/{story.id}"' in science.text and "Stories in Science" in science.text
+    assert f'href="/stories/{items[1]["id"]}"' not in science.text
+    assert "No stories in Culture" in client.get("/stories?section=Culture").text
+    # the home page's JSON twin carries the top stories the home page shows
+    sections = client.get("/api/sections").json()["items"]
+    assert all("stories" in s for s in sections)
+    assert 'href="/stories"' in client.get("/").text
+
+
 def test_related_same_story_first(sqlite_store):
     pred, ids = load(sqlite_store, docs())
     total = 0

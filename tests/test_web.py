@@ -79,13 +79,13 @@ def test_list_filters_and_unknown_article(site):
 def test_openapi_describes_the_api(site):
     spec = site.get("/openapi.json").json()
     for path in ("/api/articles", "/api/articles/{article_id}",
-                 "/api/articles/{article_id}/feedback"):
+                 "/api/articles/{article_id}/feedback", "/api/stories", "/api/stories/{story_id}"):
         assert path in spec["paths"]
 
 
 def test_pages_render(site):
     for path in ("/", "/sections/Politics", "/sources", "/trending", "/search?q=Nara",
-                 "/quotes?speaker=Lee"):
+                 "/quotes?speaker=Lee", "/stories", "/stories?section=Politics&offset=30"):
         r = site.get(path)
         assert r.status_code == 200, path
         assert "Content-Security-Policy" in r.headers

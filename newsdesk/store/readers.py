@@ -39,14 +39,17 @@ class ReaderQueries(SQLStore):
         return self._story(row)
 
     def list_stories(self, section: str | None = None, limit: int = 20,
-                     since: datetime | None = None) -> list[Story]:
+                     since: datetime | None = None, offset: int = 0) -> list[Story]:
+        """Stories with articles, most recently active first (`stories_section` and
+        `stories_recent` serve both orders), from `offset` on."""
         where, params = ["article_count > 0"], []
         if section:
             where.append("section = ?"); params.append(section)
         if since:
             where.append("last_seen >= ?"); params.append(self._ts(since))
         rows = self._all(f"SELECT * FROM stories WHERE {' AND '.join(where)} ORDER BY "
-                         "last_seen DESC NULLS LAST, source_count DESC LIMIT ?", (*params, limit))
+                         "last_seen DESC NULLS LAST, source_count DESC, id DESC LIMIT ? OFFSET ?",
+                         (*params, limit, offset))
         return [self._story(r) for r in rows]
 
     # -- feedback -------------------------------------------------------------------------

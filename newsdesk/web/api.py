@@ -190,8 +190,11 @@ def get_sources(request: Request):
 
 @router.get("/sections")
 def get_sections(request: Request):
+    """The home page's JSON twin: each section with articles, its latest articles and its
+    top stories (widest coverage among its recent ones, of two articles or more)."""
     settings = request.app.state.settings
-    return {"items": [{"name": name, "articles": items}
+    stories = services.home_stories(_store(request), settings.section_list)
+    return {"items": [{"name": name, "articles": items, "stories": stories.get(name, [])}
                       for name, items in services.home(_store(request),
                                                        settings.section_list).items()]}
 

@@ -1,4 +1,4 @@
-"""Story pages and trending: /stories/{id}, /trending, and their JSON twins."""
+"""Story pages and trending: /stories, /stories/{id}, /trending, and their JSON twins."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -11,7 +11,7 @@ from .. import services
 from ..errors import InputError, NotFound
 from ..stories.views import story_full
 from .pages import _render, not_found
-from .params import Id
+from .params import Id, Offset, clamp_offset
 
 router = APIRouter()
 WINDOW = Query("24h", pattern="^(1h|24h|7d)$")
@@ -28,6 +28,31 @@ def parse_as_of(value: Optional[str]) -> datetime | None:
     if len(value) == 10:  # a bare date replays the whole of that day
         dt = dt.replace(hour=23, minute=59, second=59)
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+STORY_PAGE = 30
+
+
+@router.get("/api/stories")
+def api_stories(request: Request, section: Optional[str] = Query(None, max_length=200),
+                limit: int = Query(50, ge=1, le=200), offset: Offset = 0):
+    """Stories, most recently active first, optionally of one section (its name as the site
+    writes it: Politics, Uncategorised); each with its summary, counts, keywords and dates."""
+    return {"items": services.list_stories(request.app.state.store, section=section,
+                                           limit=limit, offset=offset)}
+
+
+@router.get("/stories", response_class=HTMLResponse)
+def stories_page(request: Request, section: Optional[str] = Query(None, max_length=200),
+                 offset: int = 0):
+    offset = clamp_offset(offset)
+    # one more than a page says whether an older page exists (no link to an empty page)
+    items = services.list_stories(request.app.state.store, section=section or None,
+                                  limit=STORY_PAGE + 1, offset=offset)
+    more, items = len(items) > STORY_PAGE, items[:STORY_PAGE]
+    return _render(request, "stories.html", title=f"Stories: {section}" if section else "Stories",
+                   items=items, section=section or "", offset=offset, page=STORY_PAGE,
+                   more=more)
 
 
 @router.get("/api/stories/{story_id}")
