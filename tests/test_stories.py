@@ -113,6 +113,7 @@ def test_story_list_page_and_api(sqlite_store):
     assert f'href="/stories/{story.id}"' in science.text and "Stories in Science" in science.text
     assert f'href="/stories/{items[1]["id"]}"' not in science.text
     assert "No stories in Culture" in client.get("/stories?section=Culture").text
+    assert 'href="/stories?section=Science"' in client.get("/sections/Science").text
     # the home page's JSON twin carries the top stories the home page shows
     sections = client.get("/api/sections").json()["items"]
     assert all("stories" in s for s in sections)
