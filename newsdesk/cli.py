@@ -309,9 +309,10 @@ from .cli_feeds import feeds_app, poll  # noqa: E402  (feeds and polling live in
 
 app.add_typer(feeds_app, name="feeds")
 app.command()(poll)
-from .stories.cli import trending  # noqa: E402  (stories own their command)
+from .stories.cli import stories, trending  # noqa: E402  (stories own their commands)
 
 app.command()(trending)
+app.command()(stories)
 from .search.cli import search_app  # noqa: E402  (search owns its commands)
 
 app.add_typer(search_app, name="search")

@@ -114,6 +114,20 @@ def test_story_list_page_and_api(sqlite_store):
     assert f'href="/stories/{items[1]["id"]}"' not in science.text
     assert "No stories in Culture" in client.get("/stories?section=Culture").text
     assert 'href="/stories?section=Science"' in client.get("/sections/Science").text
+    # the command line lists the same stories, through the same service
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app as cli_app
+    out = CliRunner().invoke(cli_app, ["stories", "--db", sqlite_store.url, "--json",
+                                       "--limit", "200"])
+    assert out.exit_code == 0, out.output
+    assert [s["id"] for s in json.loads(out.output)["items"]] == [s.id for s in every]
+    out = CliRunner().invoke(cli_app, ["stories", "--db", sqlite_store.url, "--section",
+                                       "Science"])
+    assert out.exit_code == 0 and story.title in out.output, out.output
+    assert items[1]["title"] not in out.output
+    assert CliRunner().invoke(cli_app, ["stories", "--db", sqlite_store.url, "--limit",
+                                        "0"]).exit_code != 0
     # the home page's JSON twin carries the top stories the home page shows
     sections = client.get("/api/sections").json()["items"]
     assert all("stories" in s for s in sections)
