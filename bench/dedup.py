@@ -137,7 +137,6 @@ def wire(path: Path, limit: int) -> dict[str, tuple[float, float]]:
         copies.append((i, Article(url=f"copy:{i}", title=title, source=Source(name="outlet"),
                                   body=[Block("paragraph", p) for p in paras],
                                   content_hash=f"c{i}")))
-    order = list(range(len(arts))) + [None] * len(copies)
     all_arts = arts + [c for _, c in copies]
     for k, (i, _) in enumerate(copies):
         origin[len(arts) + k] = i

@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from newsdesk.models import Article, Block, Source
-from newsdesk.search import hybrid, textindex, vectors
+from newsdesk.search import hybrid, textindex
 from test_search import DAY0, _ids, loaded, search  # noqa: F401  (loaded: the fixture)
 
 SMALL_POOL = 8  # the fusion's pool made small, so 87 articles page far past it

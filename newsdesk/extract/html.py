@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 from lxml import etree

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from .query import And, Leaf, Not, Or, WORD, parse_date, source_sql
+from .query import Leaf, Not, Or, WORD, parse_date, source_sql
 
 VERSION = 2  # bump when the schema or the analyser changes: the folder is rebuilt
 BLOB = "search.text"
