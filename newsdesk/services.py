@@ -12,7 +12,7 @@ from typing import Any
 
 from .enrich.summary import trace_summary
 from .errors import InputError
-from .models import Article, Feedback, Story
+from .models import Article, Feedback
 from .rank.related import related_articles
 from .rank.trending import (WINDOWS, most_read, trending_entities, trending_keywords,
                              trending_stories)
@@ -93,16 +93,11 @@ def home(store: Store, sections: list[str], per_section: int = 5) -> "OrderedDic
     return out
 
 
-def story_brief(s: Story) -> dict[str, Any]:
-    """A story as lists show it; /api/stories/{id} has the whole of it."""
-    return {"id": s.id, "title": s.title, "summary": s.summary, "section": s.section,
-            "articles": s.article_count, "outlets": s.source_count, "keywords": s.keywords,
-            "first_seen": iso(s.first_seen), "last_seen": iso(s.last_seen)}
-
-
 def list_stories(store: Store, *, section: str | None = None, limit: int = 50,
                  offset: int = 0) -> list[dict[str, Any]]:
     """Stories, most recently active first, optionally of one section."""
+    from .stories.views import story_brief
+
     return [story_brief(s) for s in store.list_stories(section=section, limit=limit,
                                                        offset=offset)]
 

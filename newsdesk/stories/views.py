@@ -5,7 +5,7 @@ import re
 import unicodedata
 from typing import Any
 
-from ..models import Article, DateMention, Quote
+from ..models import Article, DateMention, Quote, Story
 from ..store.base import ArticleFilter, Store
 from .dedup import changes
 
@@ -39,8 +39,8 @@ def wire_copies(store: Store, article: Article) -> dict[str, Any] | None:
     return {"group_id": group, "first_id": first.id, "copies": copies}
 
 
-def story_brief(store: Store, story_id: int) -> dict[str, Any]:
-    s = store.get_story(story_id)
+def story_brief(s: Story) -> dict[str, Any]:
+    """A story's header: what lists show of it, and what its page starts from."""
     return {"id": s.id, "title": s.title, "summary": s.summary, "section": s.section,
             "first_seen": _iso(s.first_seen), "last_seen": _iso(s.last_seen),
             "articles": s.article_count, "outlets": s.source_count, "keywords": s.keywords}
@@ -51,7 +51,7 @@ def story_full(store: Store, story_id: int) -> dict[str, Any]:
     target = store.merged_into(story_id)
     if target is not None:
         return story_full(store, target)
-    data = story_brief(store, story_id)
+    data = story_brief(store.get_story(story_id))
     articles = store.list_articles(ArticleFilter(story_id=story_id, limit=STORY_ARTICLES))
     articles.sort(key=lambda a: (a.published_at is None, a.published_at or 0, a.id))
     groups = store.wire_groups([a.id for a in articles])
@@ -164,6 +164,5 @@ def top_stories(store: Store, section: str, limit: int = 3) -> list[dict[str, An
     """A section's stories with the widest coverage among its most recent ones."""
     recent = store.list_stories(section=section, limit=limit * 5)
     recent.sort(key=lambda s: (-s.source_count, -s.article_count))
-    return [{"id": s.id, "title": s.title, "summary": s.summary, "articles": s.article_count,
-             "outlets": s.source_count} for s in recent[:limit] if s.article_count > 1]
+    return [story_brief(s) for s in recent[:limit] if s.article_count > 1]
 
