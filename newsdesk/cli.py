@@ -58,17 +58,20 @@ def ingest(paths: List[str] = typer.Argument(..., help="files, folders, feed fil
            db: Optional[str] = DB_OPTION) -> None:
     """Take in articles; prints how many were new, duplicates and failed (and why)."""
     from .pipeline import ingest_items
-    from .sources.files import iter_files, read_paths
+    from .sources.files import read_paths
 
     store = _store(db)
-    total = sum(1 for _ in iter_files(paths))
     with _progress() as progress:
-        task = progress.add_task("ingest", total=None if total > 1 else 1)
+        # counted as they come: a feed or an archive holds an unknown number of articles, so
+        # the total is only known (and the bar full) at the end
+        task = progress.add_task("ingest", total=None)
         report = ingest_items(store, read_paths(paths, source, section), enrich=not no_enrich,
                               on_result=lambda r: progress.advance(task))
+        progress.update(task, total=len(report.results))
     for r in report.results:
         if r.status == "failed":
-            console.print(f"[red]failed[/red] {r.origin}: {r.error}")
+            # one line per item however long, so it can be grepped
+            console.print(f"[red]failed[/red] {r.origin}: {r.error}", soft_wrap=True)
     typer.echo(report.summary_line())
     store.close()
 

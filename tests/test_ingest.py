@@ -89,6 +89,8 @@ def test_bad_input_fails_alone_and_leaves_store_unchanged(store, tmp_path, name)
     failed = [r for r in report.results if r.status == "failed"]
     assert failed, report.results
     assert all(r.error for r in failed)
+    # the result carries the origin beside the reason: the reason does not say it again
+    assert not any(r.origin in r.error for r in failed), [r.error for r in failed]
     assert report.count("duplicate") == 2  # the good file after the bad one still went on
     assert store.count_articles() == before
 
@@ -168,3 +170,25 @@ def test_a_busy_database_is_retried_and_never_recorded_as_the_articles_fault(sto
     # not recorded as run (nor as the article's error): the next `newsdesk enrich` takes them
     assert store.articles_needing("locked", 1) == sorted(report.new_ids)
     assert all(s.stage != "locked" for i in report.new_ids for s in store.stage_states(i))
+
+
+def test_cli_names_each_failed_item_once_and_counts_what_a_file_held(tmp_path):
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+
+    feed = tmp_path / "feed.xml"
+    feed.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        '<item><title>Empty</title><link>http://example.org/a</link></item>'
+        '<item><title>Full</title><link>http://example.org/b</link>'
+        '<description>A long enough body of text about the harbour works, which reopened '
+        'on Monday after three years of repairs.</description></item></channel></rss>',
+        encoding="utf-8")
+    result = CliRunner().invoke(app, ["ingest", str(feed), "--no-enrich",
+                                      "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 0, result.output
+    failed = [line for line in result.output.splitlines() if line.startswith("failed")]
+    assert len(failed) == 1 and failed[0].count(str(feed)) == 1, result.output
+    assert "2/2" in result.output  # the bar counts the feed's entries, not the one file
+    assert "1 new, 0 duplicate, 1 failed" in result.output
