@@ -113,6 +113,11 @@ def test_story_list_page_and_api(sqlite_store):
     assert f'href="/stories/{story.id}"' in science.text and "Stories in Science" in science.text
     assert f'href="/stories/{items[1]["id"]}"' not in science.text
     assert "No stories in Culture" in client.get("/stories?section=Culture").text
+    # as /sections/science: the site's own spelling, and a section it does not have is a 404
+    moved = client.get("/stories?section=science", follow_redirects=False)
+    assert moved.status_code == 308 and moved.headers["location"] == "/stories?section=Science"
+    missing = client.get("/stories?section=Sciense")
+    assert missing.status_code == 404 and "There is no section Sciense" in missing.text
     assert 'href="/stories?section=Science"' in client.get("/sections/Science").text
     # the command line lists the same stories, through the same service
     from typer.testing import CliRunner

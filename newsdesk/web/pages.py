@@ -5,7 +5,7 @@ import csv
 import io
 import json
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Form, Request
@@ -65,6 +65,20 @@ def home(request: Request):
                    trending=services.trending(store))
 
 
+def unknown_section(request: Request, name: str, url_of: Callable[[str], str]):
+    """For a page that found nothing under section `name`: a redirect to the site's own
+    spelling of it (/sections/politics), a 404 for a section the site does not have (a
+    mistyped or stale link says so, rather than an empty page answered 200), or None for a
+    known section that is only empty."""
+    known = request.app.state.settings.section_list + ["Uncategorised"]
+    if name in known:
+        return None
+    same = [k for k in known if k.casefold() == name.casefold()]
+    if same:
+        return RedirectResponse(url_of(same[0]), status_code=MOVED)
+    return not_found(request, f"There is no section {name}.")
+
+
 @router.get("/sections/{name}", response_class=HTMLResponse)
 def section(request: Request, name: str, offset: int = 0):
     offset = clamp_offset(offset)
@@ -72,13 +86,10 @@ def section(request: Request, name: str, offset: int = 0):
     items = services.list_articles(request.app.state.store, section=name,
                                    limit=SECTION_PAGE + 1, offset=offset)
     more, items = len(items) > SECTION_PAGE, items[:SECTION_PAGE]
-    known = request.app.state.settings.section_list + ["Uncategorised"]
-    if not items and offset == 0 and name not in known:
-        same = [k for k in known if k.casefold() == name.casefold()]
-        if same:  # /sections/politics
-            return RedirectResponse(f"/sections/{quote(same[0])}", status_code=MOVED)
-        # A mistyped or stale link: say so, rather than an empty page answered 200.
-        return not_found(request, f"There is no section {name}.")
+    if not items and offset == 0:
+        unknown = unknown_section(request, name, lambda known: f"/sections/{quote(known)}")
+        if unknown:
+            return unknown
     return _render(request, "section.html", title=name, name=name, items=items,
                    offset=offset, page=SECTION_PAGE, more=more)
 

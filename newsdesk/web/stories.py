@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from typing import Optional
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse
@@ -10,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from .. import services
 from ..errors import InputError, NotFound
 from ..stories.views import story_full
-from .pages import _render, not_found
+from .pages import _render, not_found, unknown_section
 from .params import Id, Offset, clamp_offset
 
 router = APIRouter()
@@ -50,6 +51,11 @@ def stories_page(request: Request, section: Optional[str] = Query(None, max_leng
     items = services.list_stories(request.app.state.store, section=section or None,
                                   limit=STORY_PAGE + 1, offset=offset)
     more, items = len(items) > STORY_PAGE, items[:STORY_PAGE]
+    if section and not items and offset == 0:
+        unknown = unknown_section(request, section,
+                                  lambda known: f"/stories?{urlencode({'section': known})}")
+        if unknown:
+            return unknown
     return _render(request, "stories.html", title=f"Stories: {section}" if section else "Stories",
                    items=items, section=section or "", offset=offset, page=STORY_PAGE,
                    more=more)
