@@ -29,6 +29,9 @@ BACKGROUND_CEILING = 7.0  # specificity = ceiling - zipf: unknown names get the 
 # One common word this frequent ("president" 5.45, "month" 5.25, "decision" 5.09, "end") says
 # too little to be a key word or a trending topic on its own; "economy" (4.87) still does.
 GENERAL_ZIPF = 5.0
+# A word this common in lower case ("debris" 3.9, "stock" 4.9) is written so when only its
+# place gave it a capital; a rarer one ("Kalshi", "Goma") may be a name the model missed.
+COMMON_ZIPF = 3.0
 TITLE_BOOST = 1.5
 LEAD_BOOST = 1.25  # phrases in the first paragraph
 _EXTRA_STOP = {"said", "says", "told", "according", "also", "just", "like", "year", "years",
@@ -82,18 +85,55 @@ def _clean(word: str) -> str:
 
 def _candidates(text: str, language: str) -> list[tuple[str, ...]]:
     """Every 1..MAX_WORDS-gram of content words inside each stop-word-free run."""
-    out: list[tuple[str, ...]] = []
+    return [gram for gram, _ in _placed_candidates(text, language)]
+
+
+def _placed_candidates(text: str, language: str) -> list[tuple[tuple[str, ...], bool]]:
+    """The candidates, each with whether its first word opens a sentence (where a capital
+    letter says nothing about the word)."""
+    out: list[tuple[tuple[str, ...], bool]] = []
+    chunk_start = 0
     for chunk in _BREAK.split(text):
-        run: list[str] = []
-        for raw in _TOKEN.findall(chunk) + [""]:
+        run: list[tuple[str, bool]] = []
+        tokens = [(m.group(), chunk_start + m.start()) for m in _TOKEN.finditer(chunk)]
+        for raw, at in tokens + [("", 0)]:
             word = _clean(raw) if raw else ""
             if word and not _is_stop(word, language):
-                run.append(word)
+                run.append((word, _opens_sentence(text, at)))
                 continue
             for n in range(1, MAX_WORDS + 1):
-                out.extend(tuple(run[i:i + n]) for i in range(len(run) - n + 1))
+                out.extend((tuple(w for w, _ in run[i:i + n]), run[i][1])
+                           for i in range(len(run) - n + 1))
             run = []
+        chunk_start += len(chunk)
+        match = _BREAK.match(text, chunk_start)  # the break itself, which split() dropped
+        chunk_start = match.end() if match else chunk_start
     return out
+
+
+def _opens_sentence(text: str, at: int) -> bool:
+    before = text[:at].rstrip().rstrip("\"'“”‘’([«")
+    return not before or before[-1] in ".!?:"
+
+
+def _as_written(placed: Counter[str], positional: Counter[str], names: set[str] | None,
+                language: str) -> str:
+    """How to write a key phrase: as the text writes it inside a sentence. Where the body has
+    it only opening a sentence, that capital says nothing: "Debris" and "Stock markets"
+    looked like names, and are written in lower case. Kept as written: a name, an acronym, a word the language hardly knows (a name the
+    model missed: "Kalshi"), a word of a name ("Trump" for Donald Trump), and a phrase whose
+    other words have capitals too ("General Arthur Lichte"). `names` None: the names are not known, so neither is what a capital means."""
+    if placed:
+        return placed.most_common(1)[0][0]
+    written = positional.most_common(1)[0][0]
+    words = written.split()
+    if names is None or written.lower() in names or any(w[:1].isupper() for w in words[1:]):
+        return written
+    first = words[0]
+    if (first.isupper() or _zipf(first.lower(), language) < COMMON_ZIPF
+            or any(first.lower() in name.split() for name in names)):  # "Trump", "San"
+        return written
+    return " ".join([first.lower()] + words[1:])
 
 
 def _headline(article: Article) -> str:
@@ -114,19 +154,26 @@ def _scored(article: Article, names: set[str] | None = None,
     language = _language(article)
     paragraphs = [b.text for b in article.body if b.text.strip()]
     counts: Counter[str] = Counter()
+    # how each phrase is written: inside a sentence, and where a capital says nothing
     surface: dict[str, Counter[str]] = defaultdict(Counter)
+    positional: dict[str, Counter[str]] = defaultdict(Counter)
     for text in paragraphs:
-        for gram in _candidates(text, language):
+        for gram, opens in _placed_candidates(text, language):
             key = " ".join(gram).lower()
             counts[key] += 1
-            surface[key][" ".join(gram)] += 1
+            (positional if opens else surface)[key][" ".join(gram)] += 1
     title = _headline(article)
-    title_keys = {" ".join(g).lower() for g in _candidates(title, language)}
+    title_grams = _placed_candidates(title, language)
+    title_keys = {" ".join(g).lower() for g, _ in title_grams}
     lead_keys = {" ".join(g).lower() for g in _candidates(paragraphs[0], language)} if paragraphs else set()
     in_body = set(counts)
-    for key in title_keys - counts.keys():  # a title phrase counts even if the body never repeats it
-        counts[key] += 1
-        surface[key][next(" ".join(g) for g in _candidates(title, language) if " ".join(g).lower() == key)] += 1
+    for gram, _opens in title_grams:  # a title phrase counts even if the body never repeats it
+        key = " ".join(gram).lower()
+        if key not in in_body and not surface[key]:
+            # written as the headline writes it: the model misreads names in a headline
+            # ("Trump’s New Trade Agenda ..." named nobody), so its capitals are kept
+            counts[key] += 1
+            surface[key][" ".join(gram)] += 1
     scored: list[tuple[float, str]] = []
     for key, count in counts.items():
         words = key.split()
@@ -149,7 +196,8 @@ def _scored(article: Article, names: set[str] | None = None,
         score = count * specificity
         score *= TITLE_BOOST if key in title_keys else 1.0
         score *= LEAD_BOOST if key in lead_keys else 1.0
-        scored.append((score, surface[key].most_common(1)[0][0]))
+        scored.append((score, _as_written(surface[key], positional[key],
+                                          names, language)))
     scored.sort(key=lambda x: (-x[0], x[1]))
     return scored
 

@@ -158,13 +158,15 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 10, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
+        Stage("who", 11, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
         # 8: a bare surname or acronym is the one entity articles called so; no title is
         # stripped from an organisation's name ("General Motors" was "Motors"); 9: a headline's
         # names the body or the store already knows are linked (a feed teaser names few);
         # keywords leave out a headline's kicker ("Opinion | ..."); 10: a name said once is a
-        # keyword whole ("Donald Trump", not "Donald" and "Trump"); no weekday or month is one
+        # keyword whole ("Donald Trump", not "Donald" and "Trump"); no weekday or month is one;
+        # 11: a keyword that only a sentence's start or a Title Case headline capitalised is
+        # written in lower case ("Debris", "Supplies" looked like names)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
