@@ -213,3 +213,33 @@ def test_a_summary_is_traced_back_to_its_paragraphs():
         assert " ".join(s for s, _ in traced) == article.summary
     article.summary = "Words the body never says. Nor this."
     assert trace_summary(article) == [("Words the body never says.", None), ("Nor this.", None)]
+
+
+def test_a_story_over_several_days_is_told_in_time_order():
+    from datetime import datetime, timezone
+
+    def day(d: int, text: str, outlet: int) -> Article:
+        return Article(url=f"d{d}", title="", source=Source(name=f"o{outlet}", id=outlet),
+                       published_at=datetime(2008, 9, d, 18, tzinfo=timezone.utc),
+                       body=[Block("paragraph", text)])
+
+    # the later days' articles are listed first, as a story's best-named articles can be
+    articles = [
+        day(19, "Markets across Asia and Europe rallied strongly on Friday after the central "
+                "banks promised cheap dollar loans to every lender.", 1),
+        day(17, "Trading on the Moscow exchange was suspended for a second day on Wednesday "
+                "as Russian bank shares kept sliding.", 2),
+        day(15, "Lehman Brothers filed for bankruptcy on Monday, and stock markets around the "
+                "world fell sharply as lenders stopped trusting one another.", 3),
+    ]
+    text = summarise_story(articles).removesuffix("Drawn from 3 outlets.").strip()
+    picked = split_sentences(text)
+    assert len(picked) >= 2
+    where = [next(i for i, a in enumerate(articles) if s in a.body[0].text) for s in picked]
+    assert [articles[i].published_at for i in where] == sorted(articles[i].published_at
+                                                               for i in where), picked
+    # one day's (or undated) picks stay best first, as before
+    for a in articles:
+        a.published_at = None
+    undated = split_sentences(summarise_story(articles).removesuffix("Drawn from 3 outlets.").strip())
+    assert set(undated) == set(picked)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import datetime, timezone
 
 import numpy as np
 import sentencex
@@ -263,7 +264,24 @@ def summarise_story(articles: list[Article]) -> str:
     # article's summary at most (a reader scans it), however many articles it draws on
     chosen = _within_budget(_mmr(scores, sim, STORY_SENTENCES if len(owners) > 1 else 3,
                                  STORY_DUPLICATE_COSINE), sentences)
-    return " ".join([ended(sentences[i]) for i in chosen] + [tail])
+    return " ".join([ended(sentences[i]) for i in in_time_order(chosen, candidates, articles)]
+                    + [tail])
+
+
+def in_time_order(chosen: list[int], candidates: list[tuple[int, int, str]],
+                  articles: list[Article]) -> list[int]:
+    """The picks of a story that ran over several days, told as it happened: read best
+    first, a running story's sentences jumbled its days ("markets fell today", then "rose
+    after the banks' joint effort", then "trading suspended for a second day"). Picks of
+    one day, or undated, stay best first."""
+    def utc(i: int) -> datetime | None:  # naive read as UTC, as the store writes them
+        d = articles[candidates[i][0]].published_at
+        return d if d is None or d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+    dated = [utc(i) for i in chosen]
+    if None in dated or len({d.date() for d in dated}) < 2:
+        return chosen
+    return sorted(chosen, key=lambda i: (utc(i), candidates[i][0], candidates[i][1]))
 
 
 def ended(sentence: str) -> str:

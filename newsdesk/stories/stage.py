@@ -20,13 +20,14 @@ if TYPE_CHECKING:
     from ..pipeline import Stage
     from ..store.base import Store
 
-VERSION = 7  # 2: a story's summary draws on each outlet's lead and says how many outlets;
+VERSION = 8  # 2: a story's summary draws on each outlet's lead and says how many outlets;
 # 3: keywords without stop words or figures, a name once and written as its articles write
 # it; summary sentences end with a stop; 4, 5: a story summary draws on up to 8 articles (each
 # outlet's lead first), passes over sentences that lean on what came before and is as long
 # as an article's; 6: no word as
 # general as "president" among a story's keywords, names written as their entities are;
-# 7: nor a general word that only a capital letter made a name ("President Trump")
+# 7: nor a general word that only a capital letter made a name ("President Trump");
+# 8: a summary drawn from several days tells them in time order; keywords as who v11 writes them
 MAX_COPY_CANDIDATES = 10
 MAX_SUMMARY_ARTICLES = 8  # a story summary draws on this many articles at most
 KEYWORD_ARTICLES = 50  # a story's keywords are written as this many of its newest articles do
@@ -93,7 +94,8 @@ def summary_sources(rows: list[dict], headline: dict[int, float],
     rest = sorted((r for r in rows if r["id"] not in taken),
                   key=lambda r: (-headline[r["id"]], r["id"]))
     return [Article(url="", title=r["title"], source=Source(name="", id=r["source_id"]),
-                    summary=r["summary"] or r["title"], id=r["id"])
+                    summary=r["summary"] or r["title"], id=r["id"],
+                    published_at=r["published_at"])
             for r in (best + rest)[:limit]]
 
 
