@@ -92,6 +92,7 @@ def _placed_candidates(text: str, language: str) -> list[tuple[tuple[str, ...], 
     """The candidates, each with whether its first word opens a sentence (where a capital
     letter says nothing about the word)."""
     out: list[tuple[tuple[str, ...], bool]] = []
+    opens = {m.end() for m in _SENTENCE_OPENS.finditer(text)}  # one pass: texts can be long
     chunk_start = 0
     for chunk in _BREAK.split(text):
         run: list[tuple[str, bool]] = []
@@ -99,7 +100,7 @@ def _placed_candidates(text: str, language: str) -> list[tuple[tuple[str, ...], 
         for raw, at in tokens + [("", 0)]:
             word = _clean(raw) if raw else ""
             if word and not _is_stop(word, language):
-                run.append((word, _opens_sentence(text, at)))
+                run.append((word, at in opens))
                 continue
             for n in range(1, MAX_WORDS + 1):
                 out.extend((tuple(w for w, _ in run[i:i + n]), run[i][1])
@@ -111,9 +112,8 @@ def _placed_candidates(text: str, language: str) -> list[tuple[tuple[str, ...], 
     return out
 
 
-def _opens_sentence(text: str, at: int) -> bool:
-    before = text[:at].rstrip().rstrip("\"'“”‘’([«")
-    return not before or before[-1] in ".!?:"
+# where a sentence opens: the text's start, or after an end mark and any spaces and quotes
+_SENTENCE_OPENS = re.compile(r"(?:^|[.!?:])[\s\"'“”‘’(\[«]*")
 
 
 def _as_written(placed: Counter[str], positional: Counter[str], names: set[str] | None,
