@@ -95,17 +95,18 @@ def _placed_candidates(text: str, language: str) -> list[tuple[tuple[str, ...], 
     opens = {m.end() for m in _SENTENCE_OPENS.finditer(text)}  # one pass: texts can be long
     chunk_start = 0
     for chunk in _BREAK.split(text):
-        run: list[tuple[str, bool]] = []
+        run: list[str] = []
+        run_opens: list[bool] = []
         tokens = [(m.group(), chunk_start + m.start()) for m in _TOKEN.finditer(chunk)]
         for raw, at in tokens + [("", 0)]:
             word = _clean(raw) if raw else ""
             if word and not _is_stop(word, language):
-                run.append((word, at in opens))
+                run.append(word)
+                run_opens.append(at in opens)
                 continue
             for n in range(1, MAX_WORDS + 1):
-                out.extend((tuple(w for w, _ in run[i:i + n]), run[i][1])
-                           for i in range(len(run) - n + 1))
-            run = []
+                out.extend((tuple(run[i:i + n]), run_opens[i]) for i in range(len(run) - n + 1))
+            run, run_opens = [], []
         chunk_start += len(chunk)
         match = _BREAK.match(text, chunk_start)  # the break itself, which split() dropped
         chunk_start = match.end() if match else chunk_start
