@@ -93,6 +93,15 @@ def home(store: Store, sections: list[str], per_section: int = 5) -> "OrderedDic
     return out
 
 
+def site_section(name: str | None, sections: list[str]) -> str | None:
+    """The site's own spelling of a section asked for in another case ("world" -> World);
+    any other name as given. Sections are stored as the site spells them, and a filter
+    matches them exactly (on an index), as search's `section:` matches in any case."""
+    if not name:
+        return name
+    return next((k for k in [*sections, "Uncategorised"] if k.casefold() == name.casefold()), name)
+
+
 def list_stories(store: Store, *, section: str | None = None, limit: int = 50,
                  offset: int = 0) -> list[dict[str, Any]]:
     """Stories, most recently active first, optionally of one section."""

@@ -59,9 +59,11 @@ def stories(section: Optional[str] = typer.Option(None, help="only this section'
                                              help="SQLite file path or postgresql:// URL")) -> None:
     """Stories, most recently active first: title, section, counts, keywords."""
     from .. import services
+    from ..config import Settings
     from ..store.base import open_store
 
     store = open_store(db or "newsdesk.db")
+    section = services.site_section(section, Settings.from_env().section_list)
     try:
         items = services.list_stories(store, section=section, limit=limit, offset=offset)
     finally:

@@ -154,6 +154,7 @@ def list_articles(request: Request, section: Optional[str] = None, source: Optio
                   offset: Offset = 0):
     """Articles, newest first, filtered by section, source, entity or story ids; with `q`,
     those holding every word of it (plain words: see the `q` parameter)."""
+    section = services.site_section(section, request.app.state.settings.section_list)
     return {"items": services.list_articles(_store(request), section=section, source=source,
                                             entity=entity, story=story, q=q, limit=limit,
                                             offset=offset)}

@@ -70,12 +70,11 @@ def unknown_section(request: Request, name: str, url_of: Callable[[str], str]):
     spelling of it (/sections/politics), a 404 for a section the site does not have (a
     mistyped or stale link says so, rather than an empty page answered 200), or None for a
     known section that is only empty."""
-    known = request.app.state.settings.section_list + ["Uncategorised"]
-    if name in known:
+    known = services.site_section(name, request.app.state.settings.section_list)
+    if known != name:
+        return RedirectResponse(url_of(known), status_code=MOVED)
+    if name in request.app.state.settings.section_list + ["Uncategorised"]:
         return None
-    same = [k for k in known if k.casefold() == name.casefold()]
-    if same:
-        return RedirectResponse(url_of(same[0]), status_code=MOVED)
     return not_found(request, f"There is no section {name}.")
 
 
