@@ -95,14 +95,6 @@ def store_article(store: Store, article: Article) -> IngestResult:
     return IngestResult(origin, "new", aid)
 
 
-def failure_reason(exc: Exception, origin: str) -> str:
-    """Why an item failed, without the origin the extractors put in front of their messages
-    (for logs that have only the message): the result carries the origin beside it."""
-    reason = str(exc) or type(exc).__name__
-    prefix = f"{origin}: "
-    return reason[len(prefix):] if origin and reason.startswith(prefix) else reason
-
-
 def ingest_items(store: Store, items: Iterable[RawItem | Failed], *, enrich: bool = True,
                  stages: Sequence[Stage] | None = None, batch_size: int = 32,
                  on_result: Callable[[IngestResult], None] | None = None) -> IngestReport:
@@ -119,7 +111,7 @@ def ingest_items(store: Store, items: Iterable[RawItem | Failed], *, enrich: boo
                 result = store_article(store, prepare(item))
                 result.origin = item.origin
             except InputError as exc:
-                result = IngestResult(item.origin, "failed", error=failure_reason(exc, item.origin))
+                result = IngestResult(item.origin, "failed", error=str(exc) or type(exc).__name__)
         report.results.append(result)
         if on_result:
             on_result(result)

@@ -59,29 +59,26 @@ def extract(item: RawItem) -> RawItem:
         from newsdesk.extract.html import extract_html
 
         if not item.html or not item.html.strip():
-            raise ExtractError(f"{item.origin}: empty HTML page")
-        _check_text(item.html, f"{item.origin}: HTML page")
+            raise ExtractError("empty HTML page")
+        _check_text(item.html, "HTML page")
         return _merge(item, extract_html(item.html, item.url))
     if kind == "dump":
         from newsdesk.extract.dump import read_dump
 
         if not item.text.strip():
-            raise ExtractError(f"{item.origin}: empty page dump")
-        _check_text(item.text, f"{item.origin}: page dump")
-        try:
-            return _merge(item, read_dump(item.text))
-        except ExtractError as exc:
-            raise ExtractError(f"{item.origin}: {exc}") from exc
+            raise ExtractError("empty page dump")
+        _check_text(item.text, "page dump")
+        return _merge(item, read_dump(item.text))
     if kind == "feed-entry":
         return _feed_entry(item)
     if kind == "record":
         if item.blocks:
             return copy.deepcopy(item)
         if not item.text.strip():
-            raise ExtractError(f"{item.origin}: record has neither blocks nor text")
-        _check_text(item.text, f"{item.origin}: record text")
+            raise ExtractError("record has neither blocks nor text")
+        _check_text(item.text, "record text")
         return _merge(item, {"blocks": split_paragraphs(item.text)})
-    raise ExtractError(f"{item.origin}: unknown item kind {kind!r}")
+    raise ExtractError(f"unknown item kind {kind!r}")
 
 
 def _feed_entry(item: RawItem) -> RawItem:
@@ -89,12 +86,12 @@ def _feed_entry(item: RawItem) -> RawItem:
 
     source = item.html if item.html.strip() else item.text
     if not source.strip():
-        raise ExtractError(f"{item.origin}: feed entry has no content")
-    _check_text(source, f"{item.origin}: feed entry")
+        raise ExtractError("feed entry has no content")
+    _check_text(source, "feed entry")
     if item.html.strip() and "<" in item.html:
         blocks, media = fragment_blocks(item.html, base_url=item.url)
     else:
         blocks, media = split_paragraphs(source), []
     if not blocks:
-        raise ExtractError(f"{item.origin}: no article text in feed entry")
+        raise ExtractError("no article text in feed entry")
     return _merge(item, {"blocks": blocks, "media": media})
