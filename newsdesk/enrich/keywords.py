@@ -121,9 +121,10 @@ def _as_written(placed: Counter[str], positional: Counter[str], names: set[str] 
                 language: str) -> str:
     """How to write a key phrase: as the text writes it inside a sentence. Where the body has
     it only opening a sentence, that capital says nothing: "Debris" and "Stock markets"
-    looked like names, and are written in lower case. Kept as written: a name, an acronym, a word the language hardly knows (a name the
-    model missed: "Kalshi"), a word of a name ("Trump" for Donald Trump), and a phrase whose
-    other words have capitals too ("General Arthur Lichte"). `names` None: the names are not known, so neither is what a capital means."""
+    looked like names, and are written in lower case. Kept as written: a name, an acronym,
+    a word the language hardly knows (a name the model missed: "Kalshi"), a word of a name
+    ("Trump" for Donald Trump), and a phrase whose other words have capitals too ("General
+    Arthur Lichte"). `names` None: the names are not known, so neither is what a capital means."""
     if placed:
         return placed.most_common(1)[0][0]
     written = positional.most_common(1)[0][0]
@@ -158,19 +159,20 @@ def _scored(article: Article, names: set[str] | None = None,
     # how each phrase is written: inside a sentence, and where a capital says nothing
     surface: dict[str, Counter[str]] = defaultdict(Counter)
     positional: dict[str, Counter[str]] = defaultdict(Counter)
-    for text in paragraphs:
+    lead_keys: set[str] = set()  # phrases in the first paragraph
+    for i, text in enumerate(paragraphs):
         for gram, opens in _placed_candidates(text, language):
             key = " ".join(gram).lower()
             counts[key] += 1
             (positional if opens else surface)[key][" ".join(gram)] += 1
-    title = _headline(article)
-    title_grams = _placed_candidates(title, language)
-    title_keys = {" ".join(g).lower() for g, _ in title_grams}
-    lead_keys = {" ".join(g).lower() for g in _candidates(paragraphs[0], language)} if paragraphs else set()
+            if i == 0:
+                lead_keys.add(key)
+    title_grams = _candidates(_headline(article), language)
+    title_keys = {" ".join(g).lower() for g in title_grams}
     in_body = set(counts)
-    for gram, _opens in title_grams:  # a title phrase counts even if the body never repeats it
+    for gram in title_grams:  # a title phrase counts even if the body never repeats it
         key = " ".join(gram).lower()
-        if key not in in_body and not surface[key]:
+        if key not in counts:
             # written as the headline writes it: the model misreads names in a headline
             # ("Trump’s New Trade Agenda ..." named nobody), so its capitals are kept
             counts[key] += 1
@@ -197,8 +199,7 @@ def _scored(article: Article, names: set[str] | None = None,
         score = count * specificity
         score *= TITLE_BOOST if key in title_keys else 1.0
         score *= LEAD_BOOST if key in lead_keys else 1.0
-        scored.append((score, _as_written(surface[key], positional[key],
-                                          names, language)))
+        scored.append((score, _as_written(surface[key], positional[key], names, language)))
     scored.sort(key=lambda x: (-x[0], x[1]))
     return scored
 

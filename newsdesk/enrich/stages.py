@@ -165,8 +165,8 @@ def enrich_stages() -> list["Stage"]:
         # names the body or the store already knows are linked (a feed teaser names few);
         # keywords leave out a headline's kicker ("Opinion | ..."); 10: a name said once is a
         # keyword whole ("Donald Trump", not "Donald" and "Trump"); no weekday or month is one;
-        # 11: a keyword that only a sentence's start or a Title Case headline capitalised is
-        # written in lower case ("Debris", "Supplies" looked like names)
+        # 11: a keyword that only a sentence's start capitalised is written in lower case
+        # ("Debris", "Stock markets" looked like names)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7

@@ -37,8 +37,8 @@ STORY_PAGE = 30
 @router.get("/api/stories")
 def api_stories(request: Request, section: Optional[str] = Query(None, max_length=200),
                 limit: int = Query(50, ge=1, le=200), offset: Offset = 0):
-    """Stories, most recently active first, optionally of one section (its name as the site
-    writes it: Politics, Uncategorised); each with its summary, counts, keywords and dates."""
+    """Stories, most recently active first, optionally of one section (its name in any
+    case: Politics, uncategorised); each with its summary, counts, keywords and dates."""
     section = services.site_section(section, request.app.state.settings.section_list)
     return {"items": services.list_stories(request.app.state.store, section=section,
                                            limit=limit, offset=offset)}
