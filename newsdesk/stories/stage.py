@@ -24,8 +24,8 @@ VERSION = 8  # 2: a story's summary draws on each outlet's lead and says how man
 # 3: keywords without stop words or figures, a name once and written as its articles write
 # it; summary sentences end with a stop; 4, 5: a story summary draws on up to 8 articles (each
 # outlet's lead first), passes over sentences that lean on what came before and is as long
-# as an article's; 6: no word as
-# general as "president" among a story's keywords, names written as their entities are;
+# as an article's; 6: no word as general as "president" among a story's keywords, names
+# written as their entities are;
 # 7: nor a general word that only a capital letter made a name ("President Trump");
 # 8: a summary drawn from several days tells them in time order; keywords as who v11 writes them
 MAX_COPY_CANDIDATES = 10
