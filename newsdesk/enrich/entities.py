@@ -17,7 +17,8 @@ from spacy.tokens import Doc, Span
 from newsdesk.enrich import places
 from newsdesk.enrich.evidence import country_names, name_evidence, settled
 from newsdesk.enrich.layout import drop_slugs, layout_rules
-from newsdesk.enrich.names import HONORIFICS, LEADING_THE, POSSESSIVE, TITLE_RE, core_name
+from newsdesk.enrich.names import (HONORIFICS, LEADING_THE, POSSESSIVE, TITLE_RE, core_name,
+                                   without_spelled_out_form)
 from newsdesk.enrich.names import entity_key  # noqa: F401  (who.py imports it from here)
 from newsdesk.enrich.names import TITLES  # noqa: F401  (quotes.py imports it from here)
 
@@ -356,12 +357,19 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
     """Canonical name within the article for each (text, type) mention, in order: a short
     form takes the full name it is a part of (`Ms. Takaichi` -> `Sanae Takaichi`, `Lee`
     -> `Lee Jae Myung`), an acronym the organisation whose initials it is, a country's
-    abbreviation the country's name (`U.S.` -> `United States`, places.py). `before`, the
+    abbreviation the country's name (`U.S.` -> `United States`, places.py), an organisation's
+    name with a spelled-out legal form the shorter name the article or the store knows
+    (`General Motors Corporation` -> `General Motors`). `before`, the
     text just before each mention, keeps a state after its city (`Raleigh, N.C.`) as it is."""
     cores = [core_name(text, typ) for text, typ in mentions]
     fulls: dict[str, list[tuple[int, list[str]]]] = {}
     for i, ((_, typ), core) in enumerate(zip(mentions, cores)):
         fulls.setdefault(typ, []).append((i, core.split()))
+    # an acronym is matched with the names as written: `EADS` is not `European Aeronautic
+    # Defence and Space NV` less its `NV`, which would name it by one spelling of several
+    written_orgs = [(i, core_name(text, typ, legal_form=True).split())
+                    for i, (text, typ) in enumerate(mentions) if typ == "ORG"]
+    org_names = {" ".join(w) for _, w in fulls.get("ORG", [])}
     out = []
     for i, ((_, typ), core) in enumerate(zip(mentions, cores)):
         words = core.split()
@@ -371,7 +379,7 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
                      if len(w) > len(words) and (w[:len(words)] == words or w[-len(words):] == words)]
             name = _pick(cands, i) or name
         elif typ == "ORG" and re.fullmatch(r"[A-Z]{2,6}", core):
-            cands = [(j, w) for j, w in fulls["ORG"]
+            cands = [(j, w) for j, w in written_orgs
                      if "".join(x[0] for x in w if x[0].isupper()) == core and len(w) > 1]
             name = _pick(cands, i) or name
         if name == core and typ in ("PLACE", "ORG"):
@@ -385,6 +393,12 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
             found = known.lookup(entity_key(core, typ), typ)
             if len(set(found)) == 1:  # conservative: only an unambiguous answer
                 name = found[0]
+        if typ == "ORG" and name != core:  # an acronym's name as written: `GM Corp.` too
+            name = core_name(name, typ)
+        if typ == "ORG" and (shorter := without_spelled_out_form(name)) and (
+                shorter in org_names or (known is not None
+                                         and known.weight(entity_key(shorter, typ), typ) > 0)):
+            name = shorter  # `General Motors Corporation` where `General Motors` is known
         out.append(name)
     return out
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from cleanco import basename as _without_legal_suffix
+from wordfreq import zipf_frequency
+
 # Words that open a name as a form of address or office; they are the role, not the name.
 HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev"}
 TITLES = {
@@ -27,12 +30,65 @@ LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 NOT_ADDRESSED = {"ORG", "PLACE", "NORP", "EVENT", "OTHER"}
 
 
-def core_name(text: str, type: str = "") -> str:
+# A single word this common is no name without its legal form: `News Corp`, `General Inc.`
+COMMON_WORD_ZIPF = 5.0
+# Legal forms that are also words of names: `Federal Deposit Insurance Corporation` and
+# `Australian Broadcasting Corporation` are not `Federal Deposit Insurance` and `Australian
+# Broadcasting`. These are dropped only where the shorter name is known (canonical_names).
+SPELLED_OUT_FORMS = frozenset({"corporation", "company"})
+
+
+def _legal_form_steps(name: str):
+    """(shorter name, the words dropped) for each legal form cleanco drops, outermost first.
+    cleanco knows the forms of many countries; it drops one at a time (`Co., Ltd.`)."""
+    out = name
+    while (shorter := _without_legal_suffix(out).strip(" ,")) and shorter != out:
+        dropped = {w.strip(".,&").lower() for w in out.replace(shorter, " ", 1).split()} - {"", "and"}
+        yield shorter, dropped
+        out = shorter
+
+
+def _kept(name: str, shorter: str) -> str:
+    """`shorter`, unless nothing is left of the name but a common word (`News Corp`)."""
+    words = shorter.split()
+    if not words or (len(words) == 1 and zipf_frequency(words[0], "en") >= COMMON_WORD_ZIPF):
+        return name
+    return shorter
+
+
+def without_legal_form(name: str) -> str:
+    """An organisation's name without its abbreviated legal form (`Apple Inc.`, `Fiat
+    S.p.A.`, `Nissan Motor Co., Ltd.`, `Barclays PLC` -> `Apple`, `Fiat`, `Nissan Motor`,
+    `Barclays`), so an outlet that writes the form and one that does not name one entity. A
+    spelled-out form (`Corporation`, `Company`) stays: see `without_spelled_out_form`."""
+    out = name
+    for shorter, dropped in _legal_form_steps(name):
+        if dropped <= SPELLED_OUT_FORMS:
+            break
+        out = shorter
+    return _kept(name, out)
+
+
+def without_spelled_out_form(name: str) -> str:
+    """The name without a spelled-out legal form (`General Motors Corporation`, `Dow Jones &
+    Company` -> `General Motors`, `Dow Jones`), or "" when it has none."""
+    for shorter, dropped in _legal_form_steps(name):
+        if dropped <= SPELLED_OUT_FORMS:
+            kept = _kept(name, shorter)
+            return "" if kept == name else kept
+        return ""
+    return ""
+
+
+def core_name(text: str, type: str = "", legal_form: bool = False) -> str:
     """A mention without its honorifics and titles (a person's, or an untyped name's),
-    possessive and leading article."""
+    possessive, leading article and, for an organisation, abbreviated legal form (kept
+    with `legal_form`)."""
     text = POSSESSIVE.sub("", text.strip())
     text = LEADING_THE.sub("", text)
     stripped = text if type in NOT_ADDRESSED else TITLE_RE.sub("", text)
+    if type == "ORG" and not legal_form:
+        stripped = without_legal_form(stripped.strip())
     return stripped.strip() or text.strip()
 
 

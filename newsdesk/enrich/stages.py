@@ -158,7 +158,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 11, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
+        Stage("who", 12, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
         # 8: a bare surname or acronym is the one entity articles called so; no title is
         # stripped from an organisation's name ("General Motors" was "Motors"); 9: a headline's
@@ -166,7 +166,8 @@ def enrich_stages() -> list["Stage"]:
         # keywords leave out a headline's kicker ("Opinion | ..."); 10: a name said once is a
         # keyword whole ("Donald Trump", not "Donald" and "Trump"); no weekday or month is one;
         # 11: a keyword that only a sentence's start capitalised is written in lower case
-        # ("Debris", "Stock markets" looked like names)
+        # ("Debris", "Stock markets" looked like names); 12: an organisation's name without
+        # its legal form ("Apple Inc." and "Apple" are one entity)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7

@@ -1,0 +1,125 @@
+"""Cross-article entity linking: does every article about an organisation or a person link
+the same entity, whichever way the article writes its name?
+
+Usage: python bench/entity_links.py DATA [--corpus data/corpus]
+
+DATA is the shared data folder (../shared/data). Its `corpus/wikinews-timeline` holds the
+SemEval-2015 TimeLine gold: for each target entity ("General Motors", "Airbus", "Barack
+Obama", ...) the events it takes part in, each with the document it is told in. The bundled
+demo corpus holds those documents (built from the same TimeML by scripts/build_corpus.py).
+The bench builds a store from the whole bundled corpus (as `newsdesk demo` does, who stage
+only), finds the target's entity (the one keyed as the target's name is; targets that are
+no name the store keeps, like "US stock markets", are listed as not found), and reports the
+share of the target's gold documents that link it: the rest linked another spelling
+("Apple Inc.", "General Motors Corporation") or nothing.
+
+Last line: `link_recall=<macro mean over targets> link_recall_micro=<over documents> targets=<n>`.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+from xml.etree import ElementTree
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TIMELINE = Path("corpus") / "wikinews-timeline" / "SemEval_Task4_data"
+
+
+def _norm(title: str) -> str:
+    return re.sub(r"[\W_]+", "", title).lower()
+
+
+def gold_documents(data: Path) -> dict[str, set[str]]:
+    """Target entity name -> titles (normalised) of the documents its gold timeline uses."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for corpus in sorted((data / TIMELINE).glob("corpus_*")):
+        titles = {}
+        for tml in (corpus / "corpus_trackA_TimeML").glob("*.tml"):
+            root = ElementTree.parse(tml).getroot()
+            titles[root.findtext("DOCID").strip()] = _norm(root.findtext("EXTRAINFO") or "")
+        for timeline in sorted((corpus / "TimeLines_Gold_Standard").glob("*.txt")):
+            lines = timeline.read_text(encoding="utf-8").splitlines()
+            target = lines[0].strip()
+            for line in lines[1:]:
+                for event in line.split("\t")[2:]:
+                    doc = event.split("-")[0]
+                    if doc in titles:
+                        out[target].add(titles[doc])
+    return out
+
+
+def build_store(db: str, corpus: Path):
+    from newsdesk.corpus import bundled_inputs
+    from newsdesk.enrich.stages import enrich_stages
+    from newsdesk.pipeline import enrich_articles, ingest_items
+    from newsdesk.sources.files import read_paths
+    from newsdesk.store.base import open_store
+
+    store = open_store(db)
+    items = [item for entry in bundled_inputs(corpus)
+             for item in read_paths([str(entry.path)], entry.source, entry.section)]
+    ids = ingest_items(store, items, enrich=False).new_ids
+    who = [s for s in enrich_stages() if s.name == "who"]
+    for start in range(0, len(ids), 32):  # in ingest order, as the demo enriches
+        enrich_articles(store, ids[start:start + 32], who)
+    return store, ids
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("data", type=Path, help="the shared data folder (../shared/data)")
+    ap.add_argument("--corpus", type=Path, default=None, help="the bundled corpus (data/corpus)")
+    args = ap.parse_args(argv)
+    if not (args.data / TIMELINE).is_dir():
+        print(f"TimeLine data not found: {args.data / TIMELINE} (give the shared data folder)")
+        return 2
+    from newsdesk.corpus import BUNDLED_CORPUS
+    from newsdesk.enrich.names import entity_key
+
+    gold = gold_documents(args.data)
+    with tempfile.TemporaryDirectory() as tmp:
+        store, ids = build_store(str(Path(tmp) / "links.db"), args.corpus or BUNDLED_CORPUS)
+        by_title = {_norm(store.get_article(i).title): i for i in ids}
+        linked = store.entities_of_articles(ids)  # article id -> its entities
+        recalls: list[float] = []
+        hits = total = 0
+        not_found: list[str] = []
+        print(f"{'target':32} {'docs':>4} {'linked':>6}  entity; what the others linked instead")
+        for target in sorted(gold):
+            docs = [by_title[t] for t in gold[target] if t in by_title]
+            key = entity_key(target)
+            ents = {e.entity_id: e for d in docs for e in linked.get(d, [])
+                    if entity_key(e.name, e.type) == key or entity_key(e.name) == key}
+            if not docs or not ents:
+                not_found.append(target)
+                continue
+            # one key, at most one entity per type: take the type most of its documents link
+            best = max(ents, key=lambda eid: sum(any(e.entity_id == eid for e in linked.get(d, []))
+                                                 for d in docs))
+            ok = [d for d in docs if any(e.entity_id == best for e in linked.get(d, []))]
+            words = set(key.split())
+            instead = sorted({e.name for d in docs if d not in ok for e in linked.get(d, [])
+                              if words & set(entity_key(e.name).split())})
+            recalls.append(len(ok) / len(docs))
+            hits += len(ok)
+            total += len(docs)
+            print(f"{target[:32]:32} {len(docs):4d} {len(ok):6d}  {ents[best].name}"
+                  + (f"; {', '.join(instead)}" if instead else ""))
+        store.close()
+    print(f"not found as an entity: {', '.join(not_found) or 'none'}")
+    if not recalls:
+        print("no target found")
+        return 1
+    print(f"link_recall={statistics.fmean(recalls):.4f} link_recall_micro={hits / total:.4f} "
+          f"targets={len(recalls)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

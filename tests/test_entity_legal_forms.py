@@ -1,0 +1,85 @@
+"""One entity per organisation whether or not the copy writes its legal form: `Apple Inc.`
+and `Apple`, `Barclays PLC` and `Barclays`; a form that is also a word of the name
+(`Corporation`, `Company`) only goes where the shorter name is known."""
+from __future__ import annotations
+
+from newsdesk.enrich.entities import canonical_names
+from newsdesk.enrich.names import core_name, entity_key
+from newsdesk.enrich.stages import run_who
+from newsdesk.models import Article, Block, Source
+
+
+class _Known:
+    """The store side of KnownEntities: which organisation keys some article links."""
+
+    def __init__(self, keys: set[str]):
+        self.keys = keys
+
+    def lookup(self, key: str, type: str) -> list[str]:
+        return []
+
+    def weight(self, key: str, type: str) -> int:
+        return int(type == "ORG" and key in self.keys)
+
+
+def test_abbreviated_legal_forms_are_dropped():
+    for written, name in (("Apple Inc.", "Apple"), ("Apple Inc.’s", "Apple"),
+                          ("Barclays PLC", "Barclays"), ("Fiat S.p.A.", "Fiat"),
+                          ("EADS N.V.", "EADS"), ("Tesla, Inc.", "Tesla"),
+                          ("Chrysler Holding LLC", "Chrysler Holding"),
+                          ("Bank of America Corp.", "Bank of America"),
+                          ("Nissan Motor Co., Ltd.", "Nissan Motor")):
+        assert core_name(written, "ORG") == name, written
+    assert entity_key("Apple Inc.", "ORG") == entity_key("Apple", "ORG")
+    # Only an organisation's: a person or a place has no legal form.
+    assert core_name("Apple Inc.", "PERSON") == "Apple Inc."
+
+
+def test_a_name_that_would_be_a_common_word_or_nothing_stays_whole():
+    for written in ("News Corp", "General Inc.", "The Company", "Limited", "Marine Corps",
+                    "Apple Corps"):
+        assert core_name(written, "ORG") == core_name(written, "ORG", legal_form=True), written
+
+
+def test_spelled_out_forms_go_only_where_the_shorter_name_is_known():
+    # In the same article
+    names = canonical_names([("General Motors Corporation", "ORG"), ("General Motors", "ORG")])
+    assert names == ["General Motors", "General Motors"]
+    # in the store
+    known = _Known({"general motors"})
+    assert canonical_names([("General Motors Corporation", "ORG")], known) == ["General Motors"]
+    # nowhere: `Corporation` is a word of these names
+    assert canonical_names([("Federal Deposit Insurance Corporation", "ORG"),
+                            ("Australian Broadcasting Corporation", "ORG")], known) == [
+        "Federal Deposit Insurance Corporation", "Australian Broadcasting Corporation"]
+
+
+def test_an_acronym_is_matched_with_the_name_as_written():
+    # EADS is not the initials of `European Aeronautic Defence and Space Company`, nor of
+    # its `N.V.`: the acronym stays the one entity it was, not one of the name's spellings.
+    names = canonical_names([("European Aeronautic Defence and Space Company N.V.", "ORG"),
+                             ("EADS", "ORG")])
+    assert names[1] == "EADS"
+    names = canonical_names([("General Motors Corporation", "ORG"), ("General Motors", "ORG"),
+                             ("GM", "ORG")])
+    assert names == ["General Motors"] * 3
+
+
+def _article(url: str, text: str) -> Article:
+    return Article(url=url, title="", source=Source("x"), body=[Block("paragraph", text)])
+
+
+def test_articles_that_write_the_form_and_that_do_not_link_one_entity(store):
+    ids = []
+    for url, text in (("a", "Apple Inc. said on Tuesday that it would open a store in Mumbai, "
+                             "its first in the country."),
+                      ("b", "Shares of Apple rose 3 percent after the company reported record "
+                            "sales of the iPhone."),
+                      ("c", "Regulators in London fined Barclays PLC on Monday, and Barclays said "
+                            "it would not appeal.")):
+        ids.append(store.add_article(_article(url, text)))
+    run_who(store, [store.get_article(i) for i in ids])
+    orgs = {i: {(e.name, e.type) for e in store.article_entities(i) if e.type == "ORG"} for i in ids}
+    assert ("Apple", "ORG") in orgs[ids[0]] and ("Apple", "ORG") in orgs[ids[1]]
+    assert orgs[ids[2]] >= {("Barclays", "ORG")}
+    assert not any("Inc" in name or "PLC" in name for o in orgs.values() for name, _ in o)
