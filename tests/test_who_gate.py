@@ -52,8 +52,8 @@ def test_entity_link_gate(capsys):
     assert _bench("entity_links").main([str(DATA)]) == 0
     last = capsys.readouterr().out.strip().splitlines()[-1]
     figures = dict(pair.split("=") for pair in last.split())
-    # Measured 2026-12-06 (who v12): 0.9063 over 20 targets, micro 0.9344 (who v11: 0.8992,
+    # Measured 2026-12-06 (who v12): 0.9230 over 20 targets, micro 0.9426 (who v11: 0.8992,
     # 0.9262). One document of a small target moves the macro mean by up to 0.05.
     assert int(figures["targets"]) >= 18
-    assert float(figures["link_recall"]) >= 0.89
-    assert float(figures["link_recall_micro"]) >= 0.92
+    assert float(figures["link_recall"]) >= 0.90
+    assert float(figures["link_recall_micro"]) >= 0.93

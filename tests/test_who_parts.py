@@ -111,3 +111,16 @@ def test_a_title_word_inside_an_organisation_name_stays():
     article = Article(url="g", title="", source=Source("x"), body=[Block(
         "paragraph", "General Motors said on Tuesday it would close two plants in Ohio.")])
     assert {m.canonical for m in analyse(article).entities if m.type == "ORG"} == {"General Motors"}
+
+
+def test_an_article_finds_the_names_the_one_before_it_in_its_batch_gave(store):
+    from newsdesk.enrich.stages import run_who
+
+    texts = ("President Barack Obama met the heads of the carmakers on Monday. Obama said the "
+             "government would not let the industry fail.",
+             "Obama said on Thursday that the plan would protect the jobs of workers in Ohio.")
+    ids = [store.add_article(Article(url=f"o{i}", title="", source=Source("x"),
+                                     body=[Block("paragraph", t)])) for i, t in enumerate(texts)]
+    run_who(store, [store.get_article(i) for i in ids])  # one batch, as enrich runs it
+    people = [{e.name for e in store.article_entities(i) if e.type == "PERSON"} for i in ids]
+    assert people == [{"Barack Obama"}, {"Barack Obama"}]

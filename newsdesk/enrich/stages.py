@@ -55,9 +55,11 @@ def short_forms(name: str, type_: str, mentions: list[str]) -> list[str]:
 
 def run_who(store: Store, articles: list[Article]) -> None:
     from .keywords import headline_phrases, keywords
-    from .who import analyse_many, entity_key
+    from .who import analyse_each, entity_key
 
-    results = analyse_many(articles, known=StoreKnownEntities(store))
+    # each article is stored before the next one's names are read, so what one article of
+    # the batch names, the next one finds in the store (analyse_each)
+    results = analyse_each(articles, known=StoreKnownEntities(store))
     for article, found in zip(articles, results):
         with store.transaction():
             by_name: dict[tuple[str, str], list] = {}

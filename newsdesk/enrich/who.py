@@ -1,16 +1,19 @@
 """Who said what, and when: entities, quotes and dates of articles, in one batched pass.
 
-Public interface: `analyse_many(articles, known=None)`, `analyse(article, known=None)`,
+Public interface: `analyse_many(articles, known=None)` (and `analyse_each`, its lazy
+form), `analyse(article, known=None)`,
 `entity_key(name, type)` and the `KnownEntities` protocol the store implements.
 """
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 from newsdesk.enrich import dates, entities, quotes
 from newsdesk.enrich.entities import KnownEntities, entity_key
 from newsdesk.enrich.nlp import article_texts, locate, parse
 from newsdesk.models import Article, EntityMention, Enrichment
 
-__all__ = ["analyse", "analyse_many", "entity_key", "KnownEntities"]
+__all__ = ["analyse", "analyse_each", "analyse_many", "entity_key", "KnownEntities"]
 
 
 HEADLINE = -1  # the `block` of an entity mention found in the headline, not the body
@@ -20,11 +23,20 @@ def analyse_many(articles: list[Article], known: KnownEntities | None = None) ->
     """Entities, quotes and dates of each article; block indexes and offsets refer to
     article.body (an entity named in the headline has block HEADLINE and offsets in the
     title)."""
+    return list(analyse_each(articles, known))
+
+
+def analyse_each(articles: list[Article], known: KnownEntities | None = None
+                 ) -> Iterator[Enrichment]:
+    """As analyse_many, one article at a time: the batch is parsed at once (spaCy's speed),
+    but each article's names are read only when the one before it has been handed over, so
+    a caller that stores each before taking the next lets `known` see it (the second article
+    of a batch that says only `Obama` finds the Barack Obama the first one named)."""
     prepared = [article_texts(a) for a in articles]
-    docs = parse(text for text, _ in prepared)
-    heads = parse((a.title or "" for a in articles), names_only=True)
-    return [_enrich(article, doc, head, text, starts, known)
-            for article, doc, head, (text, starts) in zip(articles, docs, heads, prepared)]
+    docs = list(parse(text for text, _ in prepared))
+    heads = list(parse((a.title or "" for a in articles), names_only=True))
+    for article, doc, head, (text, starts) in zip(articles, docs, heads, prepared):
+        yield _enrich(article, doc, head, text, starts, known)
 
 
 def analyse(article: Article, known: KnownEntities | None = None) -> Enrichment:
