@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from cleanco import basename as _without_legal_suffix
 from wordfreq import zipf_frequency
@@ -56,6 +57,7 @@ def _kept(name: str, shorter: str) -> str:
     return shorter
 
 
+@lru_cache(maxsize=8192)  # called for every organisation mention, several times
 def without_legal_form(name: str) -> str:
     """An organisation's name without its abbreviated legal form (`Apple Inc.`, `Fiat
     S.p.A.`, `Nissan Motor Co., Ltd.`, `Barclays PLC` -> `Apple`, `Fiat`, `Nissan Motor`,
@@ -69,6 +71,7 @@ def without_legal_form(name: str) -> str:
     return _kept(name, out)
 
 
+@lru_cache(maxsize=8192)
 def without_spelled_out_form(name: str) -> str:
     """The name without a spelled-out legal form (`General Motors Corporation`, `Dow Jones &
     Company` -> `General Motors`, `Dow Jones`), or "" when it has none."""
