@@ -393,8 +393,8 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
             found = known.lookup(entity_key(core, typ), typ)
             if len(set(found)) == 1:  # conservative: only an unambiguous answer
                 name = found[0]
-        if typ == "ORG" and name != core:  # an acronym's name as written: `GM Corp.` too
-            name = core_name(name, typ)
+        if typ == "ORG" and name != core:
+            name = core_name(name, typ)  # an acronym's full name is as written: less its `Inc.`
         if typ == "ORG" and (shorter := without_spelled_out_form(name)) and (
                 shorter in org_names or (known is not None
                                          and known.weight(entity_key(shorter, typ), typ) > 0)):

@@ -169,7 +169,8 @@ def enrich_stages() -> list["Stage"]:
         # keyword whole ("Donald Trump", not "Donald" and "Trump"); no weekday or month is one;
         # 11: a keyword that only a sentence's start capitalised is written in lower case
         # ("Debris", "Stock markets" looked like names); 12: an organisation's name without
-        # its legal form ("Apple Inc." and "Apple" are one entity)
+        # its legal form ("Apple Inc." and "Apple" are one entity); an article finds the names
+        # the one before it in its batch gave
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
