@@ -123,3 +123,19 @@ def test_going_on_about_is_speaking():
     _, quotes = _quotes(*body)
     assert quotes[1].speaker == "Trump"
 
+
+
+def test_what_was_said_starts_after_that_and_its_comma():
+    found = _quotes("A company insider said that, over the past few weeks, Jobs' health "
+                    "appeared to be deteriorating.")[0].quotes
+    assert [(q.kind, q.speaker, q.text) for q in found] == [
+        ("indirect", "A company insider",
+         "over the past few weeks, Jobs' health appeared to be deteriorating")]
+
+
+def test_a_clause_hung_on_the_verb_past_a_comma_is_nobody_s_words():
+    # the parser makes "Virgin will be in the UK" what Apple announced: a run-on sentence
+    found = _quotes("Apple also announced an iTunes-compatible cell phone, the Motorola ROKR "
+                    "E1, which will be available exclusively from Cingular Wireless in the "
+                    "United States, Virgin will be in the UK.")[0].quotes
+    assert found == []

@@ -434,6 +434,9 @@ def _name_after_dash(doc: Doc, text: str, qe: int, marks) -> Span | None:
     return doc.char_span(lo, hi, alignment_mode="contract") or doc.char_span(lo, hi, alignment_mode="expand")
 
 
+_CLAUSE_BREAKS = {",", ";", ":", "-", "–", "—"}
+
+
 def _indirect(doc: Doc, text: str, starts: list[int], spans, marks) -> list[Quote]:
     """`X said (that) <clause>` and `according to X, <clause>` outside quotation marks."""
     out = []
@@ -452,6 +455,15 @@ def _indirect(doc: Doc, text: str, starts: list[int], spans, marks) -> list[Quot
                 if comp is None or (tok.dep_ == "parataxis"):
                     continue
                 content = [t for t in comp.subtree if t.lower_ != "that" or t.i != comp.left_edge.i]
+                if content and content[0].text in _CLAUSE_BREAKS:
+                    if comp.left_edge.lower_ != "that":
+                        # a clause the parser hung on the verb past a comma ("announced a
+                        # phone, the ROKR, ... in the United States, Virgin will be in the
+                        # UK"): a run-on sentence, not what was said
+                        continue
+                    # "said that, over the past few weeks, ...": what was said starts after it
+                    while content and content[0].text in _CLAUSE_BREAKS:
+                        content.pop(0)
             if len(content) < 4:
                 continue
             lo, hi = content[0].idx, content[-1].idx + len(content[-1])

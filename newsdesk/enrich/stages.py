@@ -160,7 +160,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 12, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
+        Stage("who", 13, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
         # 8: a bare surname or acronym is the one entity articles called so; no title is
         # stripped from an organisation's name ("General Motors" was "Motors"); 9: a headline's
@@ -170,7 +170,8 @@ def enrich_stages() -> list["Stage"]:
         # 11: a keyword that only a sentence's start capitalised is written in lower case
         # ("Debris", "Stock markets" looked like names); 12: an organisation's name without
         # its legal form ("Apple Inc." and "Apple" are one entity); an article finds the names
-        # the one before it in its batch gave
+        # the one before it in its batch gave; 13: what was said starts after "that," and a
+        # clause hung on a speaking verb past a comma is nobody's words
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
