@@ -196,12 +196,28 @@ def feedback_rows(store: Store, status: str | None = None) -> list[dict[str, Any
             for f in store.list_feedback(status)]
 
 
+def distinct_spellings(name: str, aliases: list[str]) -> list[str]:
+    """The aliases a reader can tell apart: one of those that differ only in case or dots
+    (`Apple Inc` / `Apple Inc.`: the longest), none that is the name itself so written. The
+    store keeps them all: re-enrichment tells an entity's successor by them."""
+    def plain(text: str) -> str:
+        return " ".join(text.replace(".", "").casefold().split())
+
+    best: dict[str, str] = {}
+    for alias in aliases:
+        key = plain(alias)
+        if key != plain(name) and len(alias) > len(best.get(key, "")):
+            best[key] = alias
+    return sorted(best.values())
+
+
 def entity_view(store: Store, entity_id: int) -> dict[str, Any]:
     """Who or what it is, the roles seen, mentions over time, quotes by them, companions."""
     e = store.get_entity(entity_id)
     articles = store.list_articles(ArticleFilter(entity_id=entity_id, limit=50))
     return {
-        "id": e.id, "name": e.name, "type": e.type, "aliases": e.aliases, "roles": e.roles,
+        "id": e.id, "name": e.name, "type": e.type, "aliases": distinct_spellings(e.name, e.aliases),
+        "roles": e.roles,
         "mentions_by_day": [{"day": d, "mentions": n}
                             for d, n in store.entity_mentions_by_day(entity_id)],
         "quotes": [_stored_quote(sq) for sq in store.search_quotes(entity_id=entity_id,

@@ -83,3 +83,15 @@ def test_articles_that_write_the_form_and_that_do_not_link_one_entity(store):
     assert ("Apple", "ORG") in orgs[ids[0]] and ("Apple", "ORG") in orgs[ids[1]]
     assert orgs[ids[2]] >= {("Barclays", "ORG")}
     assert not any("Inc" in name or "PLC" in name for o in orgs.values() for name, _ in o)
+
+
+def test_the_entity_page_shows_each_spelling_once(store):
+    from newsdesk import services
+    from newsdesk.models import Entity
+
+    eid = store.upsert_entity(Entity(name="Apple", type="ORG",
+                                     aliases=["Apple Inc", "Apple Inc.", "APPLE", "Apple Computer"]),
+                              "apple")
+    view = services.entity_view(store, eid)
+    assert view["aliases"] == ["Apple Computer", "Apple Inc."]
+    assert store.get_entity(eid).aliases == ["APPLE", "Apple Computer", "Apple Inc", "Apple Inc."]
