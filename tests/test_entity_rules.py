@@ -148,3 +148,15 @@ def test_a_role_must_read_on_its_own():
     roles = {m.canonical: m.role for m in result.entities if m.type == "PERSON"}
     assert roles["Ralph Crosby"] == "" and roles["Yoon Suk Yeol"] == ""
     assert roles["Benoit Hardy-Chartrand"] == "an East Asia geopolitics expert at Temple University"
+
+
+def test_a_people_and_a_common_word_are_one_organisation():
+    # The model reads `Islamic` (NORP) and `State` (ORG); `State` alone names nothing.
+    body = ("Security at the camp, which housed thousands of radicalized Islamic State family "
+            "members, came apart after a government offensive. The British FTSE 100 index fell.")
+    found = analyse(Article(url="t", title="", source=Source("x"), body=[Block("paragraph", body)]))
+    names = {(m.text, m.type) for m in found.entities}
+    assert ("Islamic State", "ORG") in names
+    assert not any(t == "State" or t == "Islamic" for t, _ in names)
+    # a name that is a name on its own stays apart from the people before it
+    assert ("British FTSE", "ORG") not in names

@@ -13,12 +13,13 @@ from typing import Protocol
 
 from dateparser.timezones import timezone_info_list
 from spacy.tokens import Doc, Span
+from wordfreq import zipf_frequency
 
 from newsdesk.enrich import places
 from newsdesk.enrich.evidence import country_names, name_evidence, settled
 from newsdesk.enrich.layout import drop_slugs, layout_rules
-from newsdesk.enrich.names import (HONORIFICS, LEADING_THE, POSSESSIVE, TITLE_RE, core_name,
-                                   without_spelled_out_form)
+from newsdesk.enrich.names import (COMMON_WORD_ZIPF, HONORIFICS, LEADING_THE, POSSESSIVE,
+                                   TITLE_RE, core_name, without_spelled_out_form)
 from newsdesk.enrich.names import entity_key  # noqa: F401  (who.py imports it from here)
 from newsdesk.enrich.names import TITLES  # noqa: F401  (quotes.py imports it from here)
 
@@ -195,12 +196,31 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
             if (end > start and any(c.isupper() for c in view[start:end])
                     and not _is_time_zone(text, start, end)):
                 spans.append((start, end, typ))
+    spans = _join_people_to_their_body(text, spans)
     spans = _add_pattern_orgs(text, spans)
     spans = drop_slugs(text, spans)
     spans, teams = layout_rules(text, spans)
     evidence = name_evidence(view, spans, teams)
     spans = _propagate(view, doc, spans, evidence)
     return _unify_types(view, spans, evidence)
+
+
+def _join_people_to_their_body(text: str, spans: list[tuple[int, int, str]]
+                               ) -> list[tuple[int, int, str]]:
+    """`Islamic State`: the model reads a people's adjective (NORP) and then a one-word
+    organisation; when that word alone names nothing, being one of the language's most
+    common (`State`, `Party`, `Government`: Zipf >= 5), the two are one organisation. A
+    name the word is on its own stays apart: `British FTSE`, `Japanese Toyota`."""
+    out: list[tuple[int, int, str]] = []
+    for span in spans:
+        if out and out[-1][2] == "NORP" and span[2] == "ORG" and text[out[-1][1]:span[0]] == " ":
+            word = text[span[0]:span[1]]
+            if (word.isalpha() and word[0].isupper() and not word.isupper()
+                    and zipf_frequency(word.lower(), "en") >= COMMON_WORD_ZIPF):
+                out[-1] = (out[-1][0], span[1], "ORG")
+                continue
+        out.append(span)
+    return out
 
 
 def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

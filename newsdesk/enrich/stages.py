@@ -171,7 +171,8 @@ def enrich_stages() -> list["Stage"]:
         # ("Debris", "Stock markets" looked like names); 12: an organisation's name without
         # its legal form ("Apple Inc." and "Apple" are one entity); an article finds the names
         # the one before it in its batch gave; 13: what was said starts after "that," and a
-        # clause hung on a speaking verb past a comma is nobody's words
+        # clause hung on a speaking verb past a comma is nobody's words; a people and a
+        # common word are one organisation ("Islamic State", not "Islamic" and "State")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
