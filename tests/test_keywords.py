@@ -130,3 +130,38 @@ def test_a_capital_that_only_opens_a_sentence_is_not_a_name():
     assert "Kalshi" in found  # a word the language hardly knows may be a name the model missed
     # without names, a capital cannot be told from a name's: written as the text has it
     assert "Debris" in keywords(article)
+
+
+def test_a_headline_capital_says_no_more_than_a_sentence_opening():
+    # "Consumers’ Mood Brightened ...": a Title Case headline's words were keywords with
+    # their capitals, as if they were names
+    article = Article(url="t", title="Consumers’ Mood Brightened in February, Michigan Survey "
+                                     "Finds", source=Source(name="x"), body=[Block(
+                          "paragraph", "Sentiment rose for a second month as inflation eased "
+                                       "and shoppers expected lower prices in Michigan.")])
+    found = keywords(article, names=["Michigan"])
+    assert "consumers" in found and "Consumers" not in found, found
+    assert "Michigan" in found
+    assert "Consumers" in keywords(article)  # no names told: as the headline writes it
+
+
+def test_a_headline_word_the_store_knows_as_a_name_keeps_its_capital(store):
+    from newsdesk.enrich.stages import run_who
+
+    def article(url, title, text):
+        return store.add_article(Article(url=url, title=title, source=Source(name="x"),
+                                         body=[Block("paragraph", text)]))
+
+    ids = [article(f"t{i}", "Tariffs", "President Donald Trump spoke on Monday. Trump said the "
+                                       "tariffs would stay in place until the talks ended.")
+           for i in range(2)]
+    ids.append(article("g", "Talks", "Officials from Greenland met Danish ministers in "
+                                     "Copenhagen on Tuesday."))
+    ids.append(article("n", "Trump’s New Trade Agenda Is on a Collision Course With Midterms, "
+                            "and Greenland Watches",
+                       "Voters in swing districts say prices at the grocery store matter more "
+                       "to them than trade deals."))
+    run_who(store, [store.get_article(i) for i in ids])
+    found = store.article_keywords(ids[-1])
+    assert "Trump" in found and "Greenland" in found, found  # names the store knows
+    assert "midterms" in found and "Midterms" not in found, found

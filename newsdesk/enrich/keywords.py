@@ -173,10 +173,12 @@ def _scored(article: Article, names: set[str] | None = None,
     for gram in title_grams:  # a title phrase counts even if the body never repeats it
         key = " ".join(gram).lower()
         if key not in counts:
-            # written as the headline writes it: the model misreads names in a headline
-            # ("Trump’s New Trade Agenda ..." named nobody), so its capitals are kept
+            # a headline capitalises its first word and, in Title Case, every word: its
+            # capitals say no more than a sentence opening's ("Consumers", "Seeds"), so a name
+            # keeps them only as `names` or a rare word tells (the caller gives the names the
+            # store knows for the headline's words: the model misreads names in headlines)
             counts[key] += 1
-            surface[key][" ".join(gram)] += 1
+            positional[key][" ".join(gram)] += 1
     scored: list[tuple[float, str]] = []
     for key, count in counts.items():
         words = key.split()
@@ -232,13 +234,14 @@ def _select(scored: list[tuple[float, str]], k: int) -> list[str]:
 
 
 def headline_phrases(article: Article) -> list[str]:
-    """The phrases of several words that only the article's headline has: those `keywords`
-    keeps only when they are names (the caller tells which are)."""
+    """The phrases that only the article's headline has: `keywords` keeps one of several
+    words only when it is a name, and writes one of one word with its capital only when it
+    is a name or part of one (the caller tells which are)."""
     language = _language(article)
     body = {" ".join(g).lower() for b in article.body if b.text.strip()
             for g in _candidates(b.text, language)}
     return list(dict.fromkeys(" ".join(g) for g in _candidates(_headline(article), language)
-                              if len(g) > 1 and " ".join(g).lower() not in body))
+                              if " ".join(g).lower() not in body))
 
 
 def keywords(article: Article, k: int = 8, names: Iterable[str] | None = None,

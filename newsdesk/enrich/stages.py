@@ -53,6 +53,36 @@ def short_forms(name: str, type_: str, mentions: list[str]) -> list[str]:
     return sorted(k for k in out if k)
 
 
+# A headline's word alone is a name the store knows when its entity is linked by this many
+# articles, or when the language hardly knows the word: the model's one-off misreadings of a
+# common word (ORG "Government", "Tech"; "Key", the short form of John Key) are no evidence.
+KNOWN_WORD_ARTICLES = 2
+KNOWN_WORD_RARE_ZIPF = 4.0
+
+
+def _store_knows(store: Store, phrase: str) -> bool:
+    """True when the store has an entity of this name; for one capitalised word, an entity
+    of that name or one articles call so (`Trump`), if several articles link it or the word
+    is rare (`Greenland`)."""
+    from wordfreq import zipf_frequency
+
+    from .names import entity_key
+
+    keys = {entity_key(phrase), entity_key(phrase, "ORG")}
+    if len(phrase.split()) > 1:
+        return any(store.entities_by_key(k) for k in keys)
+    if not phrase[:1].isupper():
+        return False
+    found = {(k, e.type) for k in keys for e in store.entities_by_key(k)}
+    found |= {(entity_key(name, t), t) for k in keys for t in ("PERSON", "ORG")
+              for name in store.names_by_short_form(k, t)}
+    if not found:
+        return False
+    return (zipf_frequency(phrase.lower(), "en") < KNOWN_WORD_RARE_ZIPF
+            or any(store.entity_article_count(k, t, KNOWN_WORD_ARTICLES) >= KNOWN_WORD_ARTICLES
+                   for k, t in found))
+
+
 def run_who(store: Store, articles: list[Article]) -> None:
     from .keywords import headline_phrases, keywords
     from .who import analyse_each, entity_key
@@ -86,11 +116,9 @@ def run_who(store: Store, articles: list[Article]) -> None:
             for q in found.quotes:
                 q.speaker_entity_id = ids.get(q.speaker)
             # a phrase only the headline has is a name if the model found it there or the
-            # store knows it
+            # store knows it (a word alone: as a name, or as what articles call someone)
             names = ({m.text for m in found.entities} | {m.canonical for m in found.entities}
-                     | {p for p in headline_phrases(article)
-                        if any(store.entities_by_key(k) for k in {entity_key(p),
-                                                                  entity_key(p, "ORG")})})
+                     | {p for p in headline_phrases(article) if _store_knows(store, p)})
             store.replace_article_enrichment(article.id, list(links.values()), found.quotes,
                                              found.dates, keywords(article, names=names,
                                                                    nouns=found.nouns))
@@ -172,7 +200,8 @@ def enrich_stages() -> list["Stage"]:
         # its legal form ("Apple Inc." and "Apple" are one entity); an article finds the names
         # the one before it in its batch gave; 13: what was said starts after "that," and a
         # clause hung on a speaking verb past a comma is nobody's words; a people and a
-        # common word are one organisation ("Islamic State", not "Islamic" and "State")
+        # common word are one organisation ("Islamic State", not "Islamic" and "State"); a
+        # word only the headline has keeps its capital only as a name ("consumers", "Trump")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
