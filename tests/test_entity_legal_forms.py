@@ -27,10 +27,12 @@ def test_abbreviated_legal_forms_are_dropped():
                           ("Barclays PLC", "Barclays"), ("Fiat S.p.A.", "Fiat"),
                           ("EADS N.V.", "EADS"), ("Tesla, Inc.", "Tesla"),
                           ("Chrysler Holding LLC", "Chrysler Holding"),
-                          ("Bank of America Corp.", "Bank of America"),
-                          ("Nissan Motor Co., Ltd.", "Nissan Motor")):
+                          ("Nissan Motor Co., Ltd.", "Nissan Motor Co.")):
         assert core_name(written, "ORG") == name, written
     assert entity_key("Apple Inc.", "ORG") == entity_key("Apple", "ORG")
+    # `Co.` and `Corp.` are read as the words they stand for: one key however written
+    assert entity_key("Ford Motor Co.", "ORG") == entity_key("Ford Motor Company", "ORG")
+    assert entity_key("News Corp", "ORG") == entity_key("News Corporation", "ORG")
     # Only an organisation's: a person or a place has no legal form.
     assert core_name("Apple Inc.", "PERSON") == "Apple Inc."
 
@@ -46,8 +48,9 @@ def test_spelled_out_forms_go_only_where_the_shorter_name_is_known():
     names = canonical_names([("General Motors Corporation", "ORG"), ("General Motors", "ORG")])
     assert names == ["General Motors", "General Motors"]
     # in the store
-    known = _Known({"general motors"})
+    known = _Known({"general motors", "bank of america"})
     assert canonical_names([("General Motors Corporation", "ORG")], known) == ["General Motors"]
+    assert canonical_names([("Bank of America Corp.", "ORG")], known) == ["Bank of America"]
     # nowhere: `Corporation` is a word of these names
     assert canonical_names([("Federal Deposit Insurance Corporation", "ORG"),
                             ("Australian Broadcasting Corporation", "ORG")], known) == [

@@ -35,8 +35,9 @@ NOT_ADDRESSED = {"ORG", "PLACE", "NORP", "EVENT", "OTHER"}
 COMMON_WORD_ZIPF = 5.0
 # Legal forms that are also words of names: `Federal Deposit Insurance Corporation` and
 # `Australian Broadcasting Corporation` are not `Federal Deposit Insurance` and `Australian
-# Broadcasting`. These are dropped only where the shorter name is known (canonical_names).
-SPELLED_OUT_FORMS = frozenset({"corporation", "company"})
+# Broadcasting`. These, and their short forms (entity_key reads `Co.` as `Company`), are
+# dropped only where the shorter name is known (canonical_names).
+SPELLED_OUT_FORMS = frozenset({"corporation", "company", "corp", "co"})
 
 
 def _legal_form_steps(name: str):
@@ -62,7 +63,8 @@ def without_legal_form(name: str) -> str:
     """An organisation's name without its abbreviated legal form (`Apple Inc.`, `Fiat
     S.p.A.`, `Nissan Motor Co., Ltd.`, `Barclays PLC` -> `Apple`, `Fiat`, `Nissan Motor`,
     `Barclays`), so an outlet that writes the form and one that does not name one entity. A
-    spelled-out form (`Corporation`, `Company`) stays: see `without_spelled_out_form`."""
+    spelled-out form (`Corporation`, `Company`, `Corp.`, `Co.`) stays: see
+    `without_spelled_out_form`."""
     out = name
     for shorter, dropped in _legal_form_steps(name):
         if dropped <= SPELLED_OUT_FORMS:
@@ -74,7 +76,8 @@ def without_legal_form(name: str) -> str:
 @lru_cache(maxsize=8192)
 def without_spelled_out_form(name: str) -> str:
     """The name without a spelled-out legal form (`General Motors Corporation`, `Dow Jones &
-    Company` -> `General Motors`, `Dow Jones`), or "" when it has none."""
+    Company`, `Ford Motor Co.` -> `General Motors`, `Dow Jones`, `Ford Motor`), or "" when
+    it has none."""
     for shorter, dropped in _legal_form_steps(name):
         if dropped <= SPELLED_OUT_FORMS:
             kept = _kept(name, shorter)
@@ -98,10 +101,18 @@ def core_name(text: str, type: str = "", legal_form: bool = False) -> str:
 def entity_key(name: str, type: str = "") -> str:
     """The normalised key the store dedups entities on: no case, diacritics, honorifics (of
     a person or an untyped name), possessive or dots (`Ms. Takaichi's` -> `takaichi`, `U.S.`
-    -> `us`)."""
+    -> `us`), an organisation's legal form (`Apple Inc.` -> `apple`; `Ford Motor Co.` ->
+    `ford motor company`)."""
     core = core_name(name, type)
     core = unicodedata.normalize("NFKD", core)
     core = "".join(c for c in core if not unicodedata.combining(c)).lower()
     core = re.sub(r"(?<=\w)\.(?=\w|$)|\.(?=\s|$)", "", core)
     core = re.sub(r"[‘’`´]", "'", core)
-    return re.sub(r"\s+", " ", core).strip(" .,'\"-")
+    core = re.sub(r"\s+", " ", core).strip(" .,'\"-")
+    if type == "ORG":  # `Ford Motor Co.` is `Ford Motor Company`, however it is written
+        core = _ABBREVIATED_FORM.sub(lambda m: _SPELLED_OUT[m.group(1)], core)
+    return core
+
+
+_SPELLED_OUT = {"co": "company", "corp": "corporation"}
+_ABBREVIATED_FORM = re.compile(r"(?<=\s)(co|corp)$")
