@@ -87,6 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         store, ids = build_store(str(Path(tmp) / "links.db"), args.corpus or BUNDLED_CORPUS)
         by_title = {_norm(store.get_article(i).title): i for i in ids}
         linked = store.entities_of_articles(ids)  # article id -> its entities
+        linked_ids = {d: {e.entity_id for e in named} for d, named in linked.items()}
         recalls: list[float] = []
         hits = total = 0
         not_found: list[str] = []
@@ -100,9 +101,8 @@ def main(argv: list[str] | None = None) -> int:
                 not_found.append(target)
                 continue
             # one key, at most one entity per type: take the type most of its documents link
-            best = max(ents, key=lambda eid: sum(any(e.entity_id == eid for e in linked.get(d, []))
-                                                 for d in docs))
-            ok = [d for d in docs if any(e.entity_id == best for e in linked.get(d, []))]
+            best = max(ents, key=lambda eid: sum(eid in linked_ids.get(d, ()) for d in docs))
+            ok = [d for d in docs if best in linked_ids.get(d, ())]
             words = set(key.split())
             instead = sorted({e.name for d in docs if d not in ok for e in linked.get(d, [])
                               if words & set(entity_key(e.name).split())})

@@ -13,13 +13,12 @@ from typing import Protocol
 
 from dateparser.timezones import timezone_info_list
 from spacy.tokens import Doc, Span
-from wordfreq import zipf_frequency
 
 from newsdesk.enrich import places
 from newsdesk.enrich.evidence import country_names, name_evidence, settled
 from newsdesk.enrich.layout import drop_slugs, layout_rules
-from newsdesk.enrich.names import (COMMON_WORD_ZIPF, HONORIFICS, LEADING_THE, POSSESSIVE,
-                                   TITLE_RE, core_name, without_spelled_out_form)
+from newsdesk.enrich.names import (HONORIFICS, LEADING_THE, POSSESSIVE, TITLE_RE, core_name,
+                                   is_common_word, without_spelled_out_form)
 from newsdesk.enrich.names import entity_key  # noqa: F401  (who.py imports it from here)
 from newsdesk.enrich.names import TITLES  # noqa: F401  (quotes.py imports it from here)
 
@@ -215,8 +214,7 @@ def _join_people_to_their_body(text: str, spans: list[tuple[int, int, str]]
     for span in spans:
         if out and out[-1][2] == "NORP" and span[2] == "ORG" and text[out[-1][1]:span[0]] == " ":
             word = text[span[0]:span[1]]
-            if (word.isalpha() and word[0].isupper() and not word.isupper()
-                    and zipf_frequency(word.lower(), "en") >= COMMON_WORD_ZIPF):
+            if word.isalpha() and word[0].isupper() and not word.isupper() and is_common_word(word):
                 out[-1] = (out[-1][0], span[1], "ORG")
                 continue
         out.append(span)

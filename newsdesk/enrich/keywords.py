@@ -19,6 +19,7 @@ from typing import Iterable
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from wordfreq import zipf_frequency
 
+from newsdesk.enrich.names import COMMON_WORD_ZIPF
 from newsdesk.models import Article
 
 MAX_WORDS = 3
@@ -28,7 +29,7 @@ FUNCTION_ZIPF = 5.8
 BACKGROUND_CEILING = 7.0  # specificity = ceiling - zipf: unknown names get the most
 # One common word this frequent ("president" 5.45, "month" 5.25, "decision" 5.09, "end") says
 # too little to be a key word or a trending topic on its own; "economy" (4.87) still does.
-GENERAL_ZIPF = 5.0
+GENERAL_ZIPF = COMMON_WORD_ZIPF  # 5.0: one threshold for "names nothing, says nothing"
 # A word this common in lower case ("debris" 3.9, "stock" 4.9) is written so when only its
 # place gave it a capital; a rarer one ("Kalshi", "Goma") may be a name the model missed.
 COMMON_ZIPF = 3.0

@@ -31,13 +31,22 @@ LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 NOT_ADDRESSED = {"ORG", "PLACE", "NORP", "EVENT", "OTHER"}
 
 
-# A single word this common is no name without its legal form: `News Corp`, `General Inc.`
+# A word this common ("president" 5.45, "state", "news") names nothing on its own: not
+# without its legal form (`News Corp`), nor after a people's adjective (`Islamic State` is
+# one name), nor as a keyword or topic (keywords.is_general).
 COMMON_WORD_ZIPF = 5.0
 # Legal forms that are also words of names: `Federal Deposit Insurance Corporation` and
 # `Australian Broadcasting Corporation` are not `Federal Deposit Insurance` and `Australian
-# Broadcasting`. These, and their short forms (entity_key reads `Co.` as `Company`), are
+# Broadcasting`. These, and their short forms (which entity_key reads as the words), are
 # dropped only where the shorter name is known (canonical_names).
-SPELLED_OUT_FORMS = frozenset({"corporation", "company", "corp", "co"})
+_SPELLED_OUT = {"co": "company", "corp": "corporation"}
+SPELLED_OUT_FORMS = frozenset({*_SPELLED_OUT, *_SPELLED_OUT.values()})
+_ABBREVIATED_FORM = re.compile(r"(?<=\s)(co|corp)$")
+
+
+def is_common_word(word: str) -> bool:
+    """True for a word at least as common as COMMON_WORD_ZIPF."""
+    return zipf_frequency(word.lower(), "en") >= COMMON_WORD_ZIPF
 
 
 def _legal_form_steps(name: str):
@@ -53,7 +62,7 @@ def _legal_form_steps(name: str):
 def _kept(name: str, shorter: str) -> str:
     """`shorter`, unless nothing is left of the name but a common word (`News Corp`)."""
     words = shorter.split()
-    if not words or (len(words) == 1 and zipf_frequency(words[0], "en") >= COMMON_WORD_ZIPF):
+    if not words or (len(words) == 1 and is_common_word(words[0])):
         return name
     return shorter
 
@@ -112,7 +121,3 @@ def entity_key(name: str, type: str = "") -> str:
     if type == "ORG":  # `Ford Motor Co.` is `Ford Motor Company`, however it is written
         core = _ABBREVIATED_FORM.sub(lambda m: _SPELLED_OUT[m.group(1)], core)
     return core
-
-
-_SPELLED_OUT = {"co": "company", "corp": "corporation"}
-_ABBREVIATED_FORM = re.compile(r"(?<=\s)(co|corp)$")
