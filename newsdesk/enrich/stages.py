@@ -91,6 +91,12 @@ def run_who(store: Store, articles: list[Article]) -> None:
     # the batch names, the next one finds in the store (analyse_each)
     results = analyse_each(articles, known=StoreKnownEntities(store))
     for article, found in zip(articles, results):
+        # a phrase only the headline has is a name if the model found it there or the store
+        # knows it (a word alone: as a name, or as what articles call someone); read before
+        # the article's transaction, which holds its entities' row locks
+        names = {m.text for m in found.entities} | {m.canonical for m in found.entities}
+        names |= {p for p in headline_phrases(article) if p not in names and _store_knows(store, p)}
+        article_keywords = keywords(article, names=names, nouns=found.nouns)
         with store.transaction():
             by_name: dict[tuple[str, str], list] = {}
             for m in found.entities:
@@ -115,13 +121,8 @@ def run_who(store: Store, articles: list[Article]) -> None:
                 link.role = link.role or role
             for q in found.quotes:
                 q.speaker_entity_id = ids.get(q.speaker)
-            # a phrase only the headline has is a name if the model found it there or the
-            # store knows it (a word alone: as a name, or as what articles call someone)
-            names = ({m.text for m in found.entities} | {m.canonical for m in found.entities}
-                     | {p for p in headline_phrases(article) if _store_knows(store, p)})
             store.replace_article_enrichment(article.id, list(links.values()), found.quotes,
-                                             found.dates, keywords(article, names=names,
-                                                                   nouns=found.nouns))
+                                             found.dates, article_keywords)
 
 
 def run_summary(store: Store, articles: list[Article]) -> None:
