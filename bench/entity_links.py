@@ -80,45 +80,54 @@ def main(argv: list[str] | None = None) -> int:
         print(f"TimeLine data not found: {args.data / TIMELINE} (give the shared data folder)")
         return 2
     from newsdesk.corpus import BUNDLED_CORPUS
-    from newsdesk.enrich.names import entity_key
 
-    gold = gold_documents(args.data)
     with tempfile.TemporaryDirectory() as tmp:
         store, ids = build_store(str(Path(tmp) / "links.db"), args.corpus or BUNDLED_CORPUS)
-        by_title = {_norm(store.get_article(i).title): i for i in ids}
-        linked = store.entities_of_articles(ids)  # article id -> its entities
-        linked_ids = {d: {e.entity_id for e in named} for d, named in linked.items()}
-        recalls: list[float] = []
-        hits = total = 0
-        not_found: list[str] = []
-        print(f"{'target':32} {'docs':>4} {'linked':>6}  entity; what the others linked instead")
-        for target in sorted(gold):
-            docs = [by_title[t] for t in gold[target] if t in by_title]
-            key = entity_key(target)
-            ents = {e.entity_id: e for d in docs for e in linked.get(d, [])
-                    if entity_key(e.name, e.type) == key or entity_key(e.name) == key}
-            if not docs or not ents:
-                not_found.append(target)
-                continue
-            # one key, at most one entity per type: take the type most of its documents link
-            best = max(ents, key=lambda eid: sum(eid in linked_ids.get(d, ()) for d in docs))
-            ok = [d for d in docs if best in linked_ids.get(d, ())]
-            words = set(key.split())
-            instead = sorted({e.name for d in docs if d not in ok for e in linked.get(d, [])
-                              if words & set(entity_key(e.name).split())})
-            recalls.append(len(ok) / len(docs))
-            hits += len(ok)
-            total += len(docs)
-            print(f"{target[:32]:32} {len(docs):4d} {len(ok):6d}  {ents[best].name}"
-                  + (f"; {', '.join(instead)}" if instead else ""))
+        figures = evaluate(args.data, store, ids)
         store.close()
-    print(f"not found as an entity: {', '.join(not_found) or 'none'}")
-    if not recalls:
+    if not figures["targets"]:
         print("no target found")
         return 1
-    print(f"link_recall={statistics.fmean(recalls):.4f} link_recall_micro={hits / total:.4f} "
-          f"targets={len(recalls)}")
+    print(f"link_recall={figures['link_recall']:.4f} "
+          f"link_recall_micro={figures['link_recall_micro']:.4f} targets={figures['targets']}")
     return 0
+
+
+def evaluate(data: Path, store, ids: list[int]) -> dict[str, float]:
+    """The figures for a store built from the bundled corpus (`build_store`), printing
+    each target's row."""
+    from newsdesk.enrich.names import entity_key
+
+    gold = gold_documents(data)
+    by_title = {_norm(store.get_article(i).title): i for i in ids}
+    linked = store.entities_of_articles(ids)  # article id -> its entities
+    linked_ids = {d: {e.entity_id for e in named} for d, named in linked.items()}
+    recalls: list[float] = []
+    hits = total = 0
+    not_found: list[str] = []
+    print(f"{'target':32} {'docs':>4} {'linked':>6}  entity; what the others linked instead")
+    for target in sorted(gold):
+        docs = [by_title[t] for t in gold[target] if t in by_title]
+        key = entity_key(target)
+        ents = {e.entity_id: e for d in docs for e in linked.get(d, [])
+                if entity_key(e.name, e.type) == key or entity_key(e.name) == key}
+        if not docs or not ents:
+            not_found.append(target)
+            continue
+        # one key, at most one entity per type: take the type most of its documents link
+        best = max(ents, key=lambda eid: sum(eid in linked_ids.get(d, ()) for d in docs))
+        ok = [d for d in docs if best in linked_ids.get(d, ())]
+        words = set(key.split())
+        instead = sorted({e.name for d in docs if d not in ok for e in linked.get(d, [])
+                          if words & set(entity_key(e.name).split())})
+        recalls.append(len(ok) / len(docs))
+        hits += len(ok)
+        total += len(docs)
+        print(f"{target[:32]:32} {len(docs):4d} {len(ok):6d}  {ents[best].name}"
+              + (f"; {', '.join(instead)}" if instead else ""))
+    print(f"not found as an entity: {', '.join(not_found) or 'none'}")
+    return {"link_recall": statistics.fmean(recalls) if recalls else 0.0,
+            "link_recall_micro": hits / total if total else 0.0, "targets": len(recalls)}
 
 
 if __name__ == "__main__":

@@ -171,6 +171,10 @@ class DateMention:
     value: str  # ISO date (YYYY, YYYY-MM or YYYY-MM-DD) it resolves to
     granularity: str  # "day" | "month" | "year"
     block: int = 0
+    # "event": when what the sentence tells happened (or will); "reference": a point it
+    # compares with ("its lowest level since 2003", "its November 20, 2008 low"), which a
+    # story's timeline does not put the sentence under
+    role: str = "event"
 
 
 @dataclass(slots=True)

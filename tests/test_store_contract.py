@@ -329,11 +329,14 @@ def test_replace_article_enrichment_swaps_everything(store, loaded):
     assert store.article_quotes(aid)[0].end == 25
 
     store.replace_article_enrichment(aid, [EntityLink(ford, 2)], [], [
-        DateMention(text="May", sentence="In May.", value="2013-05", granularity="month")],
+        DateMention(text="May", sentence="In May.", value="2013-05", granularity="month"),
+        DateMention(text="2009", sentence="Its lowest since 2009.", value="2009",
+                    granularity="year", role="reference")],
         ["clinic"])
     assert [e.entity_id for e in store.article_entities(aid)] == [ford]
     assert store.article_quotes(aid) == []
-    assert [(d.value, d.granularity) for d in store.article_dates(aid)] == [("2013-05", "month")]
+    assert [(d.value, d.granularity, d.role) for d in store.article_dates(aid)] == \
+        [("2013-05", "month", "event"), ("2009", "year", "reference")]
     assert store.article_keywords(aid) == ["clinic"]
 
 

@@ -16,6 +16,7 @@ T0 = datetime(2025, 11, 3, 8, tzinfo=timezone.utc)
 OCCUPATION = ("Bitter memories of Japan's occupation of the Korean Peninsula from 1910 to 1945 "
               "continue to cast a long shadow over Tokyo-Seoul relations.")
 OFFICE = "Lee, who took office in 2025, is viewed as relatively more dovish toward North Korea."
+LOWEST = "The won fell to its lowest level since 2009 after the meeting."
 WAIT = "We can only wait for China and Japan to resolve matters amicably through dialogue."
 
 
@@ -61,7 +62,8 @@ def build(store) -> dict:
         *[Quote(f"Point number {i} of the briefing is about {w}.", "A Spokesman")
           for i, w in enumerate(["ports", "chips", "fish", "visas", "rice", "steel", "tourism"])],
         *[Quote(f"Comment {i} from a bystander.", f"Bystander {chr(65 + i)}") for i in range(10)],
-    ], [], [])
+    ], [DateMention(text="2009", sentence=LOWEST, value="2009", granularity="year",
+                    role="reference")], [])
     return {"story": sid, "lee": lee, "first": first, "copy": copy, "later": later}
 
 
@@ -88,6 +90,7 @@ def test_quotes_grouped_by_speaker_without_wire_repeats(store):
 def test_timeline_lists_each_sentence_once_with_its_dates(store):
     ids = build(store)
     timeline = story_full(store, ids["story"])["timeline"]
+    # the won's fall is not an event of 2009: the sentence only compares with it
     assert [t["text"] for t in timeline] == [OCCUPATION, OFFICE]
     assert [d["value"] for d in timeline[0]["dates"]] == ["1910", "1945"]
     assert timeline[0]["date"] == "1910" and timeline[0]["article_id"] == ids["first"]

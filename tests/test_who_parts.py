@@ -90,6 +90,42 @@ def test_resolve_dates_against_publication():
     assert resolve("December 2024", None) == ("2024-12", "month")
 
 
+def test_a_count_of_years_or_days_is_no_date():
+    # dateparser read these as dates: "its 41-year history" was 1941, "a 20 year low" 1988,
+    # "a three-year low" this March, "a day high" today
+    monday = datetime(2008, 10, 13)
+    for span in ("41-year", "4 year", "20 year", "three-year", "the eleven year", "a day",
+                 "one day", "15 a year", "two a month", "twelve-year"):
+        assert resolve(span, monday) is None, span
+    assert resolve("a year ago", monday) == ("2007", "year")
+    assert resolve("two years ago", monday) == ("2006", "year")
+
+
+def test_a_date_the_tense_leaves_open_is_the_nearer_one():
+    # an article of 7 May 2009: "has a June 1 deadline" is this coming June, not last year's
+    may = datetime(2009, 5, 7)
+    assert resolve("June 1", may, "") == ("2009-06-01", "day")
+    assert resolve("June 1", may, "past") == ("2008-06-01", "day")
+    assert resolve("March", datetime(2006, 1, 26), "") == ("2006-03", "month")
+    assert resolve("October", datetime(2026, 1, 12), "") == ("2025-10", "month")
+
+
+def test_a_date_the_sentence_compares_with_is_a_reference():
+    body = ["The index fell 300 points on Monday to its lowest level since 2003.",
+            "Japan's Nikkei fell to lows not seen since October 1982.",
+            "The index stayed above its November 20, 2008 low of 7,552.",
+            "Sales dropped 23% compared to March of 2008.",
+            "GM has posted its first annual loss since 1992.",
+            "Papermaster had been with Apple since November 2008.",
+            "Boeing delivered the first 787 in 2011."]
+    article = Article(url="r", title="", source=Source("x"), published_at=datetime(2009, 2, 23),
+                      body=[Block("paragraph", p) for p in body])
+    roles = {d.text: d.role for d in analyse(article).dates}
+    assert roles == {"Monday": "event", "2003": "reference", "October 1982": "reference",
+                     "November 20, 2008": "reference", "March of 2008": "reference",
+                     "1992": "reference", "November 2008": "event", "2011": "event"}
+
+
 def test_a_year_that_ends_a_name_is_not_a_date_of_the_sentence():
     # A story timeline put this week's ruling under 1977 from "the ... Act of 1977"; and the
     # model tags "March of 2020" as two dates, the month then resolved on its own (to 2025-03).

@@ -22,6 +22,14 @@ _FUTURE_WORDS = {"will", "'ll", "’ll", "shall", "going", "scheduled", "expecte
                  "plans", "planned", "due", "next", "upcoming", "coming"}
 _DURATION = re.compile(r"\b(?:years|months|weeks|days|hours|decades|centuries)\b(?!.*\bago\b)|"
                        r"\d0s\b|\bweek(?:end)?\b|\bseason\b|\bquarter\b|\bcentury\b", re.I)
+# A count of a unit is a span or a rate, not a date: "its 41-year history", "a 20 year low",
+# "a three-year low", "a day high", "15 a year" (dateparser read these as 1941, 1988, March
+# and today). "a year ago" names one: it is kept.
+_COUNT_WORDS = ("a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+                "fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|"
+                "fifty|sixty|hundred")
+_SPAN = re.compile(rf"(?:^|\s)(?:\d+|{_COUNT_WORDS})[\s-]+(?:year|month|week|day|hour)s?\b(?!.*\bago\b)",
+                   re.I)
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _GRANULARITY = {"day": "day", "month": "month", "year": "year"}
 
@@ -56,7 +64,8 @@ def _tense(ent: Span) -> str:
 def resolve(expression: str, published: datetime | None, tense: str = "") -> tuple[str, str] | None:
     """(ISO value, granularity) of a time expression, or None when it names no date."""
     expr = re.sub(r"^(?:on|in|the|of|since|by|until|from)\s+", "", expression.strip(), flags=re.I)
-    if not expr or _DURATION.search(expr) or not re.search(r"[A-Za-z]{3}|\d{4}", expr):
+    if not expr or _DURATION.search(expr) or _SPAN.search(expr) \
+            or not re.search(r"[A-Za-z]{3}|\d{4}", expr):
         return None
     if published is None and not re.search(r"\b\d{4}\b", expr):
         return None  # a relative date needs the publication date
@@ -73,6 +82,12 @@ def resolve(expression: str, published: datetime | None, tense: str = "") -> tup
             delta += -7 if delta > 0 else 7
         return (base + timedelta(days=delta)).date().isoformat(), "day"
     data = _parser(tense or "past", base).get_date_data(expr)
+    if not tense and base is not None and data.date_obj is not None and not _YEAR.search(expr):
+        # The tense says nothing ("has a June 1 deadline", "is reported in March"): the
+        # nearer of the last and the next, as a reader takes it, not always the last one
+        ahead = _parser("future", base).get_date_data(expr)
+        if ahead.date_obj is not None and abs(ahead.date_obj - base) < abs(data.date_obj - base):
+            data = ahead
     if data.date_obj is None or data.period not in _GRANULARITY:
         return None
     day = data.date_obj
@@ -99,6 +114,61 @@ def _year_of_a_name(ent: Span) -> bool:
                                                and not before.ent_type_)
 
 
+# What marks a date as a point the sentence compares with rather than when its event
+# happened: "since" after a superlative, an ordinal or a negation ("its lowest level since
+# 2003", "the first loss since 1992", "lows not seen since 1982": the fall is this week, not
+# in 2003), a level named by its date ("its November 20, 2008 low"), and "than" or
+# "compared to". A plain "since" dates a start ("with Apple since November 2008") and stays.
+_LEVEL_NOUNS = {"low", "lows", "high", "highs", "level", "levels", "peak", "peaks", "record",
+                "records", "close", "mark"}
+_ORDINALS = {"first", "last", "only"}
+
+
+def _after_since(ent: Span) -> bool:
+    """The date is what "since" governs: "since 2003", or inside its object ("since the
+    country's 1998 financial crisis")."""
+    if ent.start > ent.sent.start and ent.doc[ent.start - 1].lower_ == "since":
+        return True
+    tok = ent.root
+    for _ in range(3):
+        if tok.head is tok or tok.dep_ not in ("pobj", "compound", "nummod", "poss", "nmod",
+                                               "amod", "npadvmod"):
+            return False
+        tok = tok.head
+        if tok.lower_ == "since":
+            return True
+    return False
+
+
+# "for the next year", "over the past month": a span of time reckoned from now, which
+# dateparser reads as the calendar year or month after or before
+_RECKONED_SPAN = re.compile(r"^(?:the\s+)?(?:next|past|coming|previous)\s+(?:year|month|week|day)$",
+                            re.I)
+
+
+def _reckoned_span(ent: Span) -> bool:
+    return (ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("for", "over", "during", "within",
+                                                                "in", "throughout")
+            and bool(_RECKONED_SPAN.match(ent.text.strip())))
+
+
+def _role(ent: Span) -> str:
+    """"reference" for a date the sentence compares with, else "event"."""
+    doc = ent.doc
+    before = [t.lower_ for t in doc[max(ent.sent.start, ent.start - 2):ent.start]]
+    if before[-1:] == ["than"] or before[-2:] in (["compared", "to"], ["compared", "with"]) \
+            or before[-2:] == ["than", "in"]:
+        return "reference"
+    if ent.end < len(doc) and doc[ent.end].lower_ in _LEVEL_NOUNS and ent.end < ent.sent.end:
+        return "reference"
+    if _after_since(ent):
+        lead = doc[ent.sent.start:ent.start]
+        if any(t.tag_ in ("JJS", "RBS") or t.lower_ in _ORDINALS or t.dep_ == "neg"
+               or t.lower_ == "never" for t in lead):
+            return "reference"
+    return "event"
+
+
 def _month_of_year(doc: Doc) -> list[Span]:
     """The DATE entities, with "March of 2020" (which the model tags as two) made one."""
     ents = [e for e in doc.ents if e.label_ == "DATE"]
@@ -116,7 +186,7 @@ def _month_of_year(doc: Doc) -> list[Span]:
 def find_dates(doc: Doc, text: str, starts: list[int], published_at: datetime | None) -> list[DateMention]:
     out = []
     for ent in _month_of_year(doc):
-        if _year_of_a_name(ent):
+        if _year_of_a_name(ent) or _reckoned_span(ent):
             continue
         got = resolve(text[ent.start_char:ent.end_char], published_at, _tense(ent))
         if got is None:
@@ -125,5 +195,6 @@ def find_dates(doc: Doc, text: str, starts: list[int], published_at: datetime | 
         sent = ent.sent
         out.append(DateMention(text=text[ent.start_char:ent.end_char],
                                sentence=text[sent.start_char:sent.end_char].strip(),
-                               value=got[0], granularity=got[1], block=block))
+                               value=got[0], granularity=got[1], block=block,
+                               role=_role(ent)))
     return out

@@ -189,7 +189,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 13, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
+        Stage("who", 14, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
         # 8: a bare surname or acronym is the one entity articles called so; no title is
         # stripped from an organisation's name ("General Motors" was "Motors"); 9: a headline's
@@ -202,7 +202,10 @@ def enrich_stages() -> list["Stage"]:
         # the one before it in its batch gave; 13: what was said starts after "that," and a
         # clause hung on a speaking verb past a comma is nobody's words; a people and a
         # common word are one organisation ("Islamic State", not "Islamic" and "State"); a
-        # word only the headline has keeps its capital only as a name ("consumers", "Trump")
+        # word only the headline has keeps its capital only as a name ("consumers", "Trump");
+        # 14: a count of years or days is no date ("its 41-year history" was 1941); a date
+        # the sentence compares with is a "reference" ("lowest since 2003"), on no timeline;
+        # a month or day the tense leaves open is the nearer one, not always the last
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7

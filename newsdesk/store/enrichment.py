@@ -148,8 +148,9 @@ class EnrichmentQueries(SQLStore):
                      q.cue, q.said_to, q.block, q.start, q.end))
             for d in dates:
                 self._execute("INSERT INTO date_mentions (article_id, text, sentence, value, "
-                              "granularity, block) VALUES (?, ?, ?, ?, ?, ?)",
-                              (article_id, d.text, d.sentence, d.value, d.granularity, d.block))
+                              "granularity, block, role) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              (article_id, d.text, d.sentence, d.value, d.granularity, d.block,
+                               d.role))
             for rank, kw in enumerate(dict.fromkeys(keywords)):
                 self._execute("INSERT INTO article_keywords (article_id, keyword, rank) "
                               "VALUES (?, ?, ?)", (article_id, kw, rank))
@@ -222,7 +223,8 @@ class EnrichmentQueries(SQLStore):
 
     def dates_of_articles(self, article_ids: Iterable[int]) -> dict[int, list[DateMention]]:
         return {i: [DateMention(text=r["text"], sentence=r["sentence"], value=r["value"],
-                                granularity=r["granularity"], block=r["block"]) for r in rows]
+                                granularity=r["granularity"], block=r["block"], role=r["role"])
+                    for r in rows]
                 for i, rows in
                 self._by_article("SELECT * FROM date_mentions WHERE article_id IN (?*) "
                                  "ORDER BY article_id, block, id", article_ids).items()}

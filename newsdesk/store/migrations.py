@@ -387,4 +387,8 @@ CREATE INDEX dedup_bands_day ON dedup_bands(band, day);
     # keyword: and the keyword facet's filter match a key phrase in any case
     ("0014_article_keywords_lower", {d: "CREATE INDEX article_keywords_lower ON "
                                         "article_keywords(LOWER(keyword));" for d in TYPES}),
+    # A date a sentence compares with ("since 2003") is kept, but is no place on a timeline;
+    # rows stored before this are events until the who stage (version 14) runs again
+    ("0015_date_mention_role", {d: "ALTER TABLE date_mentions ADD COLUMN role TEXT NOT NULL "
+                                   "DEFAULT 'event';" for d in TYPES}),
 ]

@@ -86,10 +86,13 @@ def _words(text: str) -> list[str]:
 def _timeline(articles: list[Article],
               dates: dict[int, list[DateMention]]) -> list[dict[str, Any]]:
     """One entry per sentence that dates something, with every date it gives, in order of its
-    earliest date. A sentence repeated by wire copies is one entry (the first outlet's)."""
+    earliest date. A sentence repeated by wire copies is one entry (the first outlet's). A
+    date the sentence only compares with ("its lowest level since 2003") places nothing."""
     entries: dict[tuple[str, ...], dict[str, Any]] = {}
     for a in articles:
         for d in dates[a.id]:
+            if d.role == "reference":
+                continue
             key = tuple(_words(d.sentence))
             entry = entries.get(key)
             if entry is None:

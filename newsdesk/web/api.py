@@ -89,6 +89,9 @@ class DateOut(BaseModel):
     value: str
     granularity: str
     sentence: str
+    role: str = Field(description='"event": when what the sentence tells happened (or will); '
+                                  '"reference": a point it compares with ("its lowest level '
+                                  'since 2003"), which story timelines leave out')
 
 
 class ArticleBrief(BaseModel):
