@@ -117,13 +117,16 @@ def test_a_date_the_sentence_compares_with_is_a_reference():
             "Sales dropped 23% compared to March of 2008.",
             "GM has posted its first annual loss since 1992.",
             "Papermaster had been with Apple since November 2008.",
-            "Boeing delivered the first 787 in 2011."]
+            "Boeing delivered the first 787 in 2011.",
+            "It was the worst day since the country's 1998 financial crisis.",
+            "For the next year, the Treasury will insure the funds."]
     article = Article(url="r", title="", source=Source("x"), published_at=datetime(2009, 2, 23),
                       body=[Block("paragraph", p) for p in body])
     roles = {d.text: d.role for d in analyse(article).dates}
     assert roles == {"Monday": "event", "2003": "reference", "October 1982": "reference",
                      "November 20, 2008": "reference", "March of 2008": "reference",
-                     "1992": "reference", "November 2008": "event", "2011": "event"}
+                     "1992": "reference", "November 2008": "event", "2011": "event",
+                     "1998": "reference"}  # "the next year" from now is a span, no date
 
 
 def test_a_year_that_ends_a_name_is_not_a_date_of_the_sentence():
