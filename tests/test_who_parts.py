@@ -108,6 +108,12 @@ def test_a_date_the_tense_leaves_open_is_the_nearer_one():
     assert resolve("June 1", may, "past") == ("2008-06-01", "day")
     assert resolve("March", datetime(2006, 1, 26), "") == ("2006-03", "month")
     assert resolve("October", datetime(2026, 1, 12), "") == ("2025-10", "month")
+    # a passive in the present leaves the tense open: "before it is reported in March"
+    article = Article(url="p", title="", source=Source("x"), published_at=datetime(2006, 1, 26),
+                      body=[Block("paragraph", "The loss could rise before it is officially "
+                                               "reported in March. Sales fell in December.")])
+    assert {d.text: d.value for d in analyse(article).dates} == {"March": "2006-03",
+                                                                  "December": "2005-12"}
 
 
 def test_a_date_the_sentence_compares_with_is_a_reference():
@@ -119,14 +125,16 @@ def test_a_date_the_sentence_compares_with_is_a_reference():
             "Papermaster had been with Apple since November 2008.",
             "Boeing delivered the first 787 in 2011.",
             "It was the worst day since the country's 1998 financial crisis.",
-            "For the next year, the Treasury will insure the funds."]
+            "For the next year, the Treasury will insure the funds.",
+            "GM makes the cars of tomorrow."]
     article = Article(url="r", title="", source=Source("x"), published_at=datetime(2009, 2, 23),
                       body=[Block("paragraph", p) for p in body])
     roles = {d.text: d.role for d in analyse(article).dates}
     assert roles == {"Monday": "event", "2003": "reference", "October 1982": "reference",
                      "November 20, 2008": "reference", "March of 2008": "reference",
                      "1992": "reference", "November 2008": "event", "2011": "event",
-                     "1998": "reference"}  # "the next year" from now is a span, no date
+                     "1998": "reference"}  # "the next year" from now is a span, no date; nor
+    # is "of tomorrow" a day
 
 
 def test_a_year_that_ends_a_name_is_not_a_date_of_the_sentence():

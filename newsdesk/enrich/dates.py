@@ -30,6 +30,8 @@ _COUNT_WORDS = ("a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
                 "fifty|sixty|hundred")
 _SPAN = re.compile(rf"(?:^|\s)(?:\d+|{_COUNT_WORDS})[\s-]+(?:year|month|week|day|hour)s?\b(?!.*\bago\b)",
                    re.I)
+_PRESENT_AUX = {"is", "are", "am", "be", "being", "'s", "’s", "'re", "’re", "can", "could",
+                "may", "might", "must", "should", "would"}
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _GRANULARITY = {"day": "day", "month": "month", "year": "year"}
 
@@ -56,7 +58,11 @@ def _tense(ent: Span) -> str:
     words = {c.lower_ for c in tok.children} | {tok.lower_} | {t.lower_ for t in ent}
     if words & _FUTURE_WORDS:
         return "future"
-    if tok.tag_ in ("VBD", "VBN") or {"was", "were", "had"} & words:
+    # a participle is past with "has", "was" or none ("sales reported in March"), but a
+    # passive in the present says nothing ("before it is reported in March")
+    present_passive = tok.tag_ == "VBN" and bool(
+        {c.lower_ for c in tok.children if c.dep_ in ("aux", "auxpass")} & _PRESENT_AUX)
+    if (tok.tag_ in ("VBD", "VBN") and not present_passive) or {"was", "were", "had"} & words:
         return "past"
     return ""
 
@@ -147,6 +153,9 @@ _RECKONED_SPAN = re.compile(r"^(?:the\s+)?(?:next|past|coming|previous)\s+(?:yea
 
 
 def _reckoned_span(ent: Span) -> bool:
+    if ent.start > 0 and ent.doc[ent.start - 1].lower_ == "of" \
+            and ent.text.lower() in ("tomorrow", "today", "yesterday"):
+        return True  # "the cars of tomorrow", "the events of today": no day of the calendar
     return (ent.start > 0 and ent.doc[ent.start - 1].lower_ in ("for", "over", "during", "within",
                                                                 "in", "throughout")
             and bool(_RECKONED_SPAN.match(ent.text.strip())))
