@@ -171,3 +171,36 @@ def test_an_article_finds_the_names_the_one_before_it_in_its_batch_gave(store):
     run_who(store, [store.get_article(i) for i in ids])  # one batch, as enrich runs it
     people = [{e.name for e in store.article_entities(i) if e.type == "PERSON"} for i in ids]
     assert people == [{"Barack Obama"}, {"Barack Obama"}]
+
+
+def test_a_speaker_the_parser_joins_to_titles_as_a_conjunct():
+    # the parser reads "academic and professor Marc Lamont Hill" as two conjuncts: the
+    # quote went to "American academic"
+    text = ('American academic and professor Marc Lamont Hill commented, "Hoping that the '
+            'movement translates into a substantive national conversation on race."')
+    article = Article(url="c", title="", source=Source("x"), body=[Block("paragraph", text)])
+    assert [q.speaker for q in analyse(article).quotes] == ["Marc Lamont Hill"]
+    two = ('The mayor and John Smith said, "We are not out of the woods yet, and rates will '
+           'stay high for a long while."')
+    article = Article(url="d", title="", source=Source("x"), body=[Block("paragraph", two)])
+    assert [q.speaker for q in analyse(article).quotes] == ["The mayor"]  # two people
+
+
+def test_a_role_is_never_cut_from_another_name():
+    # the title before a name ran into another name and was cut from it: "Arlington",
+    # "democrat", "old", "Air Force" (of "Secretary of the Air Force")
+    body = ["Psychology major at University of Texas Arlington Amneh Jafari heard of the "
+            "incident and wanted to issue her support.",
+            "University of Texas Arlington Muslim Student Association president Sehar Memon "
+            "said the large amount of feedback had helped.",
+            "In the constituency, nonpartisan pan-democrat Eddie Chu was elected.",
+            "Police charged 24-year-old Naveed Akram after he woke up."]
+    article = Article(url="r", title="", source=Source("x"),
+                      body=[Block("paragraph", p) for p in body])
+    roles = {m.canonical: m.role for m in analyse(article).entities if m.type == "PERSON"}
+    # her university is the object of "at" or, as the parser reads it here, a modifier of
+    # her name: never a word cut from it
+    assert roles.pop("Amneh Jafari") in ("", "University of Texas Arlington")
+    assert roles == {"Sehar Memon": "University of Texas Arlington Muslim Student Association "
+                                    "president",
+                     "Eddie Chu": "nonpartisan pan-democrat", "Naveed Akram": "24-year-old"}

@@ -328,7 +328,19 @@ def _title_prefix(doc: Doc, span: Span, text: str) -> str:
         m = TITLE_RE.match(words)
         title = m.group(0).strip() if m else ""
         return "" if title.lower().rstrip(".") in HONORIFICS else title
-    lo = doc[min(run)].idx
+    first = doc[min(run)]
+    if first.ent_iob_ == "I":
+        # The run starts inside another name. A name that modifies the title is the
+        # title's ("University of Texas Arlington Muslim Student Association president",
+        # "pan-democrat"); one the title only leads to ("Psychology major at University of
+        # Texas Arlington", "Secretary of the Air Force") is left whole: a role cut from it
+        # ("Arlington", "Air Force") is none
+        name = next(e for e in doc.ents if e.start <= first.i < e.end)
+        if name.root.dep_ not in ("compound", "amod", "nmod", "npadvmod") \
+                or not first.i <= name.root.head.i < span.end:
+            return ""
+        first = doc[name.start]
+    lo = first.idx
     title = text[lo:span.start_char].strip() + " " + _leading_title(text[span.start_char:span.end_char])
     title = title.strip()
     words = [w.lower().rstrip(".") for w in title.split()]

@@ -145,6 +145,12 @@ def resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
     if subj.tag_ in ("WP", "WDT") and subj.head.dep_ == "relcl":
         head = subj.head.head  # `Loretta Lynch, who told Congress`: who is Lynch
     named = [head] + [c for c in head.children if c.dep_ == "appos"]
+    if not head.ent_type_:
+        # `American academic and professor Marc Lamont Hill commented`: the parser joins the
+        # titles and the name as conjuncts; a conjunct that is a name with a title of its own
+        # in lower case before it is the speaker (`the mayor and John Smith` is two people)
+        named += [c for c in head.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"
+                  and any(t.dep_ == "compound" and t.is_lower for t in c.lefts)]
     for tok in named:  # `the nominee, Donald Trump, tweeted`: the name in apposition
         for s, e, typ, name in spans:
             if s <= tok.idx < e and (tok is head or typ in ("PERSON", "ORG")):

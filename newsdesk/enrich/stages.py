@@ -205,7 +205,10 @@ def enrich_stages() -> list["Stage"]:
         # word only the headline has keeps its capital only as a name ("consumers", "Trump");
         # 14: a count of years or days is no date ("its 41-year history" was 1941); a date
         # the sentence compares with is a "reference" ("lowest since 2003"), on no timeline;
-        # a month or day the tense leaves open is the nearer one, not always the last
+        # a month or day the tense leaves open is the nearer one, not always the last; a
+        # title before a name is never cut from another name ("Arlington", "old"), and a
+        # name the parser joins to titles as a conjunct is the speaker ("American academic
+        # and professor Marc Lamont Hill")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
