@@ -204,3 +204,23 @@ def test_a_role_is_never_cut_from_another_name():
     assert roles == {"Sehar Memon": "University of Texas Arlington Muslim Student Association "
                                     "president",
                      "Eddie Chu": "nonpartisan pan-democrat", "Naveed Akram": "24-year-old"}
+
+
+def test_a_middle_initial_stays_in_the_name():
+    # the results-page rule for `R. Surname` took `W. Bush` out of `George W. Bush` (and
+    # `L. Ron` out of `L. Ron Hubbard`); the model's longer name stands
+    body = ["President George W. Bush said the plan would work.",
+            "R. Dravid 45 , S. Tendulkar 12"]  # a scorecard still reads its initials
+    article = Article(url="i", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
+    found = {m.canonical: m.role for m in analyse(article).entities if m.type == "PERSON"}
+    assert found == {"George W. Bush": "President", "R. Dravid": "", "S. Tendulkar": ""}
+
+
+def test_speakers_named_after_a_clause_or_an_of_title():
+    body = ['"It took too long for the money to get into the system," said Uralsib analyst '
+            'Chris Weafer commenting on this decision.',
+            'In a statement, Governor of Washington Chris Gregoire said, "The Museum of '
+            'Flight put a tremendous amount of effort into its bid."']
+    article = Article(url="s", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
+    assert [(q.speaker, q.speaker_role) for q in analyse(article).quotes] == [
+        ("Chris Weafer", "Uralsib analyst"), ("Chris Gregoire", "Governor of Washington")]

@@ -340,6 +340,14 @@ def _title_prefix(doc: Doc, span: Span, text: str) -> str:
                 or not first.i <= name.root.head.i < span.end:
             return ""
         first = doc[name.start]
+    of = doc[first.i - 1] if first.i else None
+    if of is not None and of.lower_ == "of" and of.head.i < of.i and of.head.lower_ in TITLES:
+        # `Governor of Washington Chris Gregoire`: the title is the whole phrase, not the
+        # place the parser hung on the name
+        first = of.head
+        while first.i > 0 and doc[first.i - 1].dep_ in ("compound", "amod") \
+                and doc[first.i - 1].head.i == first.i:
+            first = doc[first.i - 1]
     lo = first.idx
     title = text[lo:span.start_char].strip() + " " + _leading_title(text[span.start_char:span.end_char])
     title = title.strip()

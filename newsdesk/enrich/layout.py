@@ -55,6 +55,9 @@ def layout_rules(text: str, spans: list[tuple[int, int, str]]) -> tuple[list[tup
             found += [(pos + m.start(), pos + m.end(), "PERSON") for m in _NAME_IN_LINE.finditer(line)]
         found += [(pos + a, pos + b, "PERSON") for a, b in _roster(line)]
         for a, b, label in found:
+            if label == "PERSON" and any(t == "PERSON" and s <= a and b <= e and e - s > b - a
+                                         for s, e, t in spans):
+                continue  # `W. Bush` inside the model's `George W. Bush`: a middle initial
             spans = [sp for sp in spans if not (sp[0] < b and a < sp[1])] + [(a, b, label)]
             if label == "ORG":
                 teams.add((a, b))

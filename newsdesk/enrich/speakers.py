@@ -80,8 +80,11 @@ def subject_by_position(doc: Doc, cue: Token, marks) -> Span | None:
         words = doc[lo:cue.i]  # between the closing mark and the cue
     elif closing or (lo > 0 and doc[lo - 1].text in ".:" and lo == cue.i):
         hi = cue.i + 1  # `said X` right after the quote, or `Continued Stone:`
+        # up to a clause of its own too: `said Uralsib analyst Chris Weafer commenting on
+        # this decision`, `said a spokesman speaking on condition of anonymity`
         while hi < len(doc) and hi - cue.i < 10 and doc[hi].text not in ",.;:()–—" \
-                and not doc[hi].is_space and not inside(doc[hi].idx, marks):
+                and not doc[hi].is_space and not inside(doc[hi].idx, marks) \
+                and not (hi > cue.i + 1 and doc[hi].tag_ in ("VBG", "VBN", "VBD", "VBZ", "VBP")):
             hi += 1
         words = doc[cue.i + 1:hi]
         if not len(words) or words[0].tag_ in ("IN", "RB", "TO", "CD") or words[0].ent_type_ in ("DATE", "TIME"):
@@ -151,6 +154,10 @@ def resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
         # in lower case before it is the speaker (`the mayor and John Smith` is two people)
         named += [c for c in head.children if c.dep_ == "conj" and c.ent_type_ == "PERSON"
                   and any(t.dep_ == "compound" and t.is_lower for t in c.lefts)]
+        if head.lower_ in TITLES:
+            # `Governor of Washington Chris Gregoire said`: the parser hangs the name on "of"
+            named += [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                      for p in c.children if p.dep_ == "pobj" and p.ent_type_ == "PERSON"]
     for tok in named:  # `the nominee, Donald Trump, tweeted`: the name in apposition
         for s, e, typ, name in spans:
             if s <= tok.idx < e and (tok is head or typ in ("PERSON", "ORG")):
