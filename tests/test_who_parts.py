@@ -224,3 +224,24 @@ def test_speakers_named_after_a_clause_or_an_of_title():
     article = Article(url="s", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
     assert [(q.speaker, q.speaker_role) for q in analyse(article).quotes] == [
         ("Chris Weafer", "Uralsib analyst"), ("Chris Gregoire", "Governor of Washington")]
+
+
+def test_who_issued_a_statement_speaks_and_a_described_thing_does_not():
+    body = ['A statement from Apple Computer stated that "Apple and Apple Corps now have '
+            'differing interpretations of this agreement and will need to ask a court."',
+            'Apple today introduced the iPhone. The iPhone is claimed to be "a revolutionary '
+            'mobile phone" as stated on the Apple website.',
+            'Smith was quoted as saying, "We will fight this all the way to the Supreme Court."']
+    article = Article(url="t", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
+    assert [q.speaker for q in analyse(article).quotes if q.kind == "direct"] == \
+        ["Apple Computer", "Smith"]  # the iPhone said nothing
+
+
+def test_a_name_for_a_thing_is_no_quote():
+    body = ['Jobs also noted that over five billion iOS applications, commonly called "apps," '
+            'have been purchased from the App Store.',
+            'Trump has used the phrase "Islamic terrorism" often, and what he called "a rigged '
+            'system," his aides said.']  # his words, quoted
+    article = Article(url="n", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
+    texts = [q.text for q in analyse(article).quotes if q.kind == "direct"]
+    assert "apps," not in texts and "a rigged system," in texts

@@ -73,6 +73,17 @@ _WEAK = {f for lemma in ["believe", "think", "agree", "estimate", "charge", "des
 _SPEECH = {f for lemma in ("say tell add reply respond ask answer write tweet explain insist argue "
                            "declare warn joke quip retort exclaim shout yell testify concede").split()
            for f in _forms(lemma)}
+# A few quoted words right after these are a name for a thing (`commonly called "apps"`,
+# `the so-called "toxic assets"`, `is known as "the Worldliner"`), whatever reporting verb
+# the sentence has elsewhere. `what he called "a rigged system"` and `has used the phrase
+# "Islamic terrorism"` are his words: quotes.
+_NAMED_TERM = re.compile(
+    r"(?:\b(?:commonly|often|sometimes|widely|popularly|also|usually|generally|now|locally)\s+"
+    r"(?:called|dubbed|termed|named|nicknamed|known\s+as|referred\s+to\s+as)"
+    r"|\b(?:is|are|was|were|be|being|been)\s+(?:called|dubbed|termed|named|nicknamed|known\s+as)"
+    r"|\bso-called)\s*(?:the\s+)?[\"“‘']?$", re.IGNORECASE)
+
+
 def find_quotes(doc: Doc, text: str, starts: list[int],
                 spans: list[tuple[int, int, str, str]], rank: bool = True,
                 seen: list | None = None) -> list[Quote]:
@@ -98,6 +109,8 @@ def find_quotes(doc: Doc, text: str, starts: list[int],
             continue  # an unattributed short phrase is a term in scare quotes
         if quote.speaker and not is_quote(text, (qs, qe)) and not _governed(doc, qs, qe, quote):
             continue  # a term in a sentence that merely has a reporting verb elsewhere
+        if len(text[qs:qe].split()) < 4 and _NAMED_TERM.search(text, max(0, qs - 40), qs):
+            continue  # `applications, commonly called "apps,"`: a name for a thing, not words said
         quote.text, quote.block, quote.start, quote.end = text[qs:qe], block, start, start + qe - qs
         if seen is not None:
             seen.append((qs, qe, rule_at(starts, quote), prev.speaker if prev else "", path))
