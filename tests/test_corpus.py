@@ -161,6 +161,14 @@ def test_paragraphs_keep_quotations_and_back_references_together():
     assert bc.paragraph_sizes(sentences) == [2, 2, 1]
 
 
+def test_a_said_cut_off_after_its_quote_rejoins_it():
+    # the corpus' tokeniser ends a sentence at a closing quote: `"..." | said Obama.`
+    sentences = ['"We will not let the industry vanish," ', "said Stephen Harper.",
+                 "The flag is based on the UK's flag;", "the new one would be unique.",
+                 "iPods sold in France have the volume limited."]
+    assert bc.paragraph_sizes(sentences) == [2, 2, 1]
+
+
 def test_datelines_are_recognised():
     assert bc.is_dateline("May 7, 2005")
     assert bc.is_dateline("Friday, July 21, 2017")

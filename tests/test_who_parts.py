@@ -245,3 +245,15 @@ def test_a_name_for_a_thing_is_no_quote():
     article = Article(url="n", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
     texts = [q.text for q in analyse(article).quotes if q.kind == "direct"]
     assert "apps," not in texts and "a rigged system," in texts
+
+
+def test_a_role_ends_with_its_paragraph():
+    # the parse ran the appositive on into the next paragraph: the role ended in "\n\n"
+    body = ['"It clearly stimulates the economy, and it gets the consumer into the showroom," '
+            'said William Clay Ford Jr., executive chairman of Ford Motor Co.',
+            "Ford Motor Company has not come forward with requests for assistance."]
+    article = Article(url="e", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
+    result = analyse(article)
+    roles = [q.speaker_role for q in result.quotes] + [m.role for m in result.entities]
+    assert "executive chairman of Ford Motor Co." in roles
+    assert not any("\n" in r for r in roles)

@@ -380,7 +380,8 @@ def _appositive(span: Span, text: str) -> str:
                 continue  # another name in apposition, not a role
             if not _standalone(child, sub[0]):
                 continue
-            return text[sub[0].idx:sub[-1].idx + len(sub[-1])].strip(" ,")
+            # the parse may run on into the next paragraph: the role ends with its own
+            return text[sub[0].idx:sub[-1].idx + len(sub[-1])].split("\n")[0].strip(" ,")
     if root.dep_ == "appos" and root.head.i < span.start and root.head.tag_ in ("NN", "NNS"):
         head = root.head
         toks = [t for t in head.subtree if t.i < span.start and t.i >= head.left_edge.i
