@@ -71,20 +71,33 @@ def build_store(db: str, corpus: Path):
     return store, ids
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+def corpus_arguments(doc: str) -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data", type=Path, help="the shared data folder (../shared/data)")
     ap.add_argument("--corpus", type=Path, default=None, help="the bundled corpus (data/corpus)")
-    args = ap.parse_args(argv)
+    return ap
+
+
+def figures_on_corpus(args: argparse.Namespace, evaluate, **options) -> dict | None:
+    """`evaluate(data, store, ids, **options)` on a fresh store of the bundled corpus (who
+    stage only); None, said why, when the TimeLine data is absent."""
     if not (args.data / TIMELINE).is_dir():
         print(f"TimeLine data not found: {args.data / TIMELINE} (give the shared data folder)")
-        return 2
+        return None
     from newsdesk.corpus import BUNDLED_CORPUS
 
     with tempfile.TemporaryDirectory() as tmp:
-        store, ids = build_store(str(Path(tmp) / "links.db"), args.corpus or BUNDLED_CORPUS)
-        figures = evaluate(args.data, store, ids)
-        store.close()
+        store, ids = build_store(str(Path(tmp) / "corpus.db"), args.corpus or BUNDLED_CORPUS)
+        try:
+            return evaluate(args.data, store, ids, **options)
+        finally:
+            store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    figures = figures_on_corpus(corpus_arguments(__doc__).parse_args(argv), evaluate)
+    if figures is None:
+        return 2
     if not figures["targets"]:
         print("no target found")
         return 1

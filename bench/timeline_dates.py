@@ -24,17 +24,15 @@ timeline entries> coverage=<v> judged=<n>`.
 """
 from __future__ import annotations
 
-import argparse
 import re
 import sys
-import tempfile
 from collections import defaultdict
 from pathlib import Path
 from xml.etree import ElementTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.entity_links import TIMELINE, _norm, build_store  # noqa: E402
+from bench.entity_links import TIMELINE, _norm, corpus_arguments, figures_on_corpus  # noqa: E402
 
 SAME_SENTENCE = 0.6  # word-set Jaccard at which a stored sentence is a TimeML sentence
 
@@ -141,20 +139,12 @@ def evaluate(data: Path, store, ids: list[int], show: int = 0) -> dict[str, floa
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("data", type=Path, help="the shared data folder (../shared/data)")
-    ap.add_argument("--corpus", type=Path, default=None, help="the bundled corpus (data/corpus)")
+    ap = corpus_arguments(__doc__)
     ap.add_argument("--show", type=int, default=15, help="wrong mentions to print")
     args = ap.parse_args(argv)
-    if not (args.data / TIMELINE).is_dir():
-        print(f"TimeLine data not found: {args.data / TIMELINE} (give the shared data folder)")
+    figures = figures_on_corpus(args, evaluate, show=args.show)
+    if figures is None:
         return 2
-    from newsdesk.corpus import BUNDLED_CORPUS
-
-    with tempfile.TemporaryDirectory() as tmp:
-        store, ids = build_store(str(Path(tmp) / "dates.db"), args.corpus or BUNDLED_CORPUS)
-        figures = evaluate(args.data, store, ids, args.show)
-        store.close()
     if not figures["judged"]:
         print("no mention judged")
         return 1
