@@ -257,3 +257,16 @@ def test_a_role_ends_with_its_paragraph():
     roles = [q.speaker_role for q in result.quotes] + [m.role for m in result.entities]
     assert "executive chairman of Ford Motor Co." in roles
     assert not any("\n" in r for r in roles)
+
+
+def test_a_short_name_keeps_the_person_it_was_read_as():
+    # GUM's clock article: after the boy's father "Mohamed El-Hassan Mohamed" is named, the
+    # boy is still "Mohamed"; the nearest full name before took his later mentions
+    body = ["Ahmed Mohamed, a 14-year-old boy from Irving, Texas, was arrested at his school.",
+            "Mohamed brought the clock he made to school on Monday.",
+            "His father Mohamed El-Hassan Mohamed said he was proud of his son.",
+            "Mohamed was invited to the White House."]
+    article = Article(url="m", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
+    names = [(m.block, m.canonical) for m in analyse(article).entities if m.type == "PERSON"]
+    assert (1, "Ahmed Mohamed") in names and (3, "Ahmed Mohamed") in names
+    assert (2, "Mohamed El-Hassan Mohamed") in names

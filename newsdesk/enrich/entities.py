@@ -410,13 +410,22 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
                     for i, (text, typ) in enumerate(mentions) if typ == "ORG"]
     org_names = {" ".join(w) for _, w in fulls.get("ORG", [])}
     out = []
+    # the full name each short form was read as so far: an article keeps calling one person
+    # "Mohamed" after naming his father "Mohamed El-Hassan Mohamed" (GUM's clock article)
+    read_as: dict[str, str] = {}
     for i, ((_, typ), core) in enumerate(zip(mentions, cores)):
         words = core.split()
         name = core
         if typ == "PERSON":
             cands = [(j, w) for j, w in fulls["PERSON"]
                      if len(w) > len(words) and (w[:len(words)] == words or w[-len(words):] == words)]
-            name = _pick(cands, i) or name
+            earlier = read_as.get(core)
+            if earlier is not None and any(" ".join(w) == earlier for _, w in cands):
+                name = earlier
+            else:
+                name = _pick(cands, i) or name
+            if name != core:
+                read_as[core] = name
         elif typ == "ORG" and re.fullmatch(r"[A-Z]{2,6}", core):
             cands = [(j, w) for j, w in written_orgs
                      if "".join(x[0] for x in w if x[0].isupper()) == core and len(w) > 1]
