@@ -270,3 +270,13 @@ def test_a_short_name_keeps_the_person_it_was_read_as():
     names = [(m.block, m.canonical) for m in analyse(article).entities if m.type == "PERSON"]
     assert (1, "Ahmed Mohamed") in names and (3, "Ahmed Mohamed") in names
     assert (2, "Mohamed El-Hassan Mohamed") in names
+
+
+def test_a_universitys_campus_is_part_of_its_name():
+    text = ("The exhibit travelled from the University of North Carolina at Greensboro to the "
+            "University of North Carolina at Chapel Hill. The University of Michigan at first "
+            "refused.")
+    article = Article(url="u", title="", source=Source("x"), body=[Block("paragraph", text)])
+    orgs = [m.canonical for m in analyse(article).entities if m.type == "ORG"]
+    assert orgs == ["University of North Carolina at Greensboro",
+                    "University of North Carolina at Chapel Hill", "University of Michigan"]

@@ -40,6 +40,9 @@ _ORG_HEADS = (
 _CAP = r"(?:[A-Z][\w&'’.-]*)"
 _ORG_RE = re.compile(
     rf"\b(?:{_CAP}\s+){{1,4}}(?:{_ORG_HEADS})\b(?!-)(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}})?"
+    # a university's campus is part of its name: `University of North Carolina at Greensboro`
+    # and `... at Chapel Hill` are two universities (GUM's Warhol article had one)
+    rf"|\b(?:University|College)\s+of(?:\s+{_CAP}){{1,3}}\s+at(?:\s+{_CAP}){{1,2}}"
     rf"|\b(?:{_ORG_HEADS})\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}}"
 )
 # Named events: "<Capitalised words> Open|Cup|Championship|Games ...", with the edition's
