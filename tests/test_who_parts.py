@@ -280,3 +280,16 @@ def test_a_universitys_campus_is_part_of_its_name():
     orgs = [m.canonical for m in analyse(article).entities if m.type == "ORG"]
     assert orgs == ["University of North Carolina at Greensboro",
                     "University of North Carolina at Chapel Hill", "University of Michigan"]
+
+
+def test_a_word_the_model_left_off_the_front_of_a_name():
+    # the model tagged only "Explorer", and every "Internet Explorer" became "Explorer"; a
+    # date, a quotation's first word or a figure before a name stays out of it
+    body = ["Microsoft's Internet Explorer 9 is almost complete.",
+            "Internet Explorer's market share is slipping.",
+            'He said that "Today Apple is going to reinvent the phone."',
+            "Since December GM and Chrysler have received loans."]
+    article = Article(url="x", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
+    orgs = {m.canonical for m in analyse(article).entities if m.type == "ORG"}
+    assert "Explorer" not in orgs and "Internet Explorer" in orgs
+    assert not {"Today Apple", "December GM"} & orgs

@@ -212,7 +212,9 @@ def enrich_stages() -> list["Stage"]:
         # Bush" was "W. Bush"); `said X commenting on ...` and `Governor of Washington X`
         # give X as the speaker; `a statement from X` is X's; a described thing (`is claimed
         # to be "..."`) and a name for a thing (`commonly called "apps"`) say nothing; a role
-        # ends with its paragraph; a short name keeps the person it was first read as
+        # ends with its paragraph; a short name keeps the person it was first read as; a
+        # university's campus and a word the model left off a name's front are the name's
+        # ("University of North Carolina at Greensboro", "Internet Explorer")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
