@@ -293,3 +293,15 @@ def test_a_word_the_model_left_off_the_front_of_a_name():
     orgs = {m.canonical for m in analyse(article).entities if m.type == "ORG"}
     assert "Explorer" not in orgs and "Internet Explorer" in orgs
     assert not {"Today Apple", "December GM"} & orgs
+
+
+def test_a_name_does_not_run_on_into_the_next_sentence():
+    body = ["Rates were cut by the Bank of Canada. These cuts followed.",
+            "She teaches at the University of Southern Indiana. USI has 10,000 students.",
+            "Apple Inc. CEO Tim Cook spoke, as did Gov. Jerry Brown."]
+    article = Article(url="d", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
+    names = {(m.text, m.canonical) for m in analyse(article).entities}
+    assert ("Bank of Canada", "Bank of Canada") in names
+    assert ("USI", "University of Southern Indiana") in names
+    assert ("Apple Inc.", "Apple") in names and ("Jerry Brown", "Jerry Brown") in names
+    assert not any(". " in text for text, _ in names)

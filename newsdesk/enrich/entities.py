@@ -47,10 +47,11 @@ _ORG_RE = re.compile(
 )
 # Named events: "<Capitalised words> Open|Cup|Championship|Games ...", with the edition's
 # year before and what it is of after (`1998 World Cup`, `World Series of Golf`).
+_EVENT_HEADS = ("Open|Cup|Championships?|Games|Olympics|Grand Prix|Tour|Series|Trophy|Masters|"
+                "Classic|Tournament|Marathon|Rally|Summit|Festival|War|Election")
 _EVENT_RE = re.compile(
-    rf"(?<![\w-])(?:(?:19|20)\d\d\s+)?(?:{_CAP}\s+){{1,4}}(?:Open|Cup|Championships?|Games|Olympics|"
-    rf"Grand Prix|Tour|Series|Trophy|Masters|Classic|Tournament|Marathon|Rally|Summit|Festival|"
-    rf"War|Election)\b(?:\s+of\s+{_CAP}(?!\s+[A-Z]))?"
+    rf"(?<![\w-])(?:(?:19|20)\d\d\s+)?(?:{_CAP}\s+){{1,4}}(?:{_EVENT_HEADS})\b"
+    rf"(?:\s+of\s+{_CAP}(?!\s+[A-Z]))?"
 )
 _NOT_NAME_START = {"The", "A", "An", "This", "That", "Both", "And", "But", "In", "On", "At",
                    "For", "Of", "By", "With", "As", "If", "When", "While", "After"}
@@ -142,7 +143,30 @@ def _pieces(text: str, start: int, end: int, typ: str) -> list[tuple[int, int]]:
             words.pop(0)
         if words:
             out.extend(_conjuncts(text, a + words[0][0], a + words[-1][1]))
-    return out
+    return [piece for a, b in out for piece in _sentences(text, a, b)]
+
+
+# A full stop after a word (not an abbreviation) then a capital: the model ran a name on
+# into the next sentence (`Bank of Canada. These`, `University of Southern Indiana. USI`)
+_SENTENCE_END = re.compile(r"(?<=[a-z]{3})\.\s+(?=[A-Z])")
+_ABBREVIATIONS = {"inc", "corp", "ltd", "bros", "assn", "dept", "univ", "gov", "sen", "rep",
+                  "gen", "col", "capt", "sgt", "ave", "blvd", "est", "jan", "feb", "aug", "sep",
+                  "sept", "oct", "nov", "dec", "no", "vol", "fig"}
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span cut at sentence ends inside it; a piece that is one common word (`These`,
+    `Due`) was the next sentence's opening, not a name."""
+    out, pos = [], start
+    for m in _SENTENCE_END.finditer(text, start, end):
+        word = re.search(r"(\w+)$", text[start:m.start()])
+        if word is None or word.group(1).lower() in _ABBREVIATIONS:
+            continue
+        out.append((pos, m.start()))
+        pos = m.end()
+    out.append((pos, end))
+    return [(a, b) for k, (a, b) in enumerate(out)
+            if b > a and not (k and " " not in text[a:b] and is_common_word(text[a:b]))]
 
 
 _TWO_NAMES = re.compile(r"([A-Z][\w'’.-]+) (?:and|or) ([A-Z][\w'’.-]+)")
@@ -276,6 +300,13 @@ def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tupl
         first = text[start:end].split()[0]
         if first in _NOT_NAME_START:
             start += len(first) + 1
+        # the words may run on past a full stop (`Bank of Canada. These`): the name is the
+        # sentence's piece that holds the head
+        heads = re.compile(rf"\b(?:{_ORG_HEADS if label == 'ORG' else _EVENT_HEADS})\b")
+        held = [(a, b) for a, b in _sentences(text, start, end) if heads.search(text, a, b)]
+        if not held:
+            continue
+        start, end = held[0]
         if "\n" in text[start:end] or len(text[start:end].split()) < 2:
             continue
         start, end = _trim(text, start, end)

@@ -214,7 +214,8 @@ def enrich_stages() -> list["Stage"]:
         # to be "..."`) and a name for a thing (`commonly called "apps"`) say nothing; a role
         # ends with its paragraph; a short name keeps the person it was first read as; a
         # university's campus and a word the model left off a name's front are the name's
-        # ("University of North Carolina at Greensboro", "Internet Explorer")
+        # ("University of North Carolina at Greensboro", "Internet Explorer"); a name stops
+        # at a sentence's end ("Bank of Canada. These")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
