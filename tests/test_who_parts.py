@@ -11,6 +11,12 @@ from newsdesk.enrich.who import KnownEntities, analyse, entity_key
 from newsdesk.models import Article, Block, Source
 
 
+def _analysed(*paragraphs: str, published: datetime | None = None):
+    """The who stage's analysis of an article of these paragraphs."""
+    return analyse(Article(url="t", title="", source=Source("x"), published_at=published,
+                           body=[Block("paragraph", p) for p in paragraphs]))
+
+
 def test_entity_key():
     assert entity_key("Ms. Takaichi's", "PERSON") == "takaichi"
     assert entity_key("President Lee", "PERSON") == entity_key("Lee", "PERSON")
@@ -65,8 +71,8 @@ def test_multi_paragraph_quote_keeps_its_speaker():
         "“There is more work to do for the harbour and the bridges over the river.",
         "“But we are on the way.”",
     ]
-    article = Article(url="m", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
-    quotes = [q for q in analyse(article).quotes if q.kind == "direct"]
+    analysed = _analysed(*body)
+    quotes = [q for q in analysed.quotes if q.kind == "direct"]
     assert [q.block for q in quotes] == [0, 0, 1, 2, 3]
     assert {q.speaker for q in quotes} == {"Maria Lopez"}
     assert quotes[0].speaker_role == "the mayor of the city"
@@ -211,8 +217,8 @@ def test_a_middle_initial_stays_in_the_name():
     # `L. Ron` out of `L. Ron Hubbard`); the model's longer name stands
     body = ["President George W. Bush said the plan would work.",
             "R. Dravid 45 , S. Tendulkar 12"]  # a scorecard still reads its initials
-    article = Article(url="i", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
-    found = {m.canonical: m.role for m in analyse(article).entities if m.type == "PERSON"}
+    analysed = _analysed(*body)
+    found = {m.canonical: m.role for m in analysed.entities if m.type == "PERSON"}
     assert found == {"George W. Bush": "President", "R. Dravid": "", "S. Tendulkar": ""}
 
 
@@ -221,8 +227,8 @@ def test_speakers_named_after_a_clause_or_an_of_title():
             'Chris Weafer commenting on this decision.',
             'In a statement, Governor of Washington Chris Gregoire said, "The Museum of '
             'Flight put a tremendous amount of effort into its bid."']
-    article = Article(url="s", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
-    assert [(q.speaker, q.speaker_role) for q in analyse(article).quotes] == [
+    analysed = _analysed(*body)
+    assert [(q.speaker, q.speaker_role) for q in analysed.quotes] == [
         ("Chris Weafer", "Uralsib analyst"), ("Chris Gregoire", "Governor of Washington")]
 
 
@@ -232,8 +238,8 @@ def test_who_issued_a_statement_speaks_and_a_described_thing_does_not():
             'Apple today introduced the iPhone. The iPhone is claimed to be "a revolutionary '
             'mobile phone" as stated on the Apple website.',
             'Smith was quoted as saying, "We will fight this all the way to the Supreme Court."']
-    article = Article(url="t", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
-    assert [q.speaker for q in analyse(article).quotes if q.kind == "direct"] == \
+    analysed = _analysed(*body)
+    assert [q.speaker for q in analysed.quotes if q.kind == "direct"] == \
         ["Apple Computer", "Smith"]  # the iPhone said nothing
 
 
@@ -242,8 +248,8 @@ def test_a_name_for_a_thing_is_no_quote():
             'have been purchased from the App Store.',
             'Trump has used the phrase "Islamic terrorism" often, and what he called "a rigged '
             'system," his aides said.']  # his words, quoted
-    article = Article(url="n", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
-    texts = [q.text for q in analyse(article).quotes if q.kind == "direct"]
+    analysed = _analysed(*body)
+    texts = [q.text for q in analysed.quotes if q.kind == "direct"]
     assert "apps," not in texts and "a rigged system," in texts
 
 
@@ -252,8 +258,8 @@ def test_a_role_ends_with_its_paragraph():
     body = ['"It clearly stimulates the economy, and it gets the consumer into the showroom," '
             'said William Clay Ford Jr., executive chairman of Ford Motor Co.',
             "Ford Motor Company has not come forward with requests for assistance."]
-    article = Article(url="e", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
-    result = analyse(article)
+    analysed = _analysed(*body)
+    result = analysed
     roles = [q.speaker_role for q in result.quotes] + [m.role for m in result.entities]
     assert "executive chairman of Ford Motor Co." in roles
     assert not any("\n" in r for r in roles)
@@ -266,8 +272,8 @@ def test_a_short_name_keeps_the_person_it_was_read_as():
             "Mohamed brought the clock he made to school on Monday.",
             "His father Mohamed El-Hassan Mohamed said he was proud of his son.",
             "Mohamed was invited to the White House."]
-    article = Article(url="m", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
-    names = [(m.block, m.canonical) for m in analyse(article).entities if m.type == "PERSON"]
+    analysed = _analysed(*body)
+    names = [(m.block, m.canonical) for m in analysed.entities if m.type == "PERSON"]
     assert (1, "Ahmed Mohamed") in names and (3, "Ahmed Mohamed") in names
     assert (2, "Mohamed El-Hassan Mohamed") in names
 
@@ -289,8 +295,8 @@ def test_a_word_the_model_left_off_the_front_of_a_name():
             "Internet Explorer's market share is slipping.",
             'He said that "Today Apple is going to reinvent the phone."',
             "Since December GM and Chrysler have received loans."]
-    article = Article(url="x", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
-    orgs = {m.canonical for m in analyse(article).entities if m.type == "ORG"}
+    analysed = _analysed(*body)
+    orgs = {m.canonical for m in analysed.entities if m.type == "ORG"}
     assert "Explorer" not in orgs and "Internet Explorer" in orgs
     assert not {"Today Apple", "December GM"} & orgs
 
@@ -299,8 +305,8 @@ def test_a_name_does_not_run_on_into_the_next_sentence():
     body = ["Rates were cut by the Bank of Canada. These cuts followed.",
             "She teaches at the University of Southern Indiana. USI has 10,000 students.",
             "Apple Inc. CEO Tim Cook spoke, as did Gov. Jerry Brown."]
-    article = Article(url="d", title="", source=Source("x"), body=[Block("paragraph", p) for p in body])
-    names = {(m.text, m.canonical) for m in analyse(article).entities}
+    analysed = _analysed(*body)
+    names = {(m.text, m.canonical) for m in analysed.entities}
     assert ("Bank of Canada", "Bank of Canada") in names
     assert ("USI", "University of Southern Indiana") in names
     assert ("Apple Inc.", "Apple") in names and ("Jerry Brown", "Jerry Brown") in names
