@@ -311,3 +311,17 @@ def test_a_name_does_not_run_on_into_the_next_sentence():
     assert ("USI", "University of Southern Indiana") in names
     assert ("Apple Inc.", "Apple") in names and ("Jerry Brown", "Jerry Brown") in names
     assert not any(". " in text for text, _ in names)
+
+
+def test_a_common_word_that_opens_an_organisations_name_is_that_organisation():
+    from newsdesk.enrich.stages import short_forms
+
+    analysed = _analysed(
+        "Valeska Paris claimed that the Church of Scientology imprisoned her on a ship.",
+        "The Church denied the claims, and the White House declined to comment.",
+        "The House language of the spending bill was changed.")
+    orgs = [m.canonical for m in analysed.entities if m.type == "ORG"]
+    assert orgs.count("Church of Scientology") == 2 and "Church" not in orgs
+    assert "House" in orgs  # Congress's House is no White House
+    # and no other article's "Church" is read as this one's
+    assert short_forms("Church of Scientology", "ORG", ["Church", "Scientology"]) == ["scientology"]

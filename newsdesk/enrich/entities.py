@@ -507,6 +507,12 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
             cands = [(j, w) for j, w in written_orgs
                      if "".join(x[0] for x in w if x[0].isupper()) == core and len(w) > 1]
             name = _pick(cands, i) or name
+        elif typ == "ORG" and len(words) == 1 and is_common_word(core):
+            # `the Church`, `the Bank`: a common word that opens an organisation's name the
+            # article gives (`Church of Scientology`, `Bank of Canada`) is that organisation;
+            # not one that ends it (`the House` of Congress is no `White House`)
+            cands = [(j, w) for j, w in fulls["ORG"] if len(w) > 1 and core == w[0]]
+            name = _pick(cands, i) or name
         if name == core and typ in ("PLACE", "ORG"):
             city = _CITY_COMMA.search(before[i]) if before is not None else None
             # the word before the comma must be a place the article names (`Raleigh`), not

@@ -36,7 +36,7 @@ def short_forms(name: str, type_: str, mentions: list[str]) -> list[str]:
     article may use alone: a person's surname (or the family name that opens a name of three
     words, `Lee` of Lee Jae Myung), an organisation's acronym or single word. A given name
     (`Steve` of Steve Jobs) is not one: alone it names too many people."""
-    from .names import core_name, entity_key
+    from .names import core_name, entity_key, is_common_word
 
     words = name.split()
     if type_ not in ("PERSON", "ORG") or len(words) < 2:
@@ -48,6 +48,8 @@ def short_forms(name: str, type_: str, mentions: list[str]) -> list[str]:
             continue
         if type_ == "PERSON" and not (core == words[-1] or (core == words[0] and len(words) > 2)):
             continue
+        if type_ == "ORG" and is_common_word(core):
+            continue  # `the Church` of one article is no other article's Church of Scientology
         out.add(entity_key(core, type_))
     out.discard(entity_key(name, type_))
     return sorted(k for k in out if k)
@@ -215,7 +217,8 @@ def enrich_stages() -> list["Stage"]:
         # ends with its paragraph; a short name keeps the person it was first read as; a
         # university's campus and a word the model left off a name's front are the name's
         # ("University of North Carolina at Greensboro", "Internet Explorer"); a name stops
-        # at a sentence's end ("Bank of Canada. These")
+        # at a sentence's end ("Bank of Canada. These"); "the Church" is the Church of
+        # Scientology the article names, and a common word is no short form across articles
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
