@@ -265,6 +265,8 @@ def test_story_summary_passes_over_sentences_that_lean_on_the_one_before():
 
     assert leans_back("But the deal collapsed.") and leans_back("“It was a shock,” he said.")
     assert not leans_back("Thousands marched in Paris.") and not leans_back("Theirs was not.")
+    assert leans_back("An escalating trade war would be another matter, however.")
+    assert leans_back("Ford cut jobs in Ohio, too.") and not leans_back("Ford cut two jobs.")
     a = Article(url="a", title="Port strike", source=Source(name="A", id=1),
                 summary="Dock workers in Rotterdam walked out on Monday over pay. "
                         "This is the third such stoppage this year.")

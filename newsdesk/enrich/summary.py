@@ -80,9 +80,15 @@ _LEANS_BACK = re.compile(
     r"those|such)\b", re.IGNORECASE)
 
 
+# ... or that ends on one: "An escalating trade war would be another matter, however."
+_LEANS_BACK_END = re.compile(r",\s*(?:however|though|too|as well|instead|by contrast)\W*$",
+                             re.IGNORECASE)
+
+
 def leans_back(sentence: str) -> bool:
-    """True for a sentence that opens with a pronoun or connective pointing before it."""
-    return bool(_LEANS_BACK.match(sentence))
+    """True for a sentence that opens, or ends, with a pronoun or connective pointing
+    before it."""
+    return bool(_LEANS_BACK.match(sentence) or _LEANS_BACK_END.search(sentence))
 
 
 def is_stamp(sentence: str) -> bool:
