@@ -325,3 +325,14 @@ def test_a_common_word_that_opens_an_organisations_name_is_that_organisation():
     assert "House" in orgs  # Congress's House is no White House
     # and no other article's "Church" is read as this one's
     assert short_forms("Church of Scientology", "ORG", ["Church", "Scientology"]) == ["scientology"]
+
+
+def test_a_past_event_before_or_after_a_date_is_not_on_it():
+    # the top demo story's only timeline entry was "2025 — ... what prevailed before 2025"
+    analysed = _analysed(
+        "U.S. trade policy won't go back to what prevailed before 2025.",
+        "GM must file its plan before June 1.", "Shares rose after Tuesday's announcement.",
+        published=datetime(2026, 2, 20))
+    assert {d.text: d.role for d in analysed.dates} == {
+        "2025": "reference", "June 1": "event", "Tuesday": "event"}  # a deadline; the day of
+    # the announcement

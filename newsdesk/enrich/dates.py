@@ -170,6 +170,12 @@ def _role(ent: Span) -> str:
         return "reference"
     if ent.end < len(doc) and doc[ent.end].lower_ in _LEVEL_NOUNS and ent.end < ent.sent.end:
         return "reference"
+    if before[-1:] in (["before"], ["after"]) and _tense(ent) == "past" \
+            and not (ent.end < len(doc) and doc[ent.end].tag_ == "POS"):
+        # `what prevailed before 2025`, `recovered a year after 2009`: the event happened on
+        # one side of the date, not on it (a coming `before June 1` is a deadline, and
+        # `after Tuesday's announcement` dates the announcement: events)
+        return "reference"
     if _after_since(ent):
         lead = doc[ent.sent.start:ent.start]
         if any(t.tag_ in ("JJS", "RBS") or t.lower_ in _ORDINALS or t.dep_ == "neg"

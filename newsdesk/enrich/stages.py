@@ -206,7 +206,8 @@ def enrich_stages() -> list["Stage"]:
         # common word are one organisation ("Islamic State", not "Islamic" and "State"); a
         # word only the headline has keeps its capital only as a name ("consumers", "Trump");
         # 14: a count of years or days is no date ("its 41-year history" was 1941); a date
-        # the sentence compares with is a "reference" ("lowest since 2003"), on no timeline;
+        # the sentence compares with is a "reference" ("lowest since 2003", a past "before
+        # 2025"), on no timeline;
         # a month or day the tense leaves open is the nearer one, not always the last; a
         # title before a name is never cut from another name ("Arlington", "old"), and a
         # name the parser joins to titles as a conjunct is the speaker ("American academic
