@@ -47,7 +47,6 @@ import re
 import sys
 import unicodedata
 from collections import Counter, defaultdict
-from datetime import datetime
 from itertools import combinations
 from pathlib import Path
 from urllib.parse import unquote
@@ -146,9 +145,10 @@ def is_name(toks: list[int], tokens: list[str], tags: list[str]) -> bool:
         tags[t] in PROPER or tags[t] in GLUE for t in toks if WORD.search(tokens[t]))
 
 
-def article_words(body: list[dict]) -> list[tuple[int, int, int, str]]:
+def article_words(body) -> list[tuple[int, int, int, str]]:
+    """(block, start, end, lower-case word) of the article's body blocks."""
     return [(b, m.start(), m.end(), m.group().lower())
-            for b, block in enumerate(body) for m in WORD.finditer(block["text"])]
+            for b, block in enumerate(body) for m in WORD.finditer(block.text)]
 
 
 def pair_mentions(tokens, tags, mentions, words, found):
@@ -265,20 +265,19 @@ def errors(pairs, chain: dict, ident: dict, n: Counter) -> list[str]:
 def evaluate(data: Path) -> dict:
     """The figures, printing each document's row and errors."""
     from newsdesk.enrich.who import analyse_many
-    from newsdesk.models import Article, Block, Source
+    from newsdesk.normalise import to_article
+    from newsdesk.sources.records import record_to_item
 
     docs = load_articles(data)
-    articles = [Article(url=r["url"], title=r["title"], source=Source(name="Wikinews"),
-                        body=[Block(b["kind"], b["text"]) for b in r["body"]],
-                        published_at=datetime.fromisoformat(r["published_at"]), language="en")
-                for _, r in docs]
+    # each record becomes an article as ingest makes it (the demo's text, cleaned the same way)
+    articles = [to_article(record_to_item(r, "gum")) for _, r in docs]
     n: Counter = Counter()
     unpaired_types: Counter = Counter()
-    for (stem, rec), result in zip(docs, analyse_many(articles)):
+    for (stem, _), article, result in zip(docs, articles, analyse_many(articles)):
         tokens, mentions, chain, ident, kinds = read_tsv(data / GUM / "coref_tsv" / f"{stem}.tsv")
         tags = gum_tags(data / GUM / "xml" / f"{stem}.xml")
         found = [m for m in result.entities if m.block >= 0]  # the headline is not body
-        words = article_words(rec["body"])
+        words = article_words(article.body)
         pairs, placed = pair_mentions(tokens, tags, mentions, words, found)
         n["mentions"] += len(pairs)
         paired_nd = {id(m) for _, m in pairs}
