@@ -152,7 +152,9 @@ _RECKONED_SPAN = re.compile(r"^(?:the\s+)?(?:next|past|coming|previous)\s+(?:yea
                             re.I)
 
 
-def _reckoned_span(ent: Span) -> bool:
+def _names_no_day(ent: Span) -> bool:
+    """A DATE span that names no day of the calendar: a span reckoned from now (`for the
+    next year`) or a figure of speech (`the cars of tomorrow`)."""
     if ent.start > 0 and ent.doc[ent.start - 1].lower_ == "of" \
             and ent.text.lower() in ("tomorrow", "today", "yesterday"):
         return True  # "the cars of tomorrow", "the events of today": no day of the calendar
@@ -161,8 +163,9 @@ def _reckoned_span(ent: Span) -> bool:
             and bool(_RECKONED_SPAN.match(ent.text.strip())))
 
 
-def _role(ent: Span) -> str:
-    """"reference" for a date the sentence compares with, else "event"."""
+def _role(ent: Span, tense: str) -> str:
+    """"reference" for a date the sentence compares with, else "event"; `tense` is
+    `_tense(ent)`."""
     doc = ent.doc
     before = [t.lower_ for t in doc[max(ent.sent.start, ent.start - 2):ent.start]]
     if before[-1:] == ["than"] or before[-2:] in (["compared", "to"], ["compared", "with"]) \
@@ -170,7 +173,7 @@ def _role(ent: Span) -> str:
         return "reference"
     if ent.end < len(doc) and doc[ent.end].lower_ in _LEVEL_NOUNS and ent.end < ent.sent.end:
         return "reference"
-    if before[-1:] in (["before"], ["after"]) and _tense(ent) == "past" \
+    if before[-1:] in (["before"], ["after"]) and tense == "past" \
             and not (ent.end < len(doc) and doc[ent.end].tag_ == "POS"):
         # `what prevailed before 2025`, `recovered a year after 2009`: the event happened on
         # one side of the date, not on it (a coming `before June 1` is a deadline, and
@@ -201,9 +204,10 @@ def _month_of_year(doc: Doc) -> list[Span]:
 def find_dates(doc: Doc, text: str, starts: list[int], published_at: datetime | None) -> list[DateMention]:
     out = []
     for ent in _month_of_year(doc):
-        if _year_of_a_name(ent) or _reckoned_span(ent):
+        if _year_of_a_name(ent) or _names_no_day(ent):
             continue
-        got = resolve(text[ent.start_char:ent.end_char], published_at, _tense(ent))
+        tense = _tense(ent)
+        got = resolve(text[ent.start_char:ent.end_char], published_at, tense)
         if got is None:
             continue
         block, _ = locate(starts, ent.start_char)
@@ -211,5 +215,5 @@ def find_dates(doc: Doc, text: str, starts: list[int], published_at: datetime | 
         out.append(DateMention(text=text[ent.start_char:ent.end_char],
                                sentence=text[sent.start_char:sent.end_char].strip(),
                                value=got[0], granularity=got[1], block=block,
-                               role=_role(ent)))
+                               role=_role(ent, tense)))
     return out

@@ -53,6 +53,8 @@ _EVENT_RE = re.compile(
     rf"(?<![\w-])(?:(?:19|20)\d\d\s+)?(?:{_CAP}\s+){{1,4}}(?:{_EVENT_HEADS})\b"
     rf"(?:\s+of\s+{_CAP}(?!\s+[A-Z]))?"
 )
+_ORG_HEAD_WORD = re.compile(rf"\b(?:{_ORG_HEADS})\b")
+_EVENT_HEAD_WORD = re.compile(rf"\b(?:{_EVENT_HEADS})\b")
 _NOT_NAME_START = {"The", "A", "An", "This", "That", "Both", "And", "But", "In", "On", "At",
                    "For", "Of", "By", "With", "As", "If", "When", "While", "After"}
 
@@ -238,8 +240,10 @@ _OPENERS = ".:;!?\"“‘'("
 def _written_inside(view: str, words: str) -> bool:
     """`words` appear somewhere not at a sentence's or a quotation's start."""
     for m in re.finditer(re.escape(words), view):
-        before = view[:m.start()].rstrip(" ")
-        if before and before[-1] not in _OPENERS and before[-1] != "\n":
+        i = m.start() - 1
+        while i >= 0 and view[i] == " ":
+            i -= 1
+        if i >= 0 and view[i] not in _OPENERS and view[i] != "\n":
             return True
     return False
 
@@ -302,7 +306,7 @@ def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tupl
             start += len(first) + 1
         # the words may run on past a full stop (`Bank of Canada. These`): the name is the
         # sentence's piece that holds the head
-        heads = re.compile(rf"\b(?:{_ORG_HEADS if label == 'ORG' else _EVENT_HEADS})\b")
+        heads = _ORG_HEAD_WORD if label == "ORG" else _EVENT_HEAD_WORD
         held = [(a, b) for a, b in _sentences(text, start, end) if heads.search(text, a, b)]
         if not held:
             continue
