@@ -28,9 +28,16 @@ def test_shared_letters_are_not_an_abbreviation():
         assert canonical_names([(text, "PLACE")]) == [text], text
     assert places.expansion("USA") == ""  # not initials; CLDR has no alpha-3 codes
     # Full names and names CLDR does not hold stay as written.
-    assert canonical_names([("Britain", "PLACE"), ("America", "PLACE"),
-                            ("United States", "PLACE")]) == ["Britain", "America",
-                                                            "United States"]
+    assert canonical_names([("United States", "PLACE"), ("Korea", "PLACE"),
+                            ("England", "PLACE"), ("Latin America", "PLACE")]) == [
+        "United States", "Korea", "England", "Latin America"]
+
+
+def test_an_everyday_name_of_a_country_is_the_country():
+    # the demo linked 26 articles to "United Kingdom" (they wrote "U.K.") and 5 to "Britain"
+    names = canonical_names([("Britain", "PLACE"), ("Great  Britain", "PLACE"),
+                             ("America", "PLACE"), ("Burma", "PLACE"), ("America", "ORG")])
+    assert names == ["United Kingdom", "United Kingdom", "United States", "Myanmar", "America"]
 
 
 def test_a_name_in_the_article_comes_first():
@@ -56,7 +63,8 @@ def test_country_name_for_a_bare_name():
     assert places.country_name("U.S.") == places.country_name("US") == "United States"
     assert places.country_name("US", place=False) == ""  # may be the pronoun
     assert places.country_name("U.K.", place=False) == "United Kingdom"
-    assert places.country_name("Britain") == places.country_name("ME") == ""
+    assert places.country_name("ME") == places.country_name("Britain", place=False) == ""
+    assert places.country_name("Britain") == "United Kingdom"  # `entity:Britain` finds it
 
 
 def test_a_state_after_its_city_is_not_a_country():

@@ -336,3 +336,24 @@ def test_a_past_event_before_or_after_a_date_is_not_on_it():
     assert {d.text: d.role for d in analysed.dates} == {
         "2025": "reference", "June 1": "event", "Tuesday": "event"}  # a deadline; the day of
     # the announcement
+
+
+def test_a_clipped_word_is_the_one_organisation_it_cuts_short():
+    from newsdesk.enrich.entities import canonical_names
+    from newsdesk.enrich.stages import short_forms
+
+    # two demo articles linked "Fed" and "Federal Reserve" as two organisations
+    analysed = _analysed(
+        "The Federal Reserve held rates steady on Wednesday.",
+        "The Fed said inflation had eased, and Fed officials expect two cuts.")
+    orgs = [m.canonical for m in analysed.entities if m.type == "ORG"]
+    assert "Fed" not in orgs and orgs.count("Federal Reserve") >= 2
+    # a later article's "Fed" alone finds it through the store's short forms
+    assert short_forms("Federal Reserve", "ORG", ["Federal Reserve", "Fed"]) == ["fed"]
+    # not when two organisations start so; nor an acronym, nor a word of the name itself
+    assert canonical_names([("Federal Reserve", "ORG"), ("Federal Trade Commission", "ORG"),
+                            ("Fed", "ORG")])[2] == "Fed"
+    assert canonical_names([("Intelligence Committee", "ORG"), ("INTEL", "ORG")])[1] == "INTEL"
+    assert canonical_names([("Dow Jones", "ORG"), ("Dow", "ORG")])[1] == "Dow"
+    # a word the first word is made from is no clipping: Congress is not its Record
+    assert canonical_names([("Congressional Record", "ORG"), ("Congress", "ORG")])[1] == "Congress"

@@ -517,6 +517,8 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
             # not one that ends it (`the House` of Congress is no `White House`)
             cands = [(j, w) for j, w in fulls["ORG"] if len(w) > 1 and core == w[0]]
             name = _pick(cands, i) or name
+        if name == core and typ == "ORG" and len(words) == 1:
+            name = _clipped(core, fulls["ORG"]) or name
         if name == core and typ in ("PLACE", "ORG"):
             city = _CITY_COMMA.search(before[i]) if before is not None else None
             # the word before the comma must be a place the article names (`Raleigh`), not
@@ -524,6 +526,8 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
             after_city = city is not None and any(w and w[-1] == city.group(1)
                                                   for _, w in fulls.get("PLACE", []))
             name = _country(core, typ, fulls.get(typ, []), i, after_city) or name
+        if name == core and typ == "PLACE":
+            name = places.common_name(core) or name  # `Britain` -> `United Kingdom`
         if name == core and known is not None and len(words) == 1 and typ in ("PERSON", "ORG"):
             found = known.lookup(entity_key(core, typ), typ)
             if len(set(found)) == 1:  # conservative: only an unambiguous answer
@@ -554,6 +558,20 @@ def _country(core: str, typ: str, fulls: list[tuple[int, list[str]]], i: int,
         return ""
     cands = [(j, w) for j, w in fulls if len(w) > 1 and places.initials(" ".join(w)) == letters]
     return _pick(cands, i) or ("" if after_city else places.expansion(letters))
+
+
+def _clipped(core: str, orgs: list[tuple[int, list[str]]]) -> str:
+    """The organisation a clipped word stands for (`the Fed` of the Federal Reserve): the
+    article's one longer organisation name whose first word the word cuts short by at least
+    half. Less is a word the first word is made from (`Congress` of the `Congressional
+    Record`, `Nation` of a `National ...`). Only one: beside the Federal Reserve and the
+    Federal Trade Commission, `Fed` is left as written."""
+    if len(core) < 3 or not core[1:].islower():
+        return ""  # `FBI` is an acronym; `Fe` cuts too much to tell
+    names = {" ".join(w) for _, w in orgs
+             if len(w) > 1 and len(w[0]) >= 2 * len(core) and w[0].startswith(core)
+             and w[0][len(core)].islower()}
+    return names.pop() if len(names) == 1 else ""
 
 
 def _pick(cands: list[tuple[int, list[str]]], i: int) -> str:

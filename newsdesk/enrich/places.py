@@ -80,9 +80,28 @@ def expansion(letters: str) -> str:
     return found[0]
 
 
+# Everyday English names of countries that CLDR's English names are not: an outlet that
+# writes "Britain" and one that writes "U.K." name one country. Kept short and unambiguous
+# in news (not "Korea", nor "England", a part of the UK, as country_converter reads it);
+# "Latin America" and "North America" are names of their own and never reach this table.
+COMMON_NAMES = {
+    "Britain": "United Kingdom", "Great Britain": "United Kingdom",
+    "America": "United States", "Holland": "Netherlands", "Burma": "Myanmar",
+}
+
+
+def common_name(text: str) -> str:
+    """The country's CLDR-style name for an everyday one (`Britain` -> `United Kingdom`),
+    else ""."""
+    return COMMON_NAMES.get(" ".join(text.split()), "")
+
+
 def country_name(text: str, place: bool = True) -> str:
-    """The CLDR name `text` stands for if it is a country's abbreviation, else "": a dotted
-    one always, an undotted one only when known to name a place (`place`). For callers
-    that hold a name but no article, such as an `entity:U.S.` search."""
+    """The CLDR name `text` stands for if it is a country's abbreviation (a dotted one
+    always, an undotted one only when known to name a place, `place`) or, for a place, an
+    everyday name (`Britain`); else "". For callers that hold a name but no article, such
+    as an `entity:U.S.` search."""
     letters, dotted = abbreviation(text)
-    return expansion(letters) if letters and (place or dotted) else ""
+    if letters:
+        return expansion(letters) if place or dotted else ""
+    return common_name(text) if place else ""

@@ -191,7 +191,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 14, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
+        Stage("who", 15, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
         # 8: a bare surname or acronym is the one entity articles called so; no title is
         # stripped from an organisation's name ("General Motors" was "Motors"); 9: a headline's
@@ -219,7 +219,8 @@ def enrich_stages() -> list["Stage"]:
         # university's campus and a word the model left off a name's front are the name's
         # ("University of North Carolina at Greensboro", "Internet Explorer"); a name stops
         # at a sentence's end ("Bank of Canada. These"); "the Church" is the Church of
-        # Scientology the article names, and a common word is no short form across articles
+        # Scientology the article names, and a common word is no short form across articles;
+        # 15: a clipped word is the one organisation it cuts short ("the Fed")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7

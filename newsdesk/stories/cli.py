@@ -39,8 +39,9 @@ def trending(as_of: Optional[str] = typer.Option(None, "--as-of", help="replay a
     typer.echo(f"Trending as of {data['as_of']} ({window} window)")
     typer.echo("Stories:")
     for s in data["stories"]:
-        typer.echo(f"  {s['score']:6.2f}  {s['title']}  ({counted(s['articles'], 'article')}, "
-                   f"{counted(s['outlets'], 'outlet')})  /stories/{s['id']}")
+        # counted in the window, as the pages say: a story's own total can be larger
+        typer.echo(f"  {s['score']:6.2f}  {s['title']}  ({counted(s['articles'], 'new article')} "
+                   f"from {counted(s['outlets'], 'outlet')} in {window})  /stories/{s['id']}")
     typer.echo("Entities:")
     for e in data["entities"]:
         typer.echo(f"  {e['score']:6.2f}  {e['name']} ({e['type']}, "
