@@ -8,9 +8,9 @@ SemEval-2015 TimeLine gold: for each target entity ("General Motors", "Airbus", 
 Obama", ...) the events it takes part in, each with the document it is told in. The bundled
 demo corpus holds those documents (built from the same TimeML by scripts/build_corpus.py).
 The bench builds a store from the whole bundled corpus (as `newsdesk demo` does, who stage
-only), finds the target's entity (the one keyed as the target's name is; targets that are
-no name the store keeps, like "US stock markets", are listed as not found), and reports the
-share of the target's gold documents that link it: the rest linked another spelling
+only), finds the target's entity (keyed as an `entity:` search for its name finds it,
+names.name_keys; targets that are no name the store keeps, like "US stock markets", are
+listed as not found), and reports the share of the target's gold documents that link it: the rest linked another spelling
 ("Apple Inc.", "General Motors Corporation") or nothing.
 
 Last line: `link_recall=<macro mean over targets> link_recall_micro=<over documents> targets=<n>`.
@@ -109,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
 def evaluate(data: Path, store, ids: list[int]) -> dict[str, float]:
     """The figures for a store built from the bundled corpus (`build_store`), printing
     each target's row."""
-    from newsdesk.enrich.names import entity_key
+    from newsdesk.enrich.names import entity_key, name_keys
 
     gold = gold_documents(data)
     by_title = {_norm(store.get_article(i).title): i for i in ids}
@@ -121,9 +121,11 @@ def evaluate(data: Path, store, ids: list[int]) -> dict[str, float]:
     print(f"{'target':32} {'docs':>4} {'linked':>6}  entity; what the others linked instead")
     for target in sorted(gold):
         docs = [by_title[t] for t in gold[target] if t in by_title]
-        key = entity_key(target)
+        # keyed as an `entity:` search for the target's name finds it ("US Federal Reserve":
+        # the Federal Reserve)
+        key, keys = entity_key(target), set(name_keys(target))
         ents = {e.entity_id: e for d in docs for e in linked.get(d, [])
-                if entity_key(e.name, e.type) == key or entity_key(e.name) == key}
+                if entity_key(e.name, e.type) in keys or entity_key(e.name) in keys}
         if not docs or not ents:
             not_found.append(target)
             continue

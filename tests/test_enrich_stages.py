@@ -155,3 +155,24 @@ def test_a_teaser_links_the_known_names_of_its_headline_and_no_misread_ones(stor
     names = {(e.name, e.type) for e in store.article_entities(aid)}
     assert ("Iran", "PLACE") in names
     assert not any("Strike" in n or "Stall" in n for n, _ in names), names
+
+
+def test_a_company_written_long_links_the_shorter_entity_the_store_knows(store):
+    """The TimeLine corpus's Ford articles linked "Ford" in 10 and "Ford Motor Company" in
+    3: an article that writes the longer name links the Ford the store already holds, and an
+    `entity:` search by either name finds both articles."""
+    who = [s for s in enrich_stages() if s.name == "who"]
+    short = _enrich_text(store, who, 11, "Ford said on Tuesday that it would cut 500 jobs in "
+                                         "Michigan, where Ford builds trucks.")
+    long = _enrich_text(store, who, 12, "The Ford Motor Company reported a loss of $2 billion "
+                                        "in the third quarter.")
+    assert ("Ford", "ORG") in {(e.name, e.type) for e in store.article_entities(long)}
+    from newsdesk.search import hybrid
+    for query in ("entity:Ford", 'entity:"Ford Motor Company"'):
+        res = hybrid.search(store, None, query, mode="text", facets=False)
+        assert {short, long} <= {h["id"] for h in res["hits"]}, query
+    # a country before an institution is dropped only where the article drops it too: the
+    # store's Air Force (the demo's is the U.S. one) is no other country's
+    _enrich_text(store, who, 13, "The Air Force picked a new tanker on Friday.")
+    uae = _enrich_text(store, who, 14, "The UAE Air Force bought two tankers on Monday.")
+    assert "UAE Air Force" in {e.name for e in store.article_entities(uae)}

@@ -63,11 +63,14 @@ def corpus_store(tmp_path_factory):
 
 def test_entity_link_gate(corpus_store):
     figures = _bench("entity_links").evaluate(DATA, *corpus_store)
-    # Measured 2026-12-06 (who v12): 0.9230 over 20 targets, micro 0.9426 (who v11: 0.8992,
-    # 0.9262). One document of a small target moves the macro mean by up to 0.05.
+    # Measured 2026-12-07 (who v15): 0.9512 over 20 targets, micro 0.9754: Ford Motor
+    # Company is Ford where Ford is known, U.S. Federal Reserve the Federal Reserve (who v14
+    # with the same target lookup, names.name_keys: 0.9397, 0.9508; who v12 by the target's
+    # key alone: 0.9230, 0.9426). One document of a small target moves the macro mean by up
+    # to 0.05.
     assert figures["targets"] >= 18
-    assert figures["link_recall"] >= 0.90
-    assert figures["link_recall_micro"] >= 0.93
+    assert figures["link_recall"] >= 0.92
+    assert figures["link_recall_micro"] >= 0.96
 
 
 def test_timeline_date_gate(corpus_store):

@@ -240,7 +240,7 @@ def test_who_issued_a_statement_speaks_and_a_described_thing_does_not():
             'Smith was quoted as saying, "We will fight this all the way to the Supreme Court."']
     analysed = _analysed(*body)
     assert [q.speaker for q in analysed.quotes if q.kind == "direct"] == \
-        ["Apple Computer", "Smith"]  # the iPhone said nothing
+        ["Apple", "Smith"]  # the iPhone said nothing; Apple Computer is the Apple it names
 
 
 def test_a_name_for_a_thing_is_no_quote():
@@ -357,3 +357,28 @@ def test_a_clipped_word_is_the_one_organisation_it_cuts_short():
     assert canonical_names([("Dow Jones", "ORG"), ("Dow", "ORG")])[1] == "Dow"
     # a word the first word is made from is no clipping: Congress is not its Record
     assert canonical_names([("Congressional Record", "ORG"), ("Congress", "ORG")])[1] == "Congress"
+
+
+def test_a_company_is_the_shorter_name_it_is_known_by():
+    from newsdesk.enrich.entities import canonical_names
+    from newsdesk.enrich.names import name_keys, shorter_org_names
+
+    # the TimeLine articles about Ford linked "Ford" in 10 and "Ford Motor Company" in 3
+    assert canonical_names([("Ford Motor Company", "ORG"), ("Ford", "ORG")]) == ["Ford", "Ford"]
+    assert canonical_names([("U.S. Federal Reserve", "ORG"), ("Federal Reserve", "ORG"),
+                            ("Apple Computer", "ORG"), ("Apple", "ORG")]) == [
+        "Federal Reserve", "Federal Reserve", "Apple", "Apple"]
+    # only where the shorter name is known: alone, the longer name stays
+    assert canonical_names([("Ford Motor Company", "ORG")]) == ["Ford Motor Company"]
+    # a word that makes another company, a product, or a name that holds its country's
+    assert canonical_names([("Singapore Airlines", "ORG"), ("Singapore", "ORG"),
+                            ("Apple TV", "ORG"), ("Apple", "ORG"),
+                            ("China Eastern Airlines", "ORG"), ("Eastern Airlines", "ORG"),
+                            ("U.S. Steel", "ORG"), ("Steel", "ORG")])[::2] == [
+        "Singapore Airlines", "Apple TV", "China Eastern Airlines", "U.S. Steel"]
+    assert shorter_org_names("General Motors") == []  # "General" alone names nothing
+    assert canonical_names([("U.S. Air Force", "ORG"), ("UAE Air Force", "ORG")]) == [
+        "U.S. Air Force", "UAE Air Force"]  # the country tells them apart
+    # and an `entity:` search for the longer name finds the entity
+    assert "ford" in name_keys("Ford Motor Co.") and "federal reserve" in name_keys(
+        "United States Federal Reserve")

@@ -18,7 +18,8 @@ from newsdesk.enrich import places
 from newsdesk.enrich.evidence import country_names, name_evidence, settled
 from newsdesk.enrich.layout import drop_slugs, layout_rules
 from newsdesk.enrich.names import (HONORIFICS, LEADING_THE, POSSESSIVE, TITLE_RE, core_name,
-                                   is_common_word, without_spelled_out_form)
+                                   is_common_word, shorter_org_names,
+                                   without_country)
 from newsdesk.enrich.names import entity_key  # noqa: F401  (who.py imports it from here)
 from newsdesk.enrich.names import TITLES  # noqa: F401  (quotes.py imports it from here)
 
@@ -477,9 +478,12 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
     """Canonical name within the article for each (text, type) mention, in order: a short
     form takes the full name it is a part of (`Ms. Takaichi` -> `Sanae Takaichi`, `Lee`
     -> `Lee Jae Myung`), an acronym the organisation whose initials it is, a country's
-    abbreviation the country's name (`U.S.` -> `United States`, places.py), an organisation's
-    name with a spelled-out legal form the shorter name the article or the store knows
-    (`General Motors Corporation` -> `General Motors`). `before`, the
+    abbreviation or everyday name the country's name (`U.S.`, `Britain` -> `United States`,
+    `United Kingdom`, places.py), a clipped word the organisation it cuts short (`Fed`), an
+    organisation's longer name the shorter name the article or the store knows (`General
+    Motors Corporation`, `Ford Motor Company` -> `General Motors`, `Ford`;
+    names.shorter_org_names), and the article's institution without its country (`U.S.
+    Federal Reserve` -> `Federal Reserve`). `before`, the
     text just before each mention, keeps a state after its city (`Raleigh, N.C.`) as it is."""
     cores = [core_name(text, typ) for text, typ in mentions]
     fulls: dict[str, list[tuple[int, list[str]]]] = {}
@@ -534,10 +538,12 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
                 name = found[0]
         if typ == "ORG" and name != core:
             name = core_name(name, typ)  # an acronym's full name is as written: less its `Inc.`
-        if typ == "ORG" and (shorter := without_spelled_out_form(name)) and (
-                shorter in org_names or (known is not None
-                                         and known.weight(entity_key(shorter, typ), typ) > 0)):
-            name = shorter  # `General Motors Corporation` where `General Motors` is known
+        if typ == "ORG":  # `General Motors Corporation` where `General Motors` is known
+            name = next((shorter for shorter in shorter_org_names(name)
+                         if shorter in org_names or (known is not None and known.weight(
+                             entity_key(shorter, typ), typ) > 0)), name)
+            if (bare := without_country(name)) and bare in org_names:
+                name = bare  # `U.S. Federal Reserve` where the article says `Federal Reserve`
         out.append(name)
     return out
 

@@ -95,6 +95,48 @@ def without_spelled_out_form(name: str) -> str:
     return ""
 
 
+# Words after a company's name that say what kind of business it is, not which company:
+# `Ford Motor`, `Apple Computer`, `Chrysler Group` are Ford, Apple and Chrysler wherever
+# the shorter name is known too. cleanco knows legal forms only; this list is short on
+# purpose: `Airlines`, `Capital` or `News` make another company (`Singapore Airlines`,
+# `Barclays Capital`, `CBC News`), and so does a product's name (`Apple TV`, `iPod Nano`).
+_BUSINESS_WORDS = frozenset({"motor", "motors", "computer", "computers", "group", "holding",
+                             "holdings", "industries", "enterprises"})
+
+
+def shorter_org_names(name: str) -> list[str]:
+    """Shorter names an organisation may also go by, longest first; each counts only where
+    it is known (canonical_names): without its spelled-out legal form (`Ford Motor Company`
+    -> `Ford Motor`), then without a word for its kind of business (-> `Ford`)."""
+    out = []
+    base = without_spelled_out_form(name) or name
+    if base != name:
+        out.append(base)
+    words = base.split()
+    if len(words) > 1 and words[-1].lower() in _BUSINESS_WORDS:
+        out.append(_kept(base, " ".join(words[:-1])))
+    return [n for n in dict.fromkeys(out) if n != name]
+
+
+def without_country(name: str) -> str:
+    """An institution's name without the country written before it (`U.S. Federal Reserve`,
+    `United States Federal Reserve` -> `Federal Reserve`), or "". Only a country written as
+    an abbreviation or as the United States or Kingdom, as copy puts it before an
+    institution, and only before two or more words: a company's name often holds its
+    country's (`U.S. Steel`, `China Eastern Airlines`). The country is what tells one `Air
+    Force` from another, so canonical_names drops it only where the article names the
+    institution without it too."""
+    from .places import abbreviation, country_name
+
+    words = name.split()
+    for n in (2, 1):
+        head, rest = " ".join(words[:n]), words[n:]
+        if len(rest) > 1 and (head in ("United States", "United Kingdom") or (
+                abbreviation(head)[0] and country_name(head))):
+            return " ".join(rest)
+    return ""
+
+
 def core_name(text: str, type: str = "", legal_form: bool = False) -> str:
     """A mention without its honorifics and titles (a person's, or an untyped name's),
     possessive, leading article and, for an organisation, abbreviated legal form (kept
@@ -121,3 +163,17 @@ def entity_key(name: str, type: str = "") -> str:
     if type == "ORG":  # `Ford Motor Co.` is `Ford Motor Company`, however it is written
         core = _ABBREVIATED_FORM.sub(lambda m: _SPELLED_OUT[m.group(1)], core)
     return core
+
+
+def name_keys(name: str) -> list[str]:
+    """The keys an entity that goes by `name` may be stored under, for a caller that holds a
+    name but no article (an `entity:` search, a benchmark's target): the name as written,
+    as an organisation's (no title stripped), a country abbreviation's or everyday name's
+    country (`U.S.`, `Britain`), and an organisation's shorter names (`Ford Motor Company`
+    -> `ford`; `U.S. Federal Reserve` -> `federal reserve`)."""
+    from .places import country_name
+
+    keys = (entity_key(name), entity_key(name, "ORG"), entity_key(country_name(name)),
+            *(entity_key(s, "ORG") for s in shorter_org_names(name)),
+            entity_key(without_country(name), "ORG"))
+    return list(dict.fromkeys(k for k in keys if k))

@@ -220,7 +220,9 @@ def enrich_stages() -> list["Stage"]:
         # ("University of North Carolina at Greensboro", "Internet Explorer"); a name stops
         # at a sentence's end ("Bank of Canada. These"); "the Church" is the Church of
         # Scientology the article names, and a common word is no short form across articles;
-        # 15: a clipped word is the one organisation it cuts short ("the Fed")
+        # 15: a clipped word is the one organisation it cuts short ("the Fed"); a country's
+        # everyday name is the country ("Britain"); a company's longer name is the shorter one
+        # known ("Ford Motor Company", "U.S. Federal Reserve" -> Ford, Federal Reserve)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7

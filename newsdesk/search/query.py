@@ -297,13 +297,12 @@ def meta_sql(leaf: Leaf) -> tuple[str, list]:
         sql, params = source_sql(value)
         return f"a.source_id IN (SELECT s.id FROM sources s WHERE {sql})", params
     if leaf.field == "entity":
-        from ..enrich.names import entity_key  # not entities.py: that loads spaCy (0.5-1.4 s)
-        from ..enrich.places import country_name
+        from ..enrich.names import name_keys  # not entities.py: that loads spaCy (0.5-1.4 s)
 
-        # `entity:U.S.` also finds the entity the who stage files it under (United States).
-        # `entity:General Motors`: a person's title is not stripped from an organisation's name
-        keys = list(dict.fromkeys(k for k in (entity_key(value), entity_key(value, "ORG"),
-                                              entity_key(country_name(value))) if k)) or [""]
+        # `entity:U.S.` also finds the entity the who stage files it under (United States),
+        # `entity:Ford Motor Company` the Ford its articles name; `entity:General Motors`: a
+        # person's title is not stripped from an organisation's name
+        keys = name_keys(value) or [""]
         marks = ", ".join("?" * len(keys))
         # and the entities articles called by that short form (`entity:GM`: General Motors)
         return ("a.id IN (SELECT ae.article_id FROM article_entities ae JOIN entities e ON "

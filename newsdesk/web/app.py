@@ -28,10 +28,10 @@ def _warm(done: threading.Event) -> None:
     try:
         from ..stories import cluster  # noqa: F401  (related articles import it lazily)
         from ..enrich.embed import embed_texts
-        from ..enrich.places import country_name
+        from ..enrich.names import name_keys
 
         embed_texts(["warm"])
-        country_name("US")  # search/query.py asks it for every entity: filter
+        name_keys("US")  # search/query.py asks it for every entity: filter (babel, cleanco)
     except Exception:  # pragma: no cover - the request that needs it will raise it properly
         log.warning("warm-up failed", exc_info=True)
     finally:
