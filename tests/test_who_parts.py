@@ -382,3 +382,14 @@ def test_a_company_is_the_shorter_name_it_is_known_by():
     # and an `entity:` search for the longer name finds the entity
     assert "ford" in name_keys("Ford Motor Co.") and "federal reserve" in name_keys(
         "United States Federal Reserve")
+
+
+def test_a_name_stops_at_a_bullet_and_a_products_at_an_aside():
+    # Wikinews (demo corpus): a flattened list and a dashed aside ran into the names
+    analysed = _analysed(
+        "So far these plants are affected: * Chicago, Illinois * Wixom Assembly Plant of "
+        "Wixom, Michigan * Louisville Assembly of Louisville, Kentucky.",
+        "The iMac and the new MacBook Pro - a notebook computer replacing the PowerBook - "
+        "are said to be up to four times faster.")
+    names = {m.text for m in analysed.entities}
+    assert not any("*" in n or " - " in n for n in names), names

@@ -120,8 +120,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 # What a name does not run across: a spaced dash or colon (`CRICKET - ENGLAND`, a slug and
 # a headline), a bracket (`National League for Democracy ( NLD`), a semicolon, a comma
-# (`Mercantile , Commerce`), a figure (`Pohang 3 Ulsan`).
-_BREAK = re.compile(r"\s[-–—:;]\s|\s?[()]\s?|\s?,\s|\s\d[\d.,:-]*\s")
+# (`Mercantile , Commerce`), a figure (`Pohang 3 Ulsan`), a list's bullet run into one line
+# (`Chicago, Illinois * Wixom Assembly Plant`).
+_BREAK = re.compile(r"\s[-–—:;*•]\s|\s?[()]\s?|\s?,\s|\s\d[\d.,:-]*\s")
+# Nor does a product's or work's name run across a spaced dash into lower-case words: that
+# is an aside (`the new MacBook Pro - a notebook computer replacing the PowerBook -`).
+_ASIDE = re.compile(r"\s[-–—]\s+(?=[a-z])")
 # Figures and lower-case words at the edges of a name are often the sentence's, not the
 # name's (`Colin Montgomerie 68`, `Interfax news agency`, `pro-Socialist CFDT union`).
 _EDGE_FIGURE = re.compile(r"^[\d.,/+-]+(?:st|nd|rd|th|s)?$")
@@ -134,7 +138,8 @@ def _pieces(text: str, start: int, end: int, typ: str) -> list[tuple[int, int]]:
     figures and lower-case words at its edges; names of events and works keep theirs
     (`Euro 96`)."""
     if typ in ("EVENT", "OTHER"):
-        return [(start, end)]
+        aside = _ASIDE.search(text, start, end)
+        return [(start, aside.start() if aside else end)]
     out, pos = [], start
     for m in list(_BREAK.finditer(text, start, end)) + [None]:
         a, b = pos, (m.start() if m else end)
