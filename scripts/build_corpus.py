@@ -145,6 +145,10 @@ def mark_quotes(tokens: list[str]) -> list[str]:
         if tok == SENTENCE_BREAK:
             if open_single_age is not None:
                 open_single_age = open_single_age + 1 if open_single_age < 1 else None
+        elif tok == '"' and not open_double and prev and NUMBER.match(prev) and nxt:
+            out[-1] = prev + '"'  # inches: `13.3 " widescreen`, `either 15 " or 17 "`
+            i += 1
+            continue
         elif tok in ('"', "``", "''"):
             if tok == "``" or (prev is None and nxt is not None):
                 closing = False

@@ -126,6 +126,12 @@ def test_committed_corpus_is_what_the_script_builds(shared_data, tmp_path):
     # 141483_Bank_of_America_reports_losses.tml
     ("Bank of America reports losses of over US$ 2.2 billion",
      "Bank of America reports losses of over US$2.2 billion"),
+    # Apple releases Macbook: a straight quote after a figure is an inch mark
+    ("The Macbook features a 13.3 \" widescreen display , while the Pro can be purchased "
+     "with either 15 \" or 17 \" displays .",
+     "The Macbook features a 13.3\" widescreen display, while the Pro can be purchased with "
+     "either 15\" or 17\" displays."),
+    ("Jobs said \" it is 5 \" .", "Jobs said \"it is 5\"."),
     # The Beatles articles: a plural possessive
     ("The Beatles ' Apple Corps has filed a lawsuit against computer and electronics maker",
      "The Beatles' Apple Corps has filed a lawsuit against computer and electronics maker"),

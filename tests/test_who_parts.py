@@ -393,3 +393,17 @@ def test_a_name_stops_at_a_bullet_and_a_products_at_an_aside():
         "are said to be up to four times faster.")
     names = {m.text for m in analysed.entities}
     assert not any("*" in n or " - " in n for n in names), names
+
+
+def test_a_spokeswoman_is_her_role_not_her_name():
+    # TimeLine article (demo corpus): the speaker was "Spokeswoman Sandy Angers"
+    analysed = _analysed(
+        "Boeing say airlines demand improvements of 15-20% for a new airliner to be viable.",
+        "Spokeswoman Sandy Angers said that that the team formed to look at the development "
+        "had been merged into the parent product development team.",
+        '"We\'ve reduced our airplane-design effort and are focusing more on the technology '
+        'breakthroughs," said Angers.')
+    speakers = {q.speaker for q in analysed.quotes}
+    assert "Sandy Angers" in speakers and "Spokeswoman Sandy Angers" not in speakers
+    people = {m.canonical for m in analysed.entities if m.type == "PERSON"}
+    assert "Spokeswoman Sandy Angers" not in people

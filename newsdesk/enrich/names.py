@@ -16,6 +16,7 @@ TITLES = {
     "prince", "princess", "pope", "sen", "senator", "rep", "representative", "gov",
     "governor", "mayor", "gen", "general", "col", "lt", "capt", "judge", "justice",
     "secretary", "chairman", "chairwoman", "ceo", "vice president", "speaker", "leader",
+    "spokesman", "spokeswoman", "spokesperson",
 }
 TITLE_RE = re.compile(
     r"^(?:(?:%s)\.?\s+)+" % "|".join(
