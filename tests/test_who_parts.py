@@ -407,3 +407,14 @@ def test_a_spokeswoman_is_her_role_not_her_name():
     assert "Sandy Angers" in speakers and "Spokeswoman Sandy Angers" not in speakers
     people = {m.canonical for m in analysed.entities if m.type == "PERSON"}
     assert "Spokeswoman Sandy Angers" not in people
+
+
+def test_a_legal_form_and_letters_after_a_name_are_not_the_speaker():
+    # Wikinews (demo corpus): the speakers were "LLC" and "SC"
+    analysed = _analysed(
+        "American automobile manufacturer Chrysler LLC has said that it wants to eliminate "
+        "789 of its 3,200 dealers by early June.",
+        "Speaking in the parents' defense, Tom Molomby, SC, said that, as the parents came "
+        "from India, they should be declared not guilty.")
+    assert [q.speaker for q in analysed.quotes] == ["Chrysler", "Tom Molomby"]
+    assert ("Chrysler LLC", "Chrysler") in {(m.text, m.canonical) for m in analysed.entities}

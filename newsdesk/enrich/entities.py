@@ -19,7 +19,7 @@ from newsdesk.enrich.evidence import country_names, name_evidence, settled
 from newsdesk.enrich.layout import drop_slugs, layout_rules
 from newsdesk.enrich.names import (HONORIFICS, LEADING_THE, POSSESSIVE, TITLE_RE, core_name,
                                    is_common_word, shorter_org_names,
-                                   without_country)
+                                   without_country, without_legal_form)
 from newsdesk.enrich.names import entity_key  # noqa: F401  (who.py imports it from here)
 from newsdesk.enrich.names import TITLES  # noqa: F401  (quotes.py imports it from here)
 
@@ -230,7 +230,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
             if (end > start and any(c.isupper() for c in view[start:end])
                     and not _is_time_zone(text, start, end)):
                 spans.append((start, end, typ))
-    spans = _join_people_to_their_body(text, spans)
+    spans = _join_legal_forms(text, _join_people_to_their_body(text, spans))
     spans = _name_words_before(doc, view, spans)
     spans = _add_pattern_orgs(text, spans)
     spans = drop_slugs(text, spans)
@@ -281,6 +281,21 @@ def _name_words_before(doc: Doc, view: str, spans: list[tuple[int, int, str]]
                     break
                 s, tok = prev.idx, doc[prev.i:tok.end]
         out.append((s, e, t))
+    return out
+
+
+def _join_legal_forms(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """`Chrysler LLC`: the model sometimes reads a company's legal form as an organisation
+    of its own after the name; the form (whatever cleanco drops from the two together)
+    belongs to the name before it."""
+    out: list[tuple[int, int, str]] = []
+    for span in spans:
+        if out and out[-1][2] == "ORG" and span[2] == "ORG" and text[out[-1][1]:span[0]] == " ":
+            name = text[out[-1][0]:out[-1][1]]
+            if without_legal_form(f"{name} {text[span[0]:span[1]]}") == name:
+                out[-1] = (out[-1][0], span[1], "ORG")
+                continue
+        out.append(span)
     return out
 
 

@@ -123,6 +123,10 @@ def _name_before(doc: Doc, cue: Token, marks) -> Span | None:
             return doc[i:i + 1]
         if tok.ent_type_ in ("PERSON", "ORG"):
             ent = next((e for e in doc.ents if e.start <= i < e.end), doc[i:i + 1])
+            head = ent.root.head
+            if ent.label_ != "PERSON" and ent.root.dep_ == "appos" and head.ent_type_ == "PERSON":
+                # `Tom Molomby, SC, said`: letters after a name (the model's ORG `SC`, `QC`)
+                ent = next((e for e in doc.ents if e.start <= head.i < e.end), ent)
             return None if ent.root.dep_ in ("pobj", "dobj", "dative", "poss") else ent
     return None
 
