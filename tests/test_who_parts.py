@@ -418,3 +418,13 @@ def test_a_legal_form_and_letters_after_a_name_are_not_the_speaker():
         "from India, they should be declared not guilty.")
     assert [q.speaker for q in analysed.quotes] == ["Chrysler", "Tom Molomby"]
     assert ("Chrysler LLC", "Chrysler") in {(m.text, m.canonical) for m in analysed.entities}
+
+
+def test_a_role_whose_holder_is_named_after_the_organisation():
+    # TimeLine article (demo corpus): the speaker was "Chief investment officer"
+    analysed = _analysed(
+        'Chief investment officer at Fort Pitt Capital Group Charlie Smith said: "I think '
+        'the machines just took over."',
+        'A spokesman for John Smith said: "We will appeal the ruling."')
+    assert [q.speaker for q in analysed.quotes][0] == "Charlie Smith"
+    assert "John Smith" not in [q.speaker for q in analysed.quotes]

@@ -181,6 +181,15 @@ def resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
             # `Governor of Washington Chris Gregoire said`: the parser hangs the name on "of"
             named += [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
                       for p in c.children if p.dep_ == "pobj" and p.ent_type_ == "PERSON"]
+        last = max(head.subtree, key=lambda t: t.i)
+        first = next((e.start for e in doc.ents if e.start <= last.i < e.end), last.i)
+        if (head.tag_ in ("NN", "NNS") and last.i > head.i and last.ent_type_ == "PERSON"
+                and first > 0 and doc[first - 1].ent_type_ == "ORG"):
+            # `Chief investment officer at Fort Pitt Capital Group Charlie Smith said`: a
+            # role's holder named last, straight after the organisation (not `a spokesman
+            # for John Smith`, whose words are the spokesman's, nor `a lawyer representing
+            # client John Smith`)
+            named.append(last)
     for tok in named:  # `the nominee, Donald Trump, tweeted`: the name in apposition
         for s, e, typ, name in spans:
             if s <= tok.idx < e and (tok is head or typ in ("PERSON", "ORG")):
