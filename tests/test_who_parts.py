@@ -428,3 +428,15 @@ def test_a_role_whose_holder_is_named_after_the_organisation():
         'A spokesman for John Smith said: "We will appeal the ruling."')
     assert [q.speaker for q in analysed.quotes][0] == "Charlie Smith"
     assert "John Smith" not in [q.speaker for q in analysed.quotes]
+
+
+def test_a_keyword_that_is_a_name_is_written_as_its_entity():
+    from newsdesk.enrich.stages import named_as_entities
+
+    # the top demo story's keywords held both "United States" and "America"
+    analysed = _analysed(
+        "America's trade deficit jumped as the Fed held rates and the Federal Reserve "
+        "chair spoke.", "Steve Jobs said the jobs were good, and Jobs added more.")
+    phrases = named_as_entities(["America", "Fed", "Federal Reserve", "jobs", "Jobs"],
+                                analysed.entities)
+    assert phrases == ["United States", "Federal Reserve", "jobs", "Steve Jobs"]

@@ -85,6 +85,15 @@ def _store_knows(store: Store, phrase: str) -> bool:
                    for k, t in found))
 
 
+def named_as_entities(phrases: list[str], mentions) -> list[str]:
+    """Key phrases with a name written as its entity is (`America`, `Fed` -> `United States`,
+    `Federal Reserve`), once: facets and trending then count one name however each
+    article wrote it."""
+    # as written, case and all: the noun `jobs` is no mention `Jobs` of Steve Jobs
+    canonical = {m.text: m.canonical for m in mentions if m.canonical}
+    return list(dict.fromkeys(canonical.get(p, p) for p in phrases))
+
+
 def run_who(store: Store, articles: list[Article]) -> None:
     from .keywords import headline_phrases, keywords
     from .who import analyse_each, entity_key
@@ -98,7 +107,8 @@ def run_who(store: Store, articles: list[Article]) -> None:
         # the article's transaction, which holds its entities' row locks
         names = {m.text for m in found.entities} | {m.canonical for m in found.entities}
         names |= {p for p in headline_phrases(article) if p not in names and _store_knows(store, p)}
-        article_keywords = keywords(article, names=names, nouns=found.nouns)
+        article_keywords = named_as_entities(keywords(article, names=names, nouns=found.nouns),
+                                             found.entities)
         with store.transaction():
             by_name: dict[tuple[str, str], list] = {}
             for m in found.entities:
