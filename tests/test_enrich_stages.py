@@ -176,3 +176,15 @@ def test_a_company_written_long_links_the_shorter_entity_the_store_knows(store):
     _enrich_text(store, who, 13, "The Air Force picked a new tanker on Friday.")
     uae = _enrich_text(store, who, 14, "The UAE Air Force bought two tankers on Monday.")
     assert "UAE Air Force" in {e.name for e in store.article_entities(uae)}
+
+
+def test_a_name_other_articles_link_as_an_organisation_is_not_a_person(store):
+    """The demo's Pixar: the model read "animation studio Pixar" as a person in two
+    articles after one had linked the company."""
+    who = [s for s in enrich_stages() if s.name == "who"]
+    _enrich_text(store, who, 21, "Other plans for the video section involve the animation "
+                                 "company Pixar, which was founded by Apple CEO Steve Jobs.")
+    later = _enrich_text(store, who, 22, "Steve Jobs is also the largest single shareholder of "
+                                         "Disney, which now owns animation studio Pixar, however "
+                                         "he could end up playing a wider role.")
+    assert ("Pixar", "ORG") in {(e.name, e.type) for e in store.article_entities(later)}

@@ -63,14 +63,15 @@ def corpus_store(tmp_path_factory):
 
 def test_entity_link_gate(corpus_store):
     figures = _bench("entity_links").evaluate(DATA, *corpus_store)
-    # Measured 2026-12-07 (who v15): 0.9512 over 20 targets, micro 0.9754: Ford Motor
-    # Company is Ford where Ford is known, U.S. Federal Reserve the Federal Reserve (who v14
+    # Measured 2026-12-07 (who v15): 0.9762 over 20 targets, micro 0.9836: Ford Motor
+    # Company is Ford where Ford is known, U.S. Federal Reserve the Federal Reserve, an
+    # "airline, Ryanair," a company (who v14
     # with the same target lookup, names.name_keys: 0.9397, 0.9508; who v12 by the target's
     # key alone: 0.9230, 0.9426). One document of a small target moves the macro mean by up
     # to 0.05.
     assert figures["targets"] >= 18
-    assert figures["link_recall"] >= 0.92
-    assert figures["link_recall_micro"] >= 0.96
+    assert figures["link_recall"] >= 0.94
+    assert figures["link_recall_micro"] >= 0.97
 
 
 def test_timeline_date_gate(corpus_store):

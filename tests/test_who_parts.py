@@ -440,3 +440,15 @@ def test_a_keyword_that_is_a_name_is_written_as_its_entity():
     phrases = named_as_entities(["America", "Fed", "Federal Reserve", "jobs", "Jobs"],
                                 analysed.entities)
     assert phrases == ["United States", "Federal Reserve", "jobs", "Steve Jobs"]
+
+
+def test_the_business_a_name_is_in_makes_it_a_company():
+    # TimeLine article: the model read "Ryanair" as a person throughout, and the company's
+    # two articles linked two entities
+    analysed = _analysed(
+        "Irish low cost airline, Ryanair, announced today that it is exercising its options "
+        "with Boeing to purchase five new 737 aircraft.",
+        "Ryanair CEO, Michael O'Leary, justified his choice of Boeing.",
+        "At present Ryanair has 91 aircraft and 230 on order.")
+    types = {m.type for m in analysed.entities if m.canonical == "Ryanair"}
+    assert types == {"ORG"}, types

@@ -79,14 +79,17 @@ def known_types(text: str, spans: list[tuple[int, int, str]],
     Apple does not take over the company; a `Trump` ORG made by earlier mistagging gives way),
     or the article names an organisation holding it."""
     org_words = set()  # the words of the article's longer organisation names
+    person_words = set()  # ... and people's
     for s, e, t in spans:
-        words = core_name(text[s:e], t).split() if t == "ORG" else []
-        org_words.update(words if len(words) > 1 else ())
+        words = core_name(text[s:e], t).split() if t in ("ORG", "PERSON") else []
+        (org_words if t == "ORG" else person_words).update(words if len(words) > 1 else ())
     retype: dict[str, bool] = {}
     out = []
     for s, e, t in spans:
         core = core_name(text[s:e], t)
-        if t == "ORG" and " " not in core and not core.isupper() and core not in org_words:
+        if t == "PERSON" and core not in person_words and _known_organisation(core, known):
+            t = "ORG"  # `Ryanair`, `Twitter`: the model's PERSON, which other articles name
+        elif t == "ORG" and " " not in core and not core.isupper() and core not in org_words:
             if core not in retype:
                 key = entity_key(core, "ORG")
                 people = set(known.lookup(entity_key(core, "PERSON"), "PERSON"))
@@ -97,6 +100,18 @@ def known_types(text: str, spans: list[tuple[int, int, str]],
                 t = "PERSON"
         out.append((s, e, t))
     return out
+
+
+def _known_organisation(core: str, known: KnownEntities) -> bool:
+    """True for a name the store links as an organisation in more articles than as a
+    person, which no person goes by as a surname either: the small model's PERSON for a
+    company (`Ryanair said`) or a product's maker (`Twitter`) that other articles typed
+    right. A person's name seen as an organisation by mistake once gives way to the
+    person's own articles."""
+    person_key = entity_key(core, "PERSON")
+    org = known.weight(entity_key(core, "ORG"), "ORG")
+    return org > 0 and org > known.weight(person_key, "PERSON") and not known.lookup(
+        person_key, "PERSON")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

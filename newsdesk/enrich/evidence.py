@@ -42,11 +42,14 @@ def teams_of(text: str, spans: list[tuple[int, int, str]], teams: set[str]) -> d
 
 # Where business and news copy name companies and media: `shares of X`, `X shares rose`,
 # `X said in a statement`, `the news agency X`, `X news agency`.
+# And the business it is in or the officer it has: `low cost airline, Ryanair,`, `the
+# automaker Chrysler`, `Ryanair CEO` (not `Obama spokesman`: a person has those too).
 _COMPANY_AFTER = re.compile(
     r"^(?:'s? )?(?:shares|stock|share price|was (?:up|down|unchanged)|said in a statement|"
-    r"news agency|newspaper|daily|weekly|reported)\b")
+    r"news agency|newspaper|daily|weekly|reported|CEO|chief executive)\b")
 _COMPANY_BEFORE = re.compile(
-    r"\b(?:shares (?:of|in)|news agency|agency|newspaper|daily|weekly|magazine|broadcaster)$")
+    r"\b(?:shares (?:of|in)|news agency|agency|newspaper|daily|weekly|magazine|broadcaster|"
+    r"airline|carrier|automaker|carmaker|retailer|manufacturer|lender|insurer),?$")
 _MEDIA_NAME = re.compile(
     r"\b(?:news agency|newspaper|daily|weekly|magazine|broadcaster) ((?:[A-Z][\w&'-]+ ?){1,3})")
 
