@@ -452,3 +452,19 @@ def test_the_business_a_name_is_in_makes_it_a_company():
         "At present Ryanair has 91 aircraft and 230 on order.")
     types = {m.type for m in analysed.entities if m.canonical == "Ryanair"}
     assert types == {"ORG"}, types
+
+
+def test_a_name_the_maker_or_namesake_is_left_off():
+    from newsdesk.enrich.entities import canonical_names
+
+    # GUM (ie9, nasa): "Chrome" and "Udvar-Hazy Center" were entities of their own
+    assert canonical_names([("Google Chrome", "OTHER"), ("Chrome", "OTHER"),
+                            ("Steven F. Udvar-Hazy Center", "ORG"),
+                            ("Udvar-Hazy Center", "ORG")]) == [
+        "Google Chrome", "Google Chrome", "Steven F. Udvar-Hazy Center",
+        "Steven F. Udvar-Hazy Center"]
+    # not a place's branch, a common word, an acronym, or a place
+    assert canonical_names([("Dallas Fed", "ORG"), ("Dallas", "PLACE"), ("Fed", "ORG")])[2] == "Fed"
+    assert canonical_names([("White House", "ORG"), ("House", "ORG")])[1] == "House"
+    assert canonical_names([("Space Company EADS", "ORG"), ("EADS", "ORG")])[1] == "EADS"
+    assert canonical_names([("New Mexico", "PLACE"), ("Mexico", "PLACE")])[1] == "Mexico"

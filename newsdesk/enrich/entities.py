@@ -529,6 +529,7 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
     written_orgs = [(i, core_name(text, typ, legal_form=True).split())
                     for i, (text, typ) in enumerate(mentions) if typ == "ORG"]
     org_names = {" ".join(w) for _, w in fulls.get("ORG", [])}
+    place_names = {" ".join(w) for _, w in fulls.get("PLACE", [])}
     out = []
     # the full name each short form was read as so far: an article keeps calling one person
     # "Mohamed" after naming his father "Mohamed El-Hassan Mohamed" (GUM's clock article)
@@ -558,6 +559,9 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
             name = _pick(cands, i) or name
         if name == core and typ == "ORG" and len(words) == 1:
             name = _clipped(core, fulls["ORG"]) or name
+        if name == core and typ in ("ORG", "OTHER") and not core.isupper() and not (
+                len(words) == 1 and is_common_word(core)):  # an acronym has its own rule
+            name = _name_ending(words, fulls[typ], place_names, known) or name
         if name == core and typ in ("PLACE", "ORG"):
             city = _CITY_COMMA.search(before[i]) if before is not None else None
             # the word before the comma must be a place the article names (`Raleigh`), not
@@ -599,6 +603,27 @@ def _country(core: str, typ: str, fulls: list[tuple[int, list[str]]], i: int,
         return ""
     cands = [(j, w) for j, w in fulls if len(w) > 1 and places.initials(" ".join(w)) == letters]
     return _pick(cands, i) or ("" if after_city else places.expansion(letters))
+
+
+def _name_ending(words: list[str], names: list[tuple[int, list[str]]],
+                 place_names: set[str], known: KnownEntities | None = None) -> str:
+    """The article's one longer name of the type that ends with these words (`Chrome`,
+    `Udvar-Hazy Center` -> `Google Chrome`, `Steven F. Udvar-Hazy Center`): the maker or
+    the namesake left off. Only for organisations and products, and not for one common
+    word (`the House` is no `White House`): places end so too often (`Mexico` and `New
+    Mexico`, `Wales` and `New South Wales`). Nor where the words left off are a place: the
+    `Dallas Fed` and `San Francisco Federal Reserve` are branches of the Fed."""
+    n = len(words)
+    found = {" ".join(w) for _, w in names
+             if len(w) > n and w[-n:] == words and all(x[:1].isupper() for x in w[:-n])
+             and not _a_place(" ".join(w[:-n]), place_names, known)}
+    return found.pop() if len(found) == 1 else ""
+
+
+def _a_place(words: str, place_names: set[str], known: KnownEntities | None) -> bool:
+    """True for a place the article or the store names, or a country however written."""
+    return (words in place_names or bool(places.country_name(words)) or words in country_names()
+            or (known is not None and known.weight(entity_key(words, "PLACE"), "PLACE") > 0))
 
 
 def _clipped(core: str, orgs: list[tuple[int, list[str]]]) -> str:

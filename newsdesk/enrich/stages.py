@@ -232,7 +232,9 @@ def enrich_stages() -> list["Stage"]:
         # Scientology the article names, and a common word is no short form across articles;
         # 15: a clipped word is the one organisation it cuts short ("the Fed"); a country's
         # everyday name is the country ("Britain"); a company's longer name is the shorter one
-        # known ("Ford Motor Company", "U.S. Federal Reserve" -> Ford, Federal Reserve)
+        # known ("Ford Motor Company", "U.S. Federal Reserve" -> Ford, Federal Reserve); a
+        # name is the article's one longer name ending so ("Chrome": Google Chrome); a PERSON
+        # the store knows as an organisation is one ("Pixar"); "airline, Ryanair," is a company
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
