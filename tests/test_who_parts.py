@@ -468,3 +468,16 @@ def test_a_name_the_maker_or_namesake_is_left_off():
     assert canonical_names([("White House", "ORG"), ("House", "ORG")])[1] == "House"
     assert canonical_names([("Space Company EADS", "ORG"), ("EADS", "ORG")])[1] == "EADS"
     assert canonical_names([("New Mexico", "PLACE"), ("Mexico", "PLACE")])[1] == "Mexico"
+
+
+def test_letters_after_a_name_and_a_countrys_possessive():
+    from newsdesk.enrich.entities import canonical_names
+
+    # GUM (homeopathic, crane): "QC" was an entity; "Saudi Arabia's Civil Defense
+    # Authority" and "Civil Defense Authority" were two
+    analysed = _analysed("Crown prosecutor Mark Tedeschi, QC, said the parents had failed.")
+    assert "QC" not in {m.text for m in analysed.entities}
+    assert canonical_names([("Saudi Arabia's Civil Defense Authority", "ORG"),
+                            ("Civil Defense Authority", "ORG")])[0] == "Civil Defense Authority"
+    assert canonical_names([("Apple's App Store", "ORG"), ("App Store", "ORG")])[0] == \
+        "Apple's App Store"  # a company's possessive is no country's

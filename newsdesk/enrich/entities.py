@@ -246,6 +246,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
                     and not _is_time_zone(text, start, end)):
                 spans.append((start, end, typ))
     spans = _join_legal_forms(text, _join_people_to_their_body(text, spans))
+    spans = _without_letters_after_names(text, spans)
     spans = _name_words_before(doc, view, spans)
     spans = _add_pattern_orgs(text, spans)
     spans = drop_slugs(text, spans)
@@ -311,6 +312,24 @@ def _join_legal_forms(text: str, spans: list[tuple[int, int, str]]) -> list[tupl
                 out[-1] = (out[-1][0], span[1], "ORG")
                 continue
         out.append(span)
+    return out
+
+
+# `Mark Tedeschi, QC,`, `Tom Molomby, SC.`: letters of a rank or degree right after a name,
+# between commas (the model reads them as an organisation or a place)
+_LETTERS_AFTER_NAME = re.compile(r"[A-Z]{2,3}")
+
+
+def _without_letters_after_names(text: str, spans: list[tuple[int, int, str]]
+                                 ) -> list[tuple[int, int, str]]:
+    """The spans less the letters after a person's name (`QC`, `SC`, `MP`): a rank, not a
+    name of their own."""
+    out: list[tuple[int, int, str]] = []
+    for s, e, t in spans:
+        if (out and out[-1][2] == "PERSON" and t != "PERSON" and text[out[-1][1]:s] == ", "
+                and _LETTERS_AFTER_NAME.fullmatch(text, s, e) and text[e:e + 1] in ("", ",", ".", ";")):
+            continue
+        out.append((s, e, t))
     return out
 
 

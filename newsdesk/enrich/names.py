@@ -123,17 +123,22 @@ def without_country(name: str) -> str:
     """An institution's name without the country written before it (`U.S. Federal Reserve`,
     `United States Federal Reserve` -> `Federal Reserve`), or "". Only a country written as
     an abbreviation or as the United States or Kingdom, as copy puts it before an
-    institution, and only before two or more words: a company's name often holds its
-    country's (`U.S. Steel`, `China Eastern Airlines`). The country is what tells one `Air
+    institution, or as any country's possessive (`Saudi Arabia's`), and only before two or
+    more words: a company's name often holds its country's (`U.S. Steel`, `China Eastern
+    Airlines`). The country is what tells one `Air
     Force` from another, so canonical_names drops it only where the article names the
     institution without it too."""
-    from .places import abbreviation, country_name
+    from .places import abbreviation, common_name, country_name, territories
 
     words = name.split()
-    for n in (2, 1):
+    for n in (3, 2, 1):
         head, rest = " ".join(words[:n]), words[n:]
-        if len(rest) > 1 and (head in ("United States", "United Kingdom") or (
-                abbreviation(head)[0] and country_name(head))):
+        if len(rest) < 2:
+            continue
+        if head in ("United States", "United Kingdom") or (abbreviation(head)[0] and country_name(head)):
+            return " ".join(rest)
+        owner = POSSESSIVE.sub("", head)  # `Saudi Arabia's Civil Defense Authority`
+        if owner != head and (owner in territories().values() or common_name(owner)):
             return " ".join(rest)
     return ""
 
