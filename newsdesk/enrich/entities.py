@@ -1,5 +1,5 @@
 """Named entities of one article: the model's spans, mended by general rules, typed, given
-the roles the text states, and resolved to one canonical name per entity in the article.
+the roles the text states; canonical.py resolves them to one name per entity in the article.
 
 Everything works on character offsets into the joined article text (see nlp.py); the
 caller maps them back to blocks.
@@ -9,17 +9,15 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from typing import Protocol
 
 from dateparser.timezones import timezone_info_list
 from spacy.tokens import Doc, Span
 
-from newsdesk.enrich import places
 from newsdesk.enrich.evidence import country_names, name_evidence, settled
 from newsdesk.enrich.layout import drop_slugs, layout_rules
+from newsdesk.enrich.canonical import KnownEntities, canonical_names  # noqa: F401  (who.py)
 from newsdesk.enrich.names import (HONORIFICS, LEADING_THE, POSSESSIVE, TITLE_RE, core_name,
-                                   is_common_word, shorter_org_names,
-                                   without_country, without_legal_form)
+                                   is_common_word, without_legal_form)
 from newsdesk.enrich.names import entity_key  # noqa: F401  (who.py imports it from here)
 from newsdesk.enrich.names import TITLES  # noqa: F401  (quotes.py imports it from here)
 
@@ -58,17 +56,6 @@ _ORG_HEAD_WORD = re.compile(rf"\b(?:{_ORG_HEADS})\b")
 _EVENT_HEAD_WORD = re.compile(rf"\b(?:{_EVENT_HEADS})\b")
 _NOT_NAME_START = {"The", "A", "An", "This", "That", "Both", "And", "But", "In", "On", "At",
                    "For", "Of", "By", "With", "As", "If", "When", "While", "After"}
-
-
-class KnownEntities(Protocol):
-    """What the store knows: canonical names it holds for a short form (a surname, an
-    acronym) of the given type, only those it is confident of."""
-
-    def lookup(self, key: str, type: str) -> list[str]: ...
-
-    # how many articles link the entity of this type under exactly this key (0: none), up to
-    # a cap: which of two readings of a word the store has seen more
-    def weight(self, key: str, type: str) -> int: ...
 
 
 def known_types(text: str, spans: list[tuple[int, int, str]],
@@ -525,144 +512,3 @@ def _appositive(span: Span, text: str) -> str:
         if toks and _standalone(head, toks[0]):
             return text[toks[0].idx:head.idx + len(head)].strip()
     return ""
-
-
-def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None = None,
-                    before: list[str] | None = None) -> list[str]:
-    """Canonical name within the article for each (text, type) mention, in order: a short
-    form takes the full name it is a part of (`Ms. Takaichi` -> `Sanae Takaichi`, `Lee`
-    -> `Lee Jae Myung`), an acronym the organisation whose initials it is, a country's
-    abbreviation or everyday name the country's name (`U.S.`, `Britain` -> `United States`,
-    `United Kingdom`, places.py), a clipped word the organisation it cuts short (`Fed`), an
-    organisation's longer name the shorter name the article or the store knows (`General
-    Motors Corporation`, `Ford Motor Company` -> `General Motors`, `Ford`;
-    names.shorter_org_names), and the article's institution without its country (`U.S.
-    Federal Reserve` -> `Federal Reserve`). `before`, the
-    text just before each mention, keeps a state after its city (`Raleigh, N.C.`) as it is."""
-    cores = [core_name(text, typ) for text, typ in mentions]
-    fulls: dict[str, list[tuple[int, list[str]]]] = {}
-    for i, ((_, typ), core) in enumerate(zip(mentions, cores)):
-        fulls.setdefault(typ, []).append((i, core.split()))
-    # an acronym is matched with the names as written: `EADS` is not `European Aeronautic
-    # Defence and Space NV` less its `NV`, which would name it by one spelling of several
-    written_orgs = [(i, core_name(text, typ, legal_form=True).split())
-                    for i, (text, typ) in enumerate(mentions) if typ == "ORG"]
-    org_names = {" ".join(w) for _, w in fulls.get("ORG", [])}
-    place_names = {" ".join(w) for _, w in fulls.get("PLACE", [])}
-    out = []
-    # the full name each short form was read as so far: an article keeps calling one person
-    # "Mohamed" after naming his father "Mohamed El-Hassan Mohamed" (GUM's clock article)
-    read_as: dict[str, str] = {}
-    for i, ((_, typ), core) in enumerate(zip(mentions, cores)):
-        words = core.split()
-        name = core
-        if typ == "PERSON":
-            cands = [(j, w) for j, w in fulls["PERSON"]
-                     if len(w) > len(words) and (w[:len(words)] == words or w[-len(words):] == words)]
-            earlier = read_as.get(core)
-            if earlier is not None and any(" ".join(w) == earlier for _, w in cands):
-                name = earlier
-            else:
-                name = _pick(cands, i) or name
-            if name != core:
-                read_as[core] = name
-        elif typ == "ORG" and re.fullmatch(r"[A-Z]{2,6}", core):
-            cands = [(j, w) for j, w in written_orgs
-                     if "".join(x[0] for x in w if x[0].isupper()) == core and len(w) > 1]
-            name = _pick(cands, i) or name
-        elif typ == "ORG" and len(words) == 1 and is_common_word(core):
-            # `the Church`, `the Bank`: a common word that opens an organisation's name the
-            # article gives (`Church of Scientology`, `Bank of Canada`) is that organisation;
-            # not one that ends it (`the House` of Congress is no `White House`)
-            cands = [(j, w) for j, w in fulls["ORG"] if len(w) > 1 and core == w[0]]
-            name = _pick(cands, i) or name
-        if name == core and typ == "ORG" and len(words) == 1:
-            name = _clipped(core, fulls["ORG"]) or name
-        if name == core and typ in ("ORG", "OTHER") and not core.isupper() and not (
-                len(words) == 1 and is_common_word(core)):  # an acronym has its own rule
-            name = _name_ending(words, fulls[typ], place_names, known) or name
-        if name == core and typ in ("PLACE", "ORG"):
-            city = _CITY_COMMA.search(before[i]) if before is not None else None
-            # the word before the comma must be a place the article names (`Raleigh`), not
-            # any capitalised word (`As Heald told The Huffington Post, US surface ozone`)
-            after_city = city is not None and any(w and w[-1] == city.group(1)
-                                                  for _, w in fulls.get("PLACE", []))
-            name = _country(core, typ, fulls.get(typ, []), i, after_city) or name
-        if name == core and typ == "PLACE":
-            name = places.common_name(core) or name  # `Britain` -> `United Kingdom`
-        if name == core and known is not None and len(words) == 1 and typ in ("PERSON", "ORG"):
-            found = known.lookup(entity_key(core, typ), typ)
-            if len(set(found)) == 1:  # conservative: only an unambiguous answer
-                name = found[0]
-        if typ == "ORG" and name != core:
-            name = core_name(name, typ)  # an acronym's full name is as written: less its `Inc.`
-        if typ == "ORG":  # `General Motors Corporation` where `General Motors` is known
-            name = next((shorter for shorter in shorter_org_names(name)
-                         if shorter in org_names or (known is not None and known.weight(
-                             entity_key(shorter, typ), typ) > 0)), name)
-            if (bare := without_country(name)) and bare in org_names:
-                name = bare  # `U.S. Federal Reserve` where the article says `Federal Reserve`
-        out.append(name)
-    return out
-
-
-# `Raleigh, N.C.`, `Springfield, Ill.`: an abbreviation right after a city and a comma is its
-# state or province (N.C. is also New Caledonia's code and initials).
-_CITY_COMMA = re.compile(r"\b([A-Z][\w'.-]*),\s*$")
-
-
-def _country(core: str, typ: str, fulls: list[tuple[int, list[str]]], i: int,
-             after_city: bool = False) -> str:
-    """The name a place abbreviation stands for (`U.S.`, `UK` -> `United States`, `United
-    Kingdom`): a longer name of the same type in the article whose initials it is, else the
-    country or territory's CLDR name. Only for a place, or a dotted abbreviation of any
-    type: an undotted `US` or `IT` tagged otherwise may be a word of a capitalised headline."""
-    letters, dotted = places.abbreviation(core)
-    if not letters or not (typ == "PLACE" or dotted):
-        return ""
-    cands = [(j, w) for j, w in fulls if len(w) > 1 and places.initials(" ".join(w)) == letters]
-    return _pick(cands, i) or ("" if after_city else places.expansion(letters))
-
-
-def _name_ending(words: list[str], names: list[tuple[int, list[str]]],
-                 place_names: set[str], known: KnownEntities | None = None) -> str:
-    """The article's one longer name of the type that ends with these words (`Chrome`,
-    `Udvar-Hazy Center` -> `Google Chrome`, `Steven F. Udvar-Hazy Center`): the maker or
-    the namesake left off. Only for organisations and products, and not for one common
-    word (`the House` is no `White House`): places end so too often (`Mexico` and `New
-    Mexico`, `Wales` and `New South Wales`). Nor where the words left off are a place: the
-    `Dallas Fed` and `San Francisco Federal Reserve` are branches of the Fed."""
-    n = len(words)
-    found = {" ".join(w) for _, w in names
-             if len(w) > n and w[-n:] == words and all(x[:1].isupper() for x in w[:-n])
-             and not _a_place(" ".join(w[:-n]), place_names, known)}
-    return found.pop() if len(found) == 1 else ""
-
-
-def _a_place(words: str, place_names: set[str], known: KnownEntities | None) -> bool:
-    """True for a place the article or the store names, or a country however written."""
-    return (words in place_names or bool(places.country_name(words)) or words in country_names()
-            or (known is not None and known.weight(entity_key(words, "PLACE"), "PLACE") > 0))
-
-
-def _clipped(core: str, orgs: list[tuple[int, list[str]]]) -> str:
-    """The organisation a clipped word stands for (`the Fed` of the Federal Reserve): the
-    article's one longer organisation name whose first word the word cuts short by at least
-    half. Less is a word the first word is made from (`Congress` of the `Congressional
-    Record`, `Nation` of a `National ...`). Only one: beside the Federal Reserve and the
-    Federal Trade Commission, `Fed` is left as written."""
-    if len(core) < 3 or not core[1:].islower():
-        return ""  # `FBI` is an acronym; `Fe` cuts too much to tell
-    names = {" ".join(w) for _, w in orgs
-             if len(w) > 1 and len(w[0]) >= 2 * len(core) and w[0].startswith(core)
-             and w[0][len(core)].islower()}
-    return names.pop() if len(names) == 1 else ""
-
-
-def _pick(cands: list[tuple[int, list[str]]], i: int) -> str:
-    """The full name among candidates: the only one, else the nearest one before."""
-    names = {" ".join(w) for _, w in cands}
-    if len(names) == 1:
-        return names.pop()
-    before = [(j, w) for j, w in cands if j < i]
-    return " ".join(before[-1][1]) if before else ""
