@@ -440,6 +440,10 @@ def test_a_keyword_that_is_a_name_is_written_as_its_entity():
     phrases = named_as_entities(["America", "Fed", "Federal Reserve", "jobs", "Jobs"],
                                 analysed.entities)
     assert phrases == ["United States", "Federal Reserve", "jobs", "Steve Jobs"]
+    # a word only the headline has is read as the body's organisations are
+    body = _analysed("Minutes of the Federal Reserve's January meeting were released.")
+    assert named_as_entities(["Fed", "minutes", "Reserve", "Apple"], body.entities) == [
+        "Federal Reserve", "minutes", "Apple"]
 
 
 def test_the_business_a_name_is_in_makes_it_a_company():
@@ -481,3 +485,9 @@ def test_letters_after_a_name_and_a_countrys_possessive():
                             ("Civil Defense Authority", "ORG")])[0] == "Civil Defense Authority"
     assert canonical_names([("Apple's App Store", "ORG"), ("App Store", "ORG")])[0] == \
         "Apple's App Store"  # a company's possessive is no country's
+
+
+def test_a_questions_verb_is_not_part_of_a_name():
+    # demo (The Economist's teaser, its whole body): "Are Meta" was an organisation
+    analysed = _analysed("Are Meta and Google ads really recession-proof?")
+    assert "Are Meta" not in {m.canonical for m in analysed.entities}

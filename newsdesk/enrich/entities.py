@@ -213,7 +213,14 @@ def _edge_word(word: str, typ: str, last: bool) -> bool:
     plain number (`Studio 54`, `Terminal 3`, `501st Legion`) and loses a score (`Surrey 429-7`)."""
     if _EDGE_FIGURE.match(word) and (typ == "PERSON" or re.search(r"\d[-/]\d", word)):
         return True
+    if not last and typ in ("ORG", "PLACE") and word in _QUESTION_OPENERS:
+        return True  # `Are Meta and Alphabet ...?`: the question's verb (a person may be Are)
     return word.islower() and word.isalpha() and (last or word not in _PARTICLES)
+
+
+# Verbs that open a question before a name and take its capital (`Is Apple ...?`)
+_QUESTION_OPENERS = {"Are", "Is", "Was", "Were", "Does", "Do", "Did", "Has", "Have", "Had",
+                     "Should", "Could", "Would", "Will", "Can", "Shall"}
 
 
 def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:

@@ -85,13 +85,30 @@ def _store_knows(store: Store, phrase: str) -> bool:
                    for k, t in found))
 
 
-def named_as_entities(phrases: list[str], mentions) -> list[str]:
+def named_as_entities(phrases: list[str], mentions, known=None) -> list[str]:
     """Key phrases with a name written as its entity is (`America`, `Fed` -> `United States`,
     `Federal Reserve`), once: facets and trending then count one name however each
     article wrote it."""
+    from .canonical import canonical_names
+
     # as written, case and all: the noun `jobs` is no mention `Jobs` of Steve Jobs
     canonical = {m.text: m.canonical for m in mentions if m.canonical}
-    return list(dict.fromkeys(canonical.get(p, p) for p in phrases))
+    orgs = [(name, "ORG") for name in dict.fromkeys(m.canonical for m in mentions
+                                                    if m.type == "ORG" and m.canonical)]
+    places = [(name, "PLACE") for name in dict.fromkeys(m.canonical for m in mentions
+                                                         if m.type == "PLACE" and m.canonical)]
+
+    def named(phrase: str) -> str:
+        if phrase in canonical:
+            return canonical[phrase]
+        if orgs and phrase[:1].isupper() and " " not in phrase:
+            # a word only the headline has (`Fed Minutes Show ...`) read as the body's
+            # organisations are: an acronym, a clipped word, a name's first or last word
+            name = canonical_names(orgs + places + [(phrase, "ORG")], known)[-1]
+            return name if (name, "ORG") in orgs else phrase
+        return phrase
+
+    return list(dict.fromkeys(named(p) for p in phrases))
 
 
 def run_who(store: Store, articles: list[Article]) -> None:
@@ -100,7 +117,8 @@ def run_who(store: Store, articles: list[Article]) -> None:
 
     # each article is stored before the next one's names are read, so what one article of
     # the batch names, the next one finds in the store (analyse_each)
-    results = analyse_each(articles, known=StoreKnownEntities(store))
+    known = StoreKnownEntities(store)
+    results = analyse_each(articles, known=known)
     for article, found in zip(articles, results):
         # a phrase only the headline has is a name if the model found it there or the store
         # knows it (a word alone: as a name, or as what articles call someone); read before
@@ -108,7 +126,7 @@ def run_who(store: Store, articles: list[Article]) -> None:
         names = {m.text for m in found.entities} | {m.canonical for m in found.entities}
         names |= {p for p in headline_phrases(article) if p not in names and _store_knows(store, p)}
         article_keywords = named_as_entities(keywords(article, names=names, nouns=found.nouns),
-                                             found.entities)
+                                             found.entities, known)
         with store.transaction():
             by_name: dict[tuple[str, str], list] = {}
             for m in found.entities:
