@@ -491,3 +491,6 @@ def test_a_questions_verb_is_not_part_of_a_name():
     # demo (The Economist's teaser, its whole body): "Are Meta" was an organisation
     analysed = _analysed("Are Meta and Google ads really recession-proof?")
     assert "Are Meta" not in {m.canonical for m in analysed.entities}
+    # nor the possessive ending of the word before (demo, NYT: "’s Munich")
+    analysed = _analysed("The two men’s Munich speeches were similar in substance.")
+    assert not any(m.text.startswith("’s") for m in analysed.entities)
