@@ -131,10 +131,9 @@ def _name_ending(words: list[str], names: list[tuple[int, list[str]]],
     Mexico`, `Wales` and `New South Wales`). Nor where the words left off are a place: the
     `Dallas Fed` and `San Francisco Federal Reserve` are branches of the Fed."""
     n = len(words)
-    found = {" ".join(w) for _, w in names
-             if len(w) > n and w[-n:] == words and all(x[:1].isupper() for x in w[:-n])
-             and not _a_place(" ".join(w[:-n]), place_names, known)}
-    return found.pop() if len(found) == 1 else ""
+    return _sole(w for _, w in names
+                 if len(w) > n and w[-n:] == words and all(x[:1].isupper() for x in w[:-n])
+                 and not _a_place(" ".join(w[:-n]), place_names, known))
 
 
 def _a_place(words: str, place_names: set[str], known: KnownEntities | None) -> bool:
@@ -151,16 +150,20 @@ def _clipped(core: str, orgs: list[tuple[int, list[str]]]) -> str:
     Federal Trade Commission, `Fed` is left as written."""
     if len(core) < 3 or not core[1:].islower():
         return ""  # `FBI` is an acronym; `Fe` cuts too much to tell
-    names = {" ".join(w) for _, w in orgs
-             if len(w) > 1 and len(w[0]) >= 2 * len(core) and w[0].startswith(core)
-             and w[0][len(core)].islower()}
-    return names.pop() if len(names) == 1 else ""
+    return _sole(w for _, w in orgs
+                 if len(w) > 1 and len(w[0]) >= 2 * len(core) and w[0].startswith(core)
+                 and w[0][len(core)].islower())
+
+
+def _sole(names) -> str:
+    """The one name among these word lists, or "" when there are none or several."""
+    found = {" ".join(w) for w in names}
+    return found.pop() if len(found) == 1 else ""
 
 
 def _pick(cands: list[tuple[int, list[str]]], i: int) -> str:
     """The full name among candidates: the only one, else the nearest one before."""
-    names = {" ".join(w) for _, w in cands}
-    if len(names) == 1:
-        return names.pop()
+    if only := _sole(w for _, w in cands):
+        return only
     before = [(j, w) for j, w in cands if j < i]
     return " ".join(before[-1][1]) if before else ""

@@ -71,11 +71,15 @@ def known_types(text: str, spans: list[tuple[int, int, str]],
         words = core_name(text[s:e], t).split() if t in ("ORG", "PERSON") else []
         (org_words if t == "ORG" else person_words).update(words if len(words) > 1 else ())
     retype: dict[str, bool] = {}
+    as_org: dict[str, bool] = {}
     out = []
     for s, e, t in spans:
         core = core_name(text[s:e], t)
-        if t == "PERSON" and core not in person_words and _known_organisation(core, known):
-            t = "ORG"  # `Ryanair`, `Twitter`: the model's PERSON, which other articles name
+        if t == "PERSON" and core not in person_words:
+            if core not in as_org:  # a name is said many times: the store is asked once
+                as_org[core] = _known_organisation(core, known)
+            if as_org[core]:
+                t = "ORG"  # `Ryanair`, `Twitter`: the model's PERSON, which other articles name
         elif t == "ORG" and " " not in core and not core.isupper() and core not in org_words:
             if core not in retype:
                 key = entity_key(core, "ORG")
