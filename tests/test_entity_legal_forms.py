@@ -68,6 +68,37 @@ def test_an_acronym_is_matched_with_the_name_as_written():
     assert names == ["General Motors"] * 3
 
 
+def test_a_company_goes_by_the_acronym_of_its_name_less_its_legal_form():
+    # The legal form's letter kept the written name from matching: EADS and its full name
+    # were two entities of one article (the demo's RAF airtanker article).
+    for full in ("European Aeronautic Defence & Space NV",
+                 "European Aeronautic Defence and Space Company N.V."):
+        assert canonical_names([(full, "ORG"), ("EADS", "ORG"), ("Airbus", "ORG")]) == [
+            "EADS", "EADS", "Airbus"], full
+    assert canonical_names([("International Business Machines Corp.", "ORG"),
+                            ("IBM", "ORG")]) == ["IBM", "IBM"]
+    # Not without the acronym, nor where a name as written spells it out
+    assert canonical_names([("European Aeronautic Defence & Space NV", "ORG")]) == [
+        "European Aeronautic Defence & Space"]
+    assert canonical_names([("General Motors Corporation", "ORG"), ("General Motors", "ORG"),
+                            ("GM", "ORG")]) == ["General Motors"] * 3
+    # The name of the two that the store links in more articles wins: the demo's Saturn
+    # article had GM beside the store's General Motors
+    mentions = [("General Motors Corporation", "ORG"), ("GM", "ORG")]
+    assert canonical_names(mentions) == ["GM", "GM"]
+    assert canonical_names(mentions, _Known({"general motors"})) == ["General Motors"] * 2
+
+
+def test_a_plural_product_is_the_one_it_counts():
+    names = canonical_names([("iPod", "ORG"), ("iPods", "ORG"), ("iPod Touches", "ORG"),
+                             ("iPod Touch", "ORG"), ("Airbus", "ORG"), ("Lehman Brothers", "ORG"),
+                             ("Afghans", "NORP"), ("Afghan", "NORP")])
+    assert names == ["iPod", "iPod", "iPod Touch", "iPod Touch", "Airbus", "Lehman Brothers",
+                     "Afghans", "Afghan"]  # a people's plural is its name (GUM, Wikipedia)
+    assert canonical_names([("iPhones", "ORG")], _Known({"iphone"})) == ["iPhone"]
+    assert canonical_names([("iPhones", "ORG")]) == ["iPhones"]
+
+
 def _article(url: str, text: str) -> Article:
     return Article(url=url, title="", source=Source("x"), body=[Block("paragraph", text)])
 

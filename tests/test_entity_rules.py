@@ -104,6 +104,16 @@ def test_peoples_and_descriptors_are_not_places_or_persons():
     assert "Kigali" not in settled
 
 
+def test_a_camel_case_brand_is_no_person_people_or_place():
+    # The demo's Apple articles had `iTunes` as a people (NORP) in 8 of 10
+    text = "Songs on iTunes and eBay sold in Cupertino; Tim Cook said ."
+    spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
+             (("iTunes", "NORP"), ("eBay", "PERSON"), ("Cupertino", "PERSON"), ("Tim Cook", "PERSON"))]
+    settled = evidence.name_evidence(text, spans, set())
+    assert settled["iTunes"] == settled["eBay"] == "ORG"
+    assert "Cupertino" not in settled and "Tim Cook" not in settled
+
+
 def test_events_with_their_edition_and_subject():
     text = "He won the 1993 BellSouth Classic and tied at the World Series of Golf ."
     found = _spans(text, entities._add_pattern_orgs(text, []))

@@ -46,7 +46,11 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
     written_orgs = [(i, core_name(text, typ, legal_form=True).split())
                     for i, (text, typ) in enumerate(mentions) if typ == "ORG"]
     org_names = {" ".join(w) for _, w in fulls.get("ORG", [])}
+    companies = _company_acronyms([c for (_, t), c in zip(mentions, cores) if t == "ORG"],
+                                  [w for _, w in written_orgs], known)
     place_names = {" ".join(w) for _, w in fulls.get("PLACE", [])}
+    names_of = {typ: {" ".join(w) for _, w in ws} for typ, ws in fulls.items()}
+    singulars: dict[tuple[str, str], str] = {}
     out = []
     # the full name each short form was read as so far: an article keeps calling one person
     # "Mohamed" after naming his father "Mohamed El-Hassan Mohamed" (GUM's clock article)
@@ -65,15 +69,16 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
             if name != core:
                 read_as[core] = name
         elif typ == "ORG" and re.fullmatch(r"[A-Z]{2,6}", core):
-            cands = [(j, w) for j, w in written_orgs
-                     if "".join(x[0] for x in w if x[0].isupper()) == core and len(w) > 1]
-            name = _pick(cands, i) or name
+            cands = [(j, w) for j, w in written_orgs if places.initials(" ".join(w)) == core and len(w) > 1]
+            name = _pick(cands, i) or companies.get(core, name)
         elif typ == "ORG" and len(words) == 1 and is_common_word(core):
             # `the Church`, `the Bank`: a common word that opens an organisation's name the
             # article gives (`Church of Scientology`, `Bank of Canada`) is that organisation;
             # not one that ends it (`the House` of Congress is no `White House`)
             cands = [(j, w) for j, w in fulls["ORG"] if len(w) > 1 and core == w[0]]
             name = _pick(cands, i) or name
+        elif typ == "ORG" and core in companies:
+            name = companies[core]  # `European Aeronautic Defence & Space NV` -> `EADS`
         if name == core and typ == "ORG" and len(words) == 1:
             name = _clipped(core, fulls["ORG"]) or name
         if name == core and typ in ("ORG", "OTHER") and not core.isupper() and not (
@@ -100,8 +105,51 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
                              entity_key(shorter, typ), typ) > 0)), name)
             if (bare := without_country(name)) and bare in org_names:
                 name = bare  # `U.S. Federal Reserve` where the article says `Federal Reserve`
+        if name == core and typ in ("ORG", "OTHER"):
+            if (core, typ) not in singulars:  # a name is said many times: asked once
+                singulars[core, typ] = _singular(core, typ, names_of[typ], known)
+            name = singulars[core, typ] or name
         out.append(name)
     return out
+
+
+def _company_acronyms(org_cores: list[str], written: list[list[str]],
+                      known: KnownEntities | None) -> dict[str, str]:
+    """One name for a company the article gives both by its acronym and by its full name,
+    whose legal form keeps the name as written from spelling the acronym out (`European
+    Aeronautic Defence & Space NV (EADS)`, `General Motors Corporation (GM)`): the name of
+    the two the store links in more articles, else the acronym, which a company goes by.
+    Keyed by the acronym and by each full name."""
+    acronyms = {c for c in org_cores if re.fullmatch(r"[A-Z]{2,6}", c) and not any(
+        len(w) > 1 and places.initials(" ".join(w)) == c for w in written)}
+    out: dict[str, str] = {}
+    for core in dict.fromkeys(c for c in org_cores if acronyms and " " in c):
+        for name in (core, *shorter_org_names(core)):
+            acronym = places.initials(name)
+            if acronym not in acronyms:
+                continue
+            if acronym not in out:
+                out[acronym] = name if known is not None and known.weight(
+                    entity_key(name, "ORG"), "ORG") > known.weight(
+                    entity_key(acronym, "ORG"), "ORG") else acronym
+            out[core] = out[acronym]
+            break
+    return out
+
+
+def _singular(core: str, typ: str, names: set[str], known: KnownEntities | None) -> str:
+    """The one a plural name counts (`iPods`, `iPod Touches` -> `iPod`, `iPod Touch`), where
+    the article names it so, or the store does in more articles than the plural (not `The
+    Times` for `Time`): not a name that merely ends in s (`Airbus`, `Lehman Brothers`). A
+    people's plural stays: a people goes by it (`Afghans` is GUM's and Wikipedia's name;
+    `Afghan` the adjective)."""
+    if not core.endswith("s") or core.endswith("ss"):
+        return ""
+    for one in (core[:-1], core[:-2] if core.endswith("es") else ""):
+        if one and (one in names or (known is not None and known.weight(
+                entity_key(one, typ), typ) > known.weight(entity_key(core, typ), typ))):
+            return one
+    return ""
 
 
 # `Raleigh, N.C.`, `Springfield, Ill.`: an abbreviation right after a city and a comma is its

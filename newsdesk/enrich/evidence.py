@@ -150,6 +150,8 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
             found.setdefault(name, "PLACE")
         elif " " not in name and _DESCRIPTOR.search(name):
             found.setdefault(name, "OTHER")
+        elif t in ("PERSON", "NORP", "PLACE") and _BRAND.match(name):
+            found.setdefault(name, "ORG")
         elif t != "NORP" and name not in placed and demonym(name, places):
             found.setdefault(name, "NORP")
     return found
@@ -160,6 +162,9 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
 _DESCRIPTOR = re.compile(
     r"^(?:[Pp]ro|[Aa]nti)-|-(?:based|backed|born|listed|led|bound|owned|run|made|registered|"
     r"controlled|dominated|sponsored)$")
+# A brand written in camel case from a small letter (`iTunes`, `eBay`, `iPod`) names no
+# person, people or place; the model types most such brands ORG (and many a product so).
+_BRAND = re.compile(r"[a-z]{1,2}[A-Z][a-z]+\b")
 _DEMONYM_END = re.compile(r"(?:an|ans|ese|ish|i|is|ic|k|ks|en|ens|on|ons)$")
 
 

@@ -219,7 +219,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 15, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
+        Stage("who", 16, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
         # 8: a bare surname or acronym is the one entity articles called so; no title is
         # stripped from an organisation's name ("General Motors" was "Motors"); 9: a headline's
@@ -252,7 +252,10 @@ def enrich_stages() -> list["Stage"]:
         # everyday name is the country ("Britain"); a company's longer name is the shorter one
         # known ("Ford Motor Company", "U.S. Federal Reserve" -> Ford, Federal Reserve); a
         # name is the article's one longer name ending so ("Chrome": Google Chrome); a PERSON
-        # the store knows as an organisation is one ("Pixar"); "airline, Ryanair," is a company
+        # the store knows as an organisation is one ("Pixar"); "airline, Ryanair," is a company;
+        # 16: a company's legal name and its acronym are one ("European Aeronautic Defence &
+        # Space NV (EADS)"); a plural product is the one it counts ("iPhones"); a camel-case
+        # brand is no people ("iTunes" was NORP)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
