@@ -494,3 +494,10 @@ def test_a_questions_verb_is_not_part_of_a_name():
     # nor the possessive ending of the word before (demo, NYT: "’s Munich")
     analysed = _analysed("The two men’s Munich speeches were similar in substance.")
     assert not any(m.text.startswith("’s") for m in analysed.entities)
+
+
+def test_a_name_does_not_open_with_an_article_before_its_quote_mark():
+    # demo (Wikinews, GM's bankruptcy): the model's OTHER span was `a "New GM`
+    analysed = _analysed('Henderson outlined a plan for what he called a "New GM" on Monday.')
+    texts = {m.text for m in analysed.entities}
+    assert not any(t.startswith(("a ", '"')) for t in texts), texts

@@ -105,13 +105,16 @@ def _known_organisation(core: str, known: KnownEntities) -> bool:
         person_key, "PERSON")
 
 
+_LEADING_ARTICLE = re.compile(r"an?\s+(?=[“\"‘'A-Z])")
 _LEADING_POSSESSIVE = re.compile(r"['’]s\s+")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading `the` or dash (`― Jorge Falcon`, a signature whose no-break space
+    """Drop a leading `a`, `the` or dash (`― Jorge Falcon`, a signature whose no-break space
     the tokenizer does not split on), the possessive ending of the word before (`men’s
     Munich speeches`: `’s Munich`) and a trailing possessive or punctuation."""
+    if m := _LEADING_ARTICLE.match(text, start, end):
+        start = m.end()  # `called a "New GM"`: an event's or work's span keeps its edge words
     while end > start and text[start] in "―—–-\u00a0 “\"‘(":
         start += 1
     if (m := _LEADING_POSSESSIVE.match(text, start, end)) and start > 0 and text[start - 1].isalpha():
