@@ -194,7 +194,9 @@ def join_tokens(tokens: list[str]) -> str:
         elif re.fullmatch(r"[A-Za-z]+'", merged[-1]) and (
                 tok in CONTRACTIONS or (len(merged[-1]) == 2 and tok[:1].isupper())):
             merged[-1] += tok  # "I' d", "O' Leary"
-        elif tok.lower() in ("n't", "'t") and merged[-1].isalpha():
+        elif (tok[:1] == "’" and tok[1:].lower() in CONTRACTIONS and merged[-1][-1:].isalnum()):
+            merged[-1] += tok  # "world ’s": Moses joins a straight apostrophe's only
+        elif tok.lower() in ("n't", "'t", "n’t") and merged[-1].isalpha():
             merged[-1] += tok  # "do n't": Moses only joins contractions that start with '
         elif NUMBER.match(tok) and CURRENCY_PREFIX.match(merged[-1]):
             merged[-1] += tok  # "US$ 2.2": Moses knows bare currency symbols only

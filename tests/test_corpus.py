@@ -135,6 +135,10 @@ def test_committed_corpus_is_what_the_script_builds(shared_data, tmp_path):
     # The Beatles articles: a plural possessive
     ("The Beatles ' Apple Corps has filed a lawsuit against computer and electronics maker",
      "The Beatles' Apple Corps has filed a lawsuit against computer and electronics maker"),
+    # GUM_news_iodine: a curly apostrophe's contraction is one word with its own
+    ("Iodine deficiency is the world ’s most prevalent , yet easily prevented",
+     "Iodine deficiency is the world’s most prevalent, yet easily prevented"),
+    ("I ’m sure they do n’t know", "I’m sure they don’t know"),
 ])
 def test_detokenise_real_sentences(tokens, expected):
     assert bc.detokenise(tokens.split()) == expected

@@ -251,6 +251,10 @@ def test_a_name_for_a_thing_is_no_quote():
     analysed = _analysed(*body)
     texts = [q.text for q in analysed.quotes if q.kind == "direct"]
     assert "apps," not in texts and "a rigged system," in texts
+    # demo (Wikinews, robotics): the coach was the speaker of the robot's name
+    analysed = _analysed("According to the team's coach, Alireza Mehraban, the team's robot, "
+                         'named "Better Idea of Afghan Girls," scored one or two points.')
+    assert [q.text for q in analysed.quotes if q.kind == "direct"] == []
 
 
 def test_a_role_ends_with_its_paragraph():

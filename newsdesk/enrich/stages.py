@@ -255,7 +255,8 @@ def enrich_stages() -> list["Stage"]:
         # the store knows as an organisation is one ("Pixar"); "airline, Ryanair," is a company;
         # 16: a company's legal name and its acronym are one ("European Aeronautic Defence &
         # Space NV (EADS)"); a plural product is the one it counts ("iPhones"); a camel-case
-        # brand is no people ("iTunes" was NORP); a name does not open with "a" (`a "New GM`)
+        # brand is no people ("iTunes" was NORP); a name does not open with "a" (`a "New GM`);
+        # the capitalised words after "named" are a thing's name, not a quote
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
