@@ -505,3 +505,22 @@ def test_a_name_does_not_open_with_an_article_before_its_quote_mark():
     analysed = _analysed('Henderson outlined a plan for what he called a "New GM" on Monday.')
     texts = {m.text for m in analysed.entities}
     assert not any(t.startswith(("a ", '"')) for t in texts), texts
+
+
+def test_a_quote_after_a_sentence_that_says_who_issued_it():
+    # demo (Wikinews, retired shuttles): Cornyn's statement went on from Bolden's quotes
+    body = ['"We want to thank all of the locations," said Bolden to the crowd. Not all were '
+            'pleased. U.S. Senator John Cornyn, Republican from Texas, issued a statement '
+            'regarding the rejection of Johnson Space Center. "Like many Texans, I am '
+            'disappointed with NASA\'s decision."',
+            'Cornyn\'s statement added, "There is no question Houston should have been selected."']
+    speakers = [q.speaker for q in _analysed(*body).quotes if q.kind == "direct"]
+    assert speakers == ["Bolden", "John Cornyn", "John Cornyn"], speakers
+
+
+def test_who_is_the_person_not_the_place_of_work():
+    # demo (Wikinews, Jobs resigns): the quote was Stanford University's
+    analysed = _analysed("A contrary view is offered by Charles O'Reilly, a management expert "
+                         'at Stanford University, who stated, "Great companies rarely go from '
+                         'strength to strength".')
+    assert [q.speaker for q in analysed.quotes if q.kind == "direct"] == ["Charles O'Reilly"]

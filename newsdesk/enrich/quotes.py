@@ -222,10 +222,10 @@ def _attribute(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int,
         name, (lo, hi) = label
         b, s = locate(starts, lo)
         return Quote(text="", speaker=name, cue="", speaker_at=(b, s, s + hi - lo)), "label"
-    cue = _cue_before_paragraph(doc, text, qs, marks)
-    if cue is not None:
-        quote = _quote_from_cue(doc, text, starts, spans, cue, before=qs, marks=marks)
-        if quote.speaker:
+    for cue in (_cue_before_paragraph(doc, text, qs, marks),
+                _cue_before_sentence(doc, text, qs, qe, marks)):
+        quote = _quote_from_cue(doc, text, starts, spans, cue, before=qs, marks=marks) if cue else None
+        if quote is not None and quote.speaker:
             return quote, "paragraph_before"
     return first or Quote(text="", speaker=""), ""
 
@@ -356,7 +356,41 @@ def _cue_before_paragraph(doc: Doc, text: str, qs: int, marks) -> Token | None:
     span = doc.char_span(prev_lo, para_lo, alignment_mode="contract")
     if span is None or not len(span):
         return None
-    last = list(span.sents)[-1]
+    return _cue_of(list(span.sents)[-1], doc, marks)
+
+
+def _cue_before_sentence(doc: Doc, text: str, qs: int, qe: int, marks) -> Token | None:
+    """A quote that opens a sentence after one, in its paragraph, that quotes nobody but says
+    who speaks (`Senator John Cornyn issued a statement regarding the choice. "Like many
+    Texans, I am disappointed ..."`): that sentence's reporting verb. Before, the quote went
+    on from the paragraph's earlier quote, by another speaker."""
+    if not text[qs:qe].rstrip(" \"”’'").endswith((".", "!", "?", "…")):
+        return None  # `"...," opined the Plain Dealer`: the sentence goes on to say who
+    quoted = doc.char_span(qs, max(qs + 1, qe), alignment_mode="expand")
+    if quoted is None:
+        return None
+    first = quoted[0]
+    if first.i and doc[first.i - 1].is_quote:
+        first = doc[first.i - 1]  # the opening mark
+    # the parser often leaves the opening mark at the end of the sentence before
+    if not (first.is_sent_start or first.is_quote and first.i + 1 < len(doc)
+            and doc[first.i + 1].is_sent_start):
+        return None  # `and he said "..."`: the quote is part of a sentence
+    if first.i == 0 or "\n\n" in text[doc[first.i - 1].idx:first.idx + 1]:
+        return None  # the paragraph opens with it: _cue_before_paragraph's case
+    last = doc[doc[first.i - 1].sent.start:first.i]
+    if any(inside(t.idx, marks) or t.is_quote for t in last):
+        return None  # a sentence that quotes: the quote goes on from it
+    cue = _cue_of(last, doc, marks)
+    subj = subject(doc, cue, marks) if cue is not None else None
+    # a pronoun there is whoever the quotes before are by (PolNeAR: `Obama said after meeting
+    # Putin. He didn't suggest retaliation. "..."`: not the last person named)
+    return cue if subj is not None and subj.lower_ not in PRONOUNS else None
+
+
+def _cue_of(last, doc: Doc, marks) -> Token | None:
+    """The reporting verb of a sentence that says who speaks next, or its root verb when a
+    person or pronoun is its subject."""
     for tok in last:
         if not inside(tok.idx, marks) and _is_cue(tok, doc, parenthetical=True):
             return tok

@@ -166,6 +166,14 @@ def resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
     head = subj
     if subj.tag_ in ("WP", "WDT") and subj.head.dep_ == "relcl":
         head = subj.head.head  # `Loretta Lynch, who told Congress`: who is Lynch
+        if subj.lower_ == "who":
+            # who is a person: `Charles O'Reilly, a management expert at Stanford University,
+            # who stated`, where the parser hangs the clause on the university
+            up = head
+            while up.ent_type_ != "PERSON" and up.dep_ in ("pobj", "prep", "appos", "compound") \
+                    and up.head is not up:
+                up = up.head
+            head = up if up.ent_type_ == "PERSON" else head
     named = [head] + [c for c in head.children if c.dep_ == "appos"]
     if not head.ent_type_:
         # `American academic and professor Marc Lamont Hill commented`: the parser joins the
@@ -177,6 +185,9 @@ def resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
             # `A statement from Apple Computer stated`: who issued it speaks
             named += [p for c in head.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")
                       for p in c.children if p.dep_ == "pobj" and p.ent_type_ in ("ORG", "PERSON")]
+            # `Cornyn's statement added`: whose it is
+            named += [c for c in head.children if c.dep_ == "poss" and (
+                c.ent_type_ in ("ORG", "PERSON") or c.tag_ == "NNP")]
         if head.lower_ in TITLES:
             # `Governor of Washington Chris Gregoire said`: the parser hangs the name on "of"
             named += [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of"

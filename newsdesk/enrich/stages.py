@@ -256,7 +256,9 @@ def enrich_stages() -> list["Stage"]:
         # 16: a company's legal name and its acronym are one ("European Aeronautic Defence &
         # Space NV (EADS)"); a plural product is the one it counts ("iPhones"); a camel-case
         # brand is no people ("iTunes" was NORP); a name does not open with "a" (`a "New GM`);
-        # the capitalised words after "named" are a thing's name, not a quote
+        # the capitalised words after "named" are a thing's name, not a quote; a quote after a
+        # sentence that names who issued it is theirs ("Cornyn issued a statement ... \"...\"");
+        # "who" is a person, not the place of work before it; "Cornyn's statement added" is Cornyn
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
