@@ -97,6 +97,15 @@ def test_a_plural_product_is_the_one_it_counts():
                      "Afghans", "Afghan"]  # a people's plural is its name (GUM, Wikipedia)
     assert canonical_names([("iPhones", "ORG")], _Known({"iphone"})) == ["iPhone"]
     assert canonical_names([("iPhones", "ORG")]) == ["iPhones"]
+    # a name with its `s` left off is the name the store or the article says more (demo:
+    # "General Motor's chief executive"); and the name is not taken for its plural
+    mentions = [("General Motors", "ORG"), ("General Motor's", "ORG")]
+    assert canonical_names(mentions, _Known({"general motors"})) == ["General Motors"] * 2
+    assert canonical_names(mentions + [("General Motors", "ORG")]) == ["General Motors"] * 3
+    # ... and so is an acronym that was read as it (the demo's Canadian loans article had 9
+    # mentions under "General Motor")
+    mentions = [("General Motors", "ORG"), ("GM", "ORG"), ("General Motor's", "ORG"), ("GM", "ORG")]
+    assert canonical_names(mentions, _Known({"general motors"})) == ["General Motors"] * 4
 
 
 def _article(url: str, text: str) -> Article:

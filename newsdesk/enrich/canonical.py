@@ -5,6 +5,7 @@ in article order; entities.py finds the mentions."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Protocol
 
 from newsdesk.enrich import places
@@ -50,7 +51,8 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
                                   [w for _, w in written_orgs], known)
     place_names = {" ".join(w) for _, w in fulls.get("PLACE", [])}
     names_of = {typ: {" ".join(w) for _, w in ws} for typ, ws in fulls.items()}
-    singulars: dict[tuple[str, str], str] = {}
+    numbers: dict[tuple[str, str], str] = {}
+    said = Counter(zip(cores, (typ for _, typ in mentions)))
     out = []
     # the full name each short form was read as so far: an article keeps calling one person
     # "Mohamed" after naming his father "Mohamed El-Hassan Mohamed" (GUM's clock article)
@@ -105,10 +107,10 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
                              entity_key(shorter, typ), typ) > 0)), name)
             if (bare := without_country(name)) and bare in org_names:
                 name = bare  # `U.S. Federal Reserve` where the article says `Federal Reserve`
-        if name == core and typ in ("ORG", "OTHER"):
-            if (core, typ) not in singulars:  # a name is said many times: asked once
-                singulars[core, typ] = _singular(core, typ, names_of[typ], known)
-            name = singulars[core, typ] or name
+        if typ in ("ORG", "OTHER"):  # also a name an acronym was read as (`GM`)
+            if (name, typ) not in numbers:  # a name is said many times: asked once
+                numbers[name, typ] = _number_variant(name, typ, said, known)
+            name = numbers[name, typ] or name
         out.append(name)
     return out
 
@@ -137,19 +139,28 @@ def _company_acronyms(org_cores: list[str], written: list[list[str]],
     return out
 
 
-def _singular(core: str, typ: str, names: set[str], known: KnownEntities | None) -> str:
-    """The one a plural name counts (`iPods`, `iPod Touches` -> `iPod`, `iPod Touch`), where
-    the article names it so, or the store does in more articles than the plural (not `The
-    Times` for `Time`): not a name that merely ends in s (`Airbus`, `Lehman Brothers`). A
-    people's plural stays: a people goes by it (`Afghans` is GUM's and Wikipedia's name;
-    `Afghan` the adjective)."""
-    if not core.endswith("s") or core.endswith("ss"):
-        return ""
-    for one in (core[:-1], core[:-2] if core.endswith("es") else ""):
-        if one and (one in names or (known is not None and known.weight(
-                entity_key(one, typ), typ) > known.weight(entity_key(core, typ), typ))):
-            return one
-    return ""
+def _number_variant(core: str, typ: str, said: Counter, known: KnownEntities | None) -> str:
+    """The name of the same thing with or without a plural `s` that the store links in more
+    articles, or the article says more often, than this one: a plural product is the one it
+    counts (`iPods`, `iPod Touches` -> `iPod`, `iPod Touch`), and a name with its `s` left
+    off (`General Motor's chief executive`) the name. Not a name that merely ends in s
+    (`Airbus`, `Lehman Brothers`): the other form must be known. The store is asked about a
+    longer name's missing `s` only (`General Motor`): a word's plural is rarely a name.
+    A people's plural stays: a people goes by it (`Afghans` is GUM's and Wikipedia's name;
+    `Afghan` the adjective), so canonical_names leaves NORP out."""
+    forms = []  # (name, 1 for the singular, which a tie goes to)
+    if core.endswith("s") and not core.endswith("ss"):
+        forms += [(core[:-1], 1)] + ([(core[:-2], 1)] if core.endswith("es") else [])
+    if " " in core or (core + "s", typ) in said:
+        forms.append((core + "s", 0))
+
+    def strength(name: str, singular: int) -> tuple[int, int, int]:
+        weight = known.weight(entity_key(name, typ), typ) if known is not None else 0
+        return weight, said[name, typ], singular
+
+    best = max(((strength(*f), f[0]) for f in forms), default=((0, 0, 0), ""))
+    known_form = best[0][0] > 0 or best[0][1] > 0
+    return best[1] if known_form and best[0] > strength(core, 0) else ""
 
 
 # `Raleigh, N.C.`, `Springfield, Ill.`: an abbreviation right after a city and a comma is its
