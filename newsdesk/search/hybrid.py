@@ -11,10 +11,11 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..enrich.embed import embed_texts
+from ..enrich.names import entity_key
 from ..store.search import COUNT_CAP
 from . import textindex, vectors
 from .query import (And, Leaf, Not, Or, conjuncts, is_text, parse, parse_date, positive_words,
-                    split, to_fts, to_sql, to_tsquery)
+                    split, to_fts, to_sql, to_tsquery, with_short_forms)
 
 MODES = ("hybrid", "text", "semantic")
 SORTS = ("relevance", "date")
@@ -121,14 +122,15 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
                            "relaxed": False}
     if node is None:
         return out
+    typed, node = node, with_short_forms(node, lambda word: _organisations(store, word))
     match, preds, params = split(node, store.dialect)
     text = TextRanker(store, ti if match is not None and ti is not None
                       and textindex.answers(node) else None, node, match, preds, params)
-    if mode != "semantic" and _plain_words(node) and text.count(cap=RELAX_BELOW) < RELAX_BELOW:
+    if mode != "semantic" and _plain_words(typed) and text.count(cap=RELAX_BELOW) < RELAX_BELOW:
         # A sentence typed as a question rarely has every word in one article: rank by any.
-        text.relax(_any_word_match(node, store.dialect))
+        text.relax(_any_word_match(typed, store.dialect, node))
         out["relaxed"] = True
-    words, sem_preds, sem_params = semantic_parts(node, store.dialect)
+    words, sem_preds, sem_params = semantic_parts(typed, store.dialect)
     fused = bool(words) and (mode == "semantic" or (mode == "hybrid" and text.match is not None))
     if mode == "semantic" and words:
         page, pool_ids, total, listed, more_beyond = _semantic_page(
@@ -296,6 +298,11 @@ class TextRanker:
         return hits, self.store.search_count(self.match, self.preds, self.params)
 
 
+def _organisations(store, word: str) -> list[str]:
+    """The organisations articles call by this word (the who stage's short forms)."""
+    return store.names_by_short_form(entity_key(word, "ORG"), "ORG")
+
+
 def _boolean(node) -> bool:
     """True when the query uses OR, NOT/-word or a field anywhere."""
     if isinstance(node, (Or, Not)):
@@ -314,12 +321,14 @@ def _plain_words(node) -> bool:
                                   for n in items)
 
 
-def _any_word_match(node, dialect: str) -> str | None:
-    """The reader's words as an any-word text match (for a sentence typed as a question)."""
+def _any_word_match(node, dialect: str, widened=None) -> str | None:
+    """The reader's words as an any-word text match (for a sentence typed as a question),
+    with the organisations' names `widened` (with_short_forms) gave their short forms."""
     words = positive_words(node)
     if not words:
         return None
     leaves = [Leaf(value=w) for w in dict.fromkeys(w.lower() for w in words)]
+    leaves += [n.items[1] for n in conjuncts(widened) if isinstance(n, Or)] if widened else []
     if dialect == "sqlite":
         return " OR ".join(to_fts(leaf) for leaf in leaves)
     return " | ".join(to_tsquery(leaf) for leaf in leaves)

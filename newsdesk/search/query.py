@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 from datetime import datetime, timezone
 
 from ..errors import QueryError
@@ -224,6 +225,25 @@ def positive_words(node, with_fields: bool = False) -> list[str]:
     if isinstance(node, Not):
         return []
     return [w for n in node.items for w in positive_words(n, with_fields)]
+
+
+def with_short_forms(node, names_for: Callable[[str], list[str]]):
+    """The query with each bare word that articles use for one organisation (`GM`, `Fed`,
+    `UAW`) also matching the organisation's name, as a phrase: `GM bankruptcy` finds
+    "General Motors seeks bankruptcy protection". `names_for(word)` gives the names a word
+    stands for (the store's short forms). A word of several organisations, a name holding
+    the word itself (`Commission`: European Commission adds nothing), a phrase, a field, a
+    prefix and a negated word stay as typed."""
+    if isinstance(node, Leaf):
+        if node.field or node.phrase or node.value.endswith("*") or not WORD.fullmatch(node.value):
+            return node
+        names = names_for(node.value)
+        if len(names) != 1 or node.value.lower() in WORD.findall(names[0].lower()):
+            return node
+        return Or((node, Leaf(value=names[0], phrase=True, pos=node.pos)))
+    if isinstance(node, (And, Or)):
+        return type(node)(tuple(with_short_forms(n, names_for) for n in node.items))
+    return node
 
 
 def conjuncts(node) -> list:
