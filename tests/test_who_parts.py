@@ -524,3 +524,10 @@ def test_who_is_the_person_not_the_place_of_work():
                          'at Stanford University, who stated, "Great companies rarely go from '
                          'strength to strength".')
     assert [q.speaker for q in analysed.quotes if q.kind == "direct"] == ["Charles O'Reilly"]
+
+
+def test_a_units_symbol_after_a_figure_is_no_name():
+    # demo (Wikinews, iPhone 3GS): the model's person "GB" in three articles
+    analysed = _analysed("The iPhone 3GS will be available in a 16 GB and 32 GB models, and "
+                         "MobileMe comes with 5 gigabytes (GB) of storage.")
+    assert "GB" not in {m.text for m in analysed.entities}

@@ -236,6 +236,30 @@ _QUESTION_OPENERS = {"Are", "Is", "Was", "Were", "Does", "Do", "Did", "Has", "Ha
                      "Should", "Could", "Would", "Will", "Can", "Shall"}
 
 
+@functools.lru_cache(maxsize=1)
+def _unit_symbols() -> frozenset[str]:
+    """Capitalised symbols of units (`GB`, `MHz`, `MW`), from CLDR's short unit patterns
+    ("{0} GB"); one letter (`A`, `W`) is left out: an initial as often as a unit."""
+    from babel import Locale
+
+    out = set()
+    for forms in Locale("en")._data["unit_patterns"].values():
+        for pattern in (forms.get("short") or {}).values():
+            if isinstance(pattern, str) and "{0}" in pattern:
+                symbol = pattern.replace("{0}", "").strip()
+                if len(symbol) > 1 and symbol[:1].isupper() and symbol.isalpha():
+                    out.add(symbol)
+    return frozenset(out)
+
+
+def _is_unit(text: str, start: int, end: int) -> bool:
+    """A unit's symbol after a figure or in brackets (`16 GB`, `5 gigabytes (GB)`): a
+    measure, never a name (the demo's iPhone articles had a person `GB`)."""
+    return text[start:end] in _unit_symbols() and (
+        re.search(r"\d\s?$", text[max(0, start - 3):start]) is not None
+        or text[start - 1:start] == "(" and text[end:end + 1] == ")")
+
+
 def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     """The model's entities, mended: (start, end, type) over the joined text."""
     # The model's view of the text: upper-case headlines re-cased, same offsets. Names are
@@ -250,7 +274,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
         for a, b in _pieces(text, ent.start_char, ent.end_char, typ):
             start, end = _trim(text, a, b)
             if (end > start and any(c.isupper() for c in view[start:end])
-                    and not _is_time_zone(text, start, end)):
+                    and not _is_time_zone(text, start, end) and not _is_unit(text, start, end)):
                 spans.append((start, end, typ))
     spans = _join_legal_forms(text, _join_people_to_their_body(text, spans))
     spans = _without_letters_after_names(text, spans)

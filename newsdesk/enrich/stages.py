@@ -259,7 +259,8 @@ def enrich_stages() -> list["Stage"]:
         # the capitalised words after "named" are a thing's name, not a quote; a quote after a
         # sentence that names who issued it is theirs ("Cornyn issued a statement ... \"...\"");
         # "who" is a person, not the place of work before it; "Cornyn's statement added" is Cornyn;
-        # a name with its s left off is the name known more ("General Motor's" and its "GM")
+        # a name with its s left off is the name known more ("General Motor's" and its "GM");
+        # a unit's symbol after a figure is no name ("16 GB")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
