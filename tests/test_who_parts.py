@@ -531,3 +531,12 @@ def test_a_units_symbol_after_a_figure_is_no_name():
     analysed = _analysed("The iPhone 3GS will be available in a 16 GB and 32 GB models, and "
                          "MobileMe comes with 5 gigabytes (GB) of storage.")
     assert "GB" not in {m.text for m in analysed.entities}
+
+
+def test_a_document_speaks_for_who_wrote_it():
+    # demo (Wikinews, Jobs resigns; Jobs dies): the speakers were "a letter" and "A statement"
+    analysed = _analysed('Steve Jobs resigned in a letter to Apple\'s board of directors stating, "I '
+                         'have always said if there ever came a day, I would be the first."',
+                         'A statement on Apple\'s website, the homepage of which currently displays '
+                         'a photograph, states: "Apple has lost a visionary and creative genius."')
+    assert [q.speaker for q in analysed.quotes if q.kind == "direct"] == ["Steve Jobs", "Apple"]

@@ -185,9 +185,19 @@ def resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
             # `A statement from Apple Computer stated`: who issued it speaks
             named += [p for c in head.children if c.dep_ == "prep" and c.lower_ in ("from", "by", "of")
                       for p in c.children if p.dep_ == "pobj" and p.ent_type_ in ("ORG", "PERSON")]
-            # `Cornyn's statement added`: whose it is
+            # `Cornyn's statement added`: whose it is; `a statement on Apple's website`: whose
+            # the website is
             named += [c for c in head.children if c.dep_ == "poss" and (
                 c.ent_type_ in ("ORG", "PERSON") or c.tag_ == "NNP")]
+            named += [g for c in head.children if c.dep_ == "prep" and c.lower_ in ("on", "in")
+                      for p in c.children if p.dep_ == "pobj"
+                      for g in p.children if g.dep_ == "poss" and g.ent_type_ in ("ORG", "PERSON")]
+            if head.dep_ == "pobj" and head.head.lower_ in ("in", "through", "via", "with"):
+                # `Jobs resigned in a letter to the board stating "..."`: the one who acted in it
+                verb = head.head.head
+                named += [c for c in verb.children if c.dep_ == "nsubj"
+                          and (c.ent_type_ in ("ORG", "PERSON") or c.tag_ == "NNP")
+                          ] if verb.tag_.startswith("VB") else []
         if head.lower_ in TITLES:
             # `Governor of Washington Chris Gregoire said`: the parser hangs the name on "of"
             named += [p for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
