@@ -237,14 +237,17 @@ def _stored_quote(sq) -> dict[str, Any]:
                         "source": sq.source_name, "published_at": iso(sq.published_at)}}
 
 
-def quote_search(store: Store, speaker: str, text: str, limit: int = 50) -> list[dict[str, Any]]:
+def quote_search(store: Store, speaker: str, text: str, limit: int = 50,
+                 offset: int = 0) -> tuple[list[dict[str, Any]], int | None]:
     """What has X said about Y: direct quotes whose speaker matches and whose text has Y;
-    asked nothing, the latest quotes."""
+    asked nothing, the latest quotes. With the offset of the next page, None at the end."""
     if not speaker.strip() and not text.strip():
-        return [_stored_quote(sq) for sq in store.latest_quotes(limit)]
-    return [_stored_quote(sq) for sq in store.search_quotes(speaker=speaker.strip(),
-                                                           text=text.strip(), limit=limit)
-            if sq.quote.kind == "direct"]
+        found = store.latest_quotes(limit + 1, offset=offset)
+    else:
+        found = store.search_quotes(speaker=speaker.strip(), text=text.strip(),
+                                    limit=limit + 1, offset=offset, direct=True)
+    more = offset + limit if len(found) > limit else None
+    return [_stored_quote(sq) for sq in found[:limit]], more
 
 
 def mentions_chart(by_day: list[dict[str, Any]], width: int = 600,

@@ -359,6 +359,19 @@ def test_quotes_search(store, loaded):
     assert [q.article_id for q in store.search_quotes(entity_id=spk)] == [lohan_piece]
     assert store.search_quotes(speaker="condon", text="respect") == []
     assert len(store.search_quotes(limit=1)) == 1
+    # pages: each quote once, in the same order as one long page
+    whole = [q.quote.text for q in store.search_quotes()]
+    paged = [q.quote.text for offset in range(0, 4, 2)
+             for q in store.search_quotes(limit=2, offset=offset)]
+    assert paged == whole and len(whole) == 3
+    latest = [q.quote.text for q in store.latest_quotes()]
+    assert [q.quote.text for q in store.latest_quotes(limit=1, offset=1)] == latest[1:2]
+    # `direct` leaves out indirect attributions in SQL, so a page is never short of them
+    store.replace_article_enrichment(lohan_piece, [], [
+        Quote(text="that the party was private", speaker="Jack Ketsoyan", kind="indirect"),
+        Quote(text="We appreciate your respect", speaker="Jack Ketsoyan")], [], [])
+    assert [q.quote.kind for q in store.search_quotes(speaker="ketsoyan", limit=1,
+                                                      direct=True)] == ["direct"]
 
 
 def test_mentions_by_day_and_cooccurrence(store, loaded):

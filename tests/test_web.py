@@ -190,3 +190,13 @@ def test_quotes_page_shows_the_latest_quotes_before_any_search(site):
     # a search still answers the search
     found = site.get("/api/quotes?speaker=Lee").json()["items"]
     assert found and all("Lee" in q["speaker"]["name"] for q in found)
+    # and pages: next_offset leads on, without repeats, to the end (it had no offset at all)
+    first = site.get("/api/quotes?limit=2").json()
+    second = site.get(f"/api/quotes?limit=2&offset={first['next_offset']}").json()
+    assert first["next_offset"] == 2 and second["offset"] == 2
+    assert [q["text"] for q in first["items"] + second["items"]] == [q["text"] for q in latest[:4]]
+    every = site.get("/api/quotes?limit=200").json()["items"]
+    last = site.get(f"/api/quotes?limit=200&offset={len(every) - 1}").json()
+    assert len(last["items"]) == 1 and last["next_offset"] is None
+    assert site.get("/api/quotes?offset=-1").status_code == 422
+    assert 'rel="next"' in site.get("/quotes?limit=2").text

@@ -265,8 +265,12 @@ class EnrichmentQueries(SQLStore):
         return [(self._entity(r), int(r["n"])) for r in rows]
 
     def search_quotes(self, speaker: str = "", text: str = "", entity_id: int | None = None,
-                      limit: int = 50) -> list[StoredQuote]:
+                      limit: int = 50, offset: int = 0, direct: bool = False) -> list[StoredQuote]:
+        """Quotes whose speaker holds `speaker` and whose words hold each word of `text`
+        (any case), of the entity `entity_id`, only direct ones with `direct`; newest first."""
         where, params = ["1 = 1"], []
+        if direct:
+            where.append("q.kind = 'direct'")
         if entity_id:
             where.append("q.entity_id = ?"); params.append(entity_id)
         if speaker:
@@ -276,8 +280,8 @@ class EnrichmentQueries(SQLStore):
         rows = self._all("SELECT q.*, a.title AS article_title, a.published_at AS p, "
                          "s.name AS source_name FROM quotes q JOIN articles a ON "
                          "a.id = q.article_id JOIN sources s ON s.id = a.source_id WHERE "
-                         f"{' AND '.join(where)} ORDER BY a.published_at DESC NULLS LAST, q.id LIMIT ?",
-                         (*params, limit))
+                         f"{' AND '.join(where)} ORDER BY a.published_at DESC NULLS LAST, q.id "
+                         "LIMIT ? OFFSET ?", (*params, limit, offset))
         return self._stored_quotes(rows)
 
     def _stored_quotes(self, rows: list) -> list[StoredQuote]:
@@ -286,8 +290,8 @@ class EnrichmentQueries(SQLStore):
                             article_title=r["article_title"], published_at=self._dt(r["p"]),
                             source_name=r["source_name"]) for r in rows]
 
-    def latest_quotes(self, limit: int = 50, articles: int = LATEST_QUOTE_ARTICLES
-                      ) -> list[StoredQuote]:
+    def latest_quotes(self, limit: int = 50, offset: int = 0,
+                      articles: int = LATEST_QUOTE_ARTICLES) -> list[StoredQuote]:
         """Direct quotes with a speaker from the newest `articles` articles, newest first.
         The window keeps this one index walk at any store size (a sort of every quote took
         a scan of the whole table)."""
@@ -296,8 +300,8 @@ class EnrichmentQueries(SQLStore):
             "FROM (SELECT id, title, published_at, listed_at, source_id FROM articles "
             "ORDER BY listed_at DESC NULLS LAST, id DESC LIMIT ?) a JOIN quotes q ON "
             "q.article_id = a.id JOIN sources s ON s.id = a.source_id WHERE q.kind = 'direct' "
-            "AND q.speaker <> '' ORDER BY a.listed_at DESC NULLS LAST, a.id DESC, q.id LIMIT ?",
-            (articles, limit))
+            "AND q.speaker <> '' ORDER BY a.listed_at DESC NULLS LAST, a.id DESC, q.id "
+            "LIMIT ? OFFSET ?", (articles, limit, offset))
         return self._stored_quotes(rows)
 
     def stage_states(self, article_id: int) -> list[StageState]:

@@ -12,6 +12,9 @@ from .pages import _render, not_found
 from .params import MOVED, Id
 
 router = APIRouter()
+# Pages past this are not served: an OFFSET walks every row before it, and nobody reads
+# 10,000 quotes back by paging (a narrower search finds them).
+MAX_QUOTE_OFFSET = 10_000
 
 
 # An entity that re-enrichment merged into another (U.S. into United States) is gone from the
@@ -48,14 +51,18 @@ def entity_page(request: Request, entity_id: Id):
 
 @router.get("/api/quotes")
 def api_quotes(request: Request, speaker: str = Query("", max_length=200),
-               q: str = Query("", max_length=500), limit: int = Query(50, ge=1, le=200)):
-    return {"speaker": speaker, "q": q,
-            "items": services.quote_search(request.app.state.store, speaker, q, limit)}
+               q: str = Query("", max_length=500), limit: int = Query(50, ge=1, le=200),
+               offset: int = Query(0, ge=0, le=MAX_QUOTE_OFFSET)):
+    items, more = services.quote_search(request.app.state.store, speaker, q, limit, offset)
+    return {"speaker": speaker, "q": q, "items": items, "offset": offset, "next_offset": more}
 
 
 @router.get("/quotes", response_class=HTMLResponse)
 def quotes_page(request: Request, speaker: str = "", q: str = "",
-                limit: Optional[int] = 50):
-    items = services.quote_search(request.app.state.store, speaker[:200], q[:500],
-                                  max(1, min(limit or 50, 200)))
-    return _render(request, "quotes.html", title="Quotes", speaker=speaker, q=q, items=items)
+                limit: Optional[int] = 50, offset: Optional[int] = 0):
+    limit = max(1, min(limit or 50, 200))
+    offset = max(0, min(offset or 0, MAX_QUOTE_OFFSET))
+    items, more = services.quote_search(request.app.state.store, speaker[:200], q[:500],
+                                        limit, offset)
+    return _render(request, "quotes.html", title="Quotes", speaker=speaker, q=q, items=items,
+                   limit=limit, offset=offset, next_offset=more)
