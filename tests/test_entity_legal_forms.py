@@ -89,6 +89,13 @@ def test_a_company_goes_by_the_acronym_of_its_name_less_its_legal_form():
     assert canonical_names(mentions, _Known({"general motors"})) == ["General Motors"] * 2
 
 
+def test_an_acronym_with_an_ampersand():
+    # demo: "Standard & Poor" (3 articles) and "S&P" (2) were two entities
+    assert canonical_names([("Standard & Poor's", "ORG"), ("S&P", "ORG")])[1] == "Standard & Poor"
+    assert canonical_names([("Procter & Gamble", "ORG"), ("P&G", "ORG"), ("AT&T", "ORG")]) == [
+        "Procter & Gamble", "Procter & Gamble", "AT&T"]
+
+
 def test_a_plural_product_is_the_one_it_counts():
     names = canonical_names([("iPod", "ORG"), ("iPods", "ORG"), ("iPod Touches", "ORG"),
                              ("iPod Touch", "ORG"), ("Airbus", "ORG"), ("Lehman Brothers", "ORG"),

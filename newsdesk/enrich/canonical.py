@@ -70,8 +70,10 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
                 name = _pick(cands, i) or name
             if name != core:
                 read_as[core] = name
-        elif typ == "ORG" and re.fullmatch(r"[A-Z]{2,6}", core):
-            cands = [(j, w) for j, w in written_orgs if places.initials(" ".join(w)) == core and len(w) > 1]
+        elif typ == "ORG" and _ACRONYM.fullmatch(core):
+            letters = core.replace("&", "")  # `S&P`: Standard & Poor's, whose `&` is no initial
+            cands = [(j, w) for j, w in written_orgs
+                     if places.initials(" ".join(w)) == letters and len(w) > 1]
             name = _pick(cands, i) or companies.get(core, name)
         elif typ == "ORG" and len(words) == 1 and is_common_word(core):
             # `the Church`, `the Bank`: a common word that opens an organisation's name the
@@ -115,6 +117,9 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
     return out
 
 
+_ACRONYM = re.compile(r"[A-Z](?:&?[A-Z]){1,5}")  # `GM`, `EADS`, `S&P`, `P&G`
+
+
 def _company_acronyms(org_cores: list[str], written: list[list[str]],
                       known: KnownEntities | None) -> dict[str, str]:
     """One name for a company the article gives both by its acronym and by its full name,
@@ -122,7 +127,7 @@ def _company_acronyms(org_cores: list[str], written: list[list[str]],
     Aeronautic Defence & Space NV (EADS)`, `General Motors Corporation (GM)`): the name of
     the two the store links in more articles, else the acronym, which a company goes by.
     Keyed by the acronym and by each full name."""
-    acronyms = {c for c in org_cores if re.fullmatch(r"[A-Z]{2,6}", c) and not any(
+    acronyms = {c for c in org_cores if _ACRONYM.fullmatch(c) and "&" not in c and not any(
         len(w) > 1 and places.initials(" ".join(w)) == c for w in written)}
     out: dict[str, str] = {}
     for core in dict.fromkeys(c for c in org_cores if acronyms and " " in c):

@@ -261,7 +261,8 @@ def enrich_stages() -> list["Stage"]:
         # "who" is a person, not the place of work before it; "Cornyn's statement added" is Cornyn;
         # a name with its s left off is the name known more ("General Motor's" and its "GM");
         # a unit's symbol after a figure is no name ("16 GB"); a letter or statement speaks for
-        # who wrote it ("Jobs resigned in a letter ... stating", "a statement on Apple's website")
+        # who wrote it ("Jobs resigned in a letter ... stating", "a statement on Apple's website");
+        # an acronym may hold an ampersand ("S&P" is Standard & Poor's)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
