@@ -540,3 +540,13 @@ def test_a_document_speaks_for_who_wrote_it():
                          'A statement on Apple\'s website, the homepage of which currently displays '
                          'a photograph, states: "Apple has lost a visionary and creative genius."')
     assert [q.speaker for q in analysed.quotes if q.kind == "direct"] == ["Steve Jobs", "Apple"]
+
+
+def test_pointing_at_a_thing_is_no_speech():
+    # demo (Wikinews, Warhol exhibit): "pills" was a quote by the drink Kool Aid, its verb
+    # found as an earlier `pointed out` of the paragraph
+    analysed = _analysed('Waters pointed out those features to attendees. She pointed to the '
+                         'refreshment table with Campbell\'s Soup served with "electric" Kool Aid '
+                         'and tables adorned with colorful gumball "pills".',
+                         '"Safety," said Grimm, a Donald Trump supporter.')
+    assert [q.text for q in analysed.quotes if q.kind == "direct"] == ["Safety,"]

@@ -63,6 +63,8 @@ def _forms(lemma: str) -> list[str]:
 
 
 CUES = {f for lemma in _CUE_LEMMAS + _STANCE_LEMMAS for f in _forms(lemma.split("_")[0])}
+# A verb that reports a few quoted words only with its particle (`pointed out`)
+_PARTICLE = {f for lemma in _CUE_LEMMAS if "_" in lemma for f in _forms(lemma.split("_")[0])}
 # Verbs of thought, report or stance attribute a quote only parenthetically or as the
 # verb governing it, never introduce a quote or an indirect attribution on their own.
 _WEAK = {f for lemma in ["believe", "think", "agree", "estimate", "charge", "describe",
@@ -173,10 +175,19 @@ def _stance(doc: Doc, text: str, starts: list[int], spans, qs: int, qe: int, mar
 def _governed(doc: Doc, qs: int, qe: int, quote: Quote) -> bool:
     """A partial quote needs its verb used for speech: with something said (a clause, an
     object, a complement) or as the parenthetical `he said`, not `responded by imposing`."""
-    cue = next((t for t in doc.char_span(qs, qe, alignment_mode="expand").sent.doc
-                if t.text == quote.cue and abs(t.idx - qs) < 400), None)
+    # the cue's word in the quote's own sentence first: an earlier one in the paragraph
+    # (`Waters pointed out those features ... She pointed to the table with gumball
+    # "pills"`) is another verb
+    quoted = doc.char_span(qs, qe, alignment_mode="expand")
+    own = [t for t in quoted.sent if t.text == quote.cue] if quoted is not None else []
+    cue = own[0] if own else next((t for t in doc if t.text == quote.cue
+                                   and abs(t.idx - qs) < 400), None)
     if cue is None or quote.cue == "according to":
         return True
+    if cue.lower_ in _PARTICLE and not any(c.dep_ == "prt" for c in cue.children):
+        return False  # `She pointed to the table with gumball "pills"`: no `pointed out`
+    if quoted is not None and (quoted.root.head is cue or 0 < cue.i - quoted.end <= 2):
+        return True  # `"Safety," said Grimm`, however the parser hangs the word on the verb
     return cue.dep_ == "parataxis" or any(
         c.dep_ in ("ccomp", "dobj", "xcomp", "oprd", "dative", "attr") for c in cue.children)
 
