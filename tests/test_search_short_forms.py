@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from newsdesk.enrich.stages import run_who
+from newsdesk.pipeline import ingest_items
 from newsdesk.search import hybrid, textindex
 from newsdesk.search.query import Leaf, Or, parse, with_short_forms
 from newsdesk.sources.records import read_jsonl
-from newsdesk.pipeline import ingest_items
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "wikinews.jsonl"
 TITLES = ("U.S. automaker GM plans to close 1,100 dealerships",  # "General Motors (GM)"

@@ -50,7 +50,6 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
     companies = _company_acronyms([c for (_, t), c in zip(mentions, cores) if t == "ORG"],
                                   [w for _, w in written_orgs], known)
     place_names = {" ".join(w) for _, w in fulls.get("PLACE", [])}
-    names_of = {typ: {" ".join(w) for _, w in ws} for typ, ws in fulls.items()}
     numbers: dict[tuple[str, str], str] = {}
     said = Counter(zip(cores, (typ for _, typ in mentions)))
     out = []
