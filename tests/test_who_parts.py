@@ -489,6 +489,13 @@ def test_letters_after_a_name_and_a_countrys_possessive():
                             ("Civil Defense Authority", "ORG")])[0] == "Civil Defense Authority"
     assert canonical_names([("Apple's App Store", "ORG"), ("App Store", "ORG")])[0] == \
         "Apple's App Store"  # a company's possessive is no country's
+    # demo (Wikinews, RAF airtanker): a company after a country's possessive is the company
+    # wherever it stands; an institution keeps its country unless the article drops it
+    assert canonical_names([("UK's VT Group", "ORG")]) == ["VT Group"]
+    assert canonical_names([("Japan's Ministry of Finance", "ORG")]) == [
+        "Japan's Ministry of Finance"]
+    assert canonical_names([("UK's Civil Aviation Authority", "ORG"),
+                            ("Civil Aviation Authority", "ORG")])[0] == "Civil Aviation Authority"
 
 
 def test_a_questions_verb_is_not_part_of_a_name():

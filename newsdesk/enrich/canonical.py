@@ -10,8 +10,8 @@ from typing import Protocol
 
 from newsdesk.enrich import places
 from newsdesk.enrich.evidence import country_names
-from newsdesk.enrich.names import (core_name, entity_key, is_common_word, shorter_org_names,
-                                   without_country)
+from newsdesk.enrich.names import (POSSESSIVE, core_name, entity_key, is_common_word,
+                                   is_company_name, shorter_org_names, without_country)
 
 
 class KnownEntities(Protocol):
@@ -106,8 +106,12 @@ def canonical_names(mentions: list[tuple[str, str]], known: KnownEntities | None
             name = next((shorter for shorter in shorter_org_names(name)
                          if shorter in org_names or (known is not None and known.weight(
                              entity_key(shorter, typ), typ) > 0)), name)
-            if (bare := without_country(name)) and bare in org_names:
-                name = bare  # `U.S. Federal Reserve` where the article says `Federal Reserve`
+            bare = without_country(name)
+            if bare and (bare in org_names or (is_company_name(bare) and POSSESSIVE.search(
+                    name[:len(name) - len(bare)].strip()))):
+                # `U.S. Federal Reserve` where the article says `Federal Reserve`; a company
+                # after a country's possessive anywhere (`Wimborne, UK's VT Group`)
+                name = bare
         if typ in ("ORG", "OTHER"):  # also a name an acronym was read as (`GM`)
             if (name, typ) not in numbers:  # a name is said many times: asked once
                 numbers[name, typ] = _number_variant(name, typ, said, known)

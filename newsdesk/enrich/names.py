@@ -113,9 +113,8 @@ def shorter_org_names(name: str) -> list[str]:
     base = without_spelled_out_form(name) or name
     if base != name:
         out.append(base)
-    words = base.split()
-    if len(words) > 1 and words[-1].lower() in _BUSINESS_WORDS:
-        out.append(_kept(base, " ".join(words[:-1])))
+    if is_company_name(base):
+        out.append(_kept(base, " ".join(base.split()[:-1])))
     return [n for n in dict.fromkeys(out) if n != name]
 
 
@@ -137,10 +136,17 @@ def without_country(name: str) -> str:
             continue
         if head in ("United States", "United Kingdom") or (abbreviation(head)[0] and country_name(head)):
             return " ".join(rest)
-        owner = POSSESSIVE.sub("", head)  # `Saudi Arabia's Civil Defense Authority`
-        if owner != head and (owner in territories().values() or common_name(owner)):
+        owner = POSSESSIVE.sub("", head)  # `Saudi Arabia's Civil Defense Authority`, `UK's`
+        if owner != head and (owner in territories().values() or common_name(owner)
+                              or abbreviation(owner)[0] and country_name(owner)):
             return " ".join(rest)
     return ""
+
+
+def is_company_name(name: str) -> bool:
+    """True for a name that ends with a word for a business (`VT Group`, `Tata Motors`)."""
+    words = name.split()
+    return len(words) > 1 and words[-1].lower() in _BUSINESS_WORDS
 
 
 def core_name(text: str, type: str = "", legal_form: bool = False) -> str:

@@ -263,7 +263,8 @@ def enrich_stages() -> list["Stage"]:
         # a unit's symbol after a figure is no name ("16 GB"); a letter or statement speaks for
         # who wrote it ("Jobs resigned in a letter ... stating", "a statement on Apple's website");
         # an acronym may hold an ampersand ("S&P" is Standard & Poor's); a few quoted words are
-        # checked against the verb of their own sentence ("pointed to ... gumball \"pills\"")
+        # checked against the verb of their own sentence ("pointed to ... gumball \"pills\""); a
+        # company after a country's possessive is the company ("UK's VT Group")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
