@@ -350,6 +350,32 @@ def test_teasers_sharing_only_one_name_stay_apart(store):
     assert final[0] == final[2] != final[1]
 
 
+def test_a_place_and_its_people_are_one_shared_word(store):
+    # The demo's Economist and WSJ teasers (feeds of 2026-02-20/21) shared only "China" and
+    # "Chinese", counted as two words: a property-market piece joined an arms-sale story.
+    from datetime import datetime, timezone
+
+    from newsdesk.models import Article, Block, Source
+    from newsdesk.stories.cluster import shared_words
+    assert shared_words({"w:china": 1.0, "w:chinese": 1.0, "w:sale": 1.0},
+                        {"w:china": 1.0, "w:chinese": 1.0, "w:homebuyers": 1.0}) == 1
+    # the two alone (the demo's other articles made the cosine): they stay apart
+    teasers = [("Chinese homebuyers are enraged by shoddy building standards",
+                "Crooked walls and broken promises are harming China’s property market"),
+               ("U.S. Arms Sale to Taiwan in Limbo Amid Pressure Campaign From China",
+                "The development follows pressure from Chinese leader Xi Jinping and concerns "
+                "that the sale would derail President Trump’s coming visit to Beijing.")]
+    ids = []
+    for i, (title, text) in enumerate(teasers):
+        a = Article(url=f"https://c.test/{i}", title=title, source=Source(name=f"Outlet {i}"),
+                    body=[Block("paragraph", text)], content_hash=f"c{i}",
+                    published_at=datetime(2026, 2, 20, tzinfo=timezone.utc))
+        a.id = store.add_article(a)
+        assign(store, a, [])
+        ids.append(a.id)
+    assert store.get_article(ids[0]).story_id != store.get_article(ids[1]).story_id
+
+
 def _one_story_of(store, tag: str, title: str, texts: list[str]) -> tuple[list[int], Story]:
     """Articles of these texts under one headline, through the who and story stages: the
     story they make together (asserted to be one)."""

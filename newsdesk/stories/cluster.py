@@ -135,7 +135,9 @@ def shared_words(vec: dict[str, float], centroid: dict[str, float]) -> int:
             parts = [w for w in t[2:].split() if len(w) > 2 and w not in STOP]
             (names.add(" ".join(parts)) if len(parts) > 1 else words.update(parts))
     in_names = {w for n in names for w in n.split()}
-    return len(names) + len(words - in_names)
+    # a place and its people are one thing: `china` and `chinese`, `iran` and `iranian` (by
+    # their first four letters, which also folds `trade` and `trader`)
+    return len(names) + len({w[:4] for w in words - in_names})
 
 
 def day_number(when: datetime | None) -> int:
