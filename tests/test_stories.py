@@ -277,6 +277,13 @@ def test_story_summary_passes_over_sentences_that_lean_on_the_one_before():
     text = summarise_story([a, b])
     assert "Dock workers" in text and "Antwerp" in text
     assert "This is the third" not in text and "It hit" not in text, text
+    # nor a teaser's question (the demo's Economist story opened "Are Meta and Google ads
+    # really recession-proof?")
+    q = Article(url="q", title="Ads", source=Source(name="C", id=3),
+                summary="Are Meta and Google ads really recession-proof? Advertisers cut "
+                        "budgets across Europe in January.")
+    text = summarise_story([q, b])
+    assert "recession-proof" not in text and "Advertisers cut" in text, text
 
 
 def test_a_story_follows_its_articles_when_they_are_classified_after_it_was_made(store):

@@ -73,7 +73,8 @@ _STAMP_WORDS = frozenset(
 
 # A sentence that opens by leaning on the one before it ("But he said ...", "This is ...",
 # "Its shares fell"): in a story summary, which joins sentences of several articles, the
-# thing it points back to is not there. Left out whenever the story has other sentences.
+# thing it points back to is not there. Left out whenever the story has other sentences, as
+# a question is (`asks`).
 _LEANS_BACK = re.compile(
     r"^[\"'“‘(]*(?:and|but|or|so|yet|still|however|also|meanwhile|instead|then|thus|hence|"
     r"moreover|nevertheless|nonetheless|he|she|it|they|we|his|her|its|their|this|that|these|"
@@ -89,6 +90,12 @@ def leans_back(sentence: str) -> bool:
     """True for a sentence that opens, or ends, with a pronoun or connective pointing
     before it."""
     return bool(_LEANS_BACK.match(sentence) or _LEANS_BACK_END.search(sentence))
+
+
+def asks(sentence: str) -> bool:
+    """True for a question (`Are Meta and Google ads really recession-proof?`): a teaser's
+    hook, which states nothing a story summary can tell."""
+    return sentence.rstrip(" \"'”’)").endswith("?")
 
 
 def is_stamp(sentence: str) -> bool:
@@ -250,7 +257,7 @@ def summarise_story(articles: list[Article]) -> str:
         for pos, s in enumerate(sents[:STORY_LEAD_SENTENCES]):
             candidates.append((ai, pos, s))
     tail = drawn_from(outlet_count(articles))
-    candidates = [c for c in candidates if not leans_back(c[2])] or candidates
+    candidates = [c for c in candidates if not leans_back(c[2]) and not asks(c[2])] or candidates
     if not candidates:
         return tail
     sentences = [s for _, _, s in candidates]

@@ -30,7 +30,8 @@ VERSION = 11  # 2: a story's summary draws on each outlet's lead and says how ma
 # 8: a summary drawn from several days tells them in time order; keywords as who v11 writes them
 # 9: nor a sentence that ends leaning back ("..., however."); names as who v14 writes them
 # 10: names as who v15 writes them
-# 11: names as who v16 writes them; a place and its people are one shared word ("China")
+# 11: names as who v16 writes them; a place and its people are one shared word ("China");
+# a summary passes over a teaser's question
 MAX_COPY_CANDIDATES = 10
 MAX_SUMMARY_ARTICLES = 8  # a story summary draws on this many articles at most
 KEYWORD_ARTICLES = 50  # a story's keywords are written as this many of its newest articles do
