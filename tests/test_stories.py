@@ -334,53 +334,49 @@ def test_story_keywords_show_a_name_once_and_no_stop_words_or_figures():
     assert "president" in display_terms({"n:president": 0.3, "w:tariff": 0.2})
 
 
-def test_teasers_sharing_only_one_name_stay_apart(store):
-    # Between texts of a few dozen words one shared name made the cosine: a column on China's
-    # central bank joined (by the merge check) a story of a Chinese missile test.
+def _stories_of_teasers(store, tag: str, teasers: list[tuple[str, str]]) -> list[int]:
+    """(headline, text) teasers of one day from as many outlets, through the clusterer: each
+    one's story, as merges left them."""
     from datetime import datetime, timezone
 
     from newsdesk.models import Article, Block, Source
-    teasers = [("China fires a missile over the sea",
-                "China fired a ballistic missile into the sea on Monday, officials said."),
-               ("What China wants from its central bank", "China wants lower rates."),
-               ("China test-fires ballistic missile into the sea",
-                "A ballistic missile fired by China fell into the sea, officials said.")]
     ids = []
     for i, (title, text) in enumerate(teasers):
-        a = Article(url=f"https://t.test/{i}", title=title, source=Source(name=f"Outlet {i}"),
-                    body=[Block("paragraph", text)], content_hash=f"t{i}",
+        a = Article(url=f"https://{tag}.test/{i}", title=title, source=Source(name=f"Outlet {i}"),
+                    body=[Block("paragraph", text)], content_hash=f"{tag}{i}",
                     published_at=datetime(2026, 2, 20, tzinfo=timezone.utc))
         a.id = store.add_article(a)
         assign(store, a, [])
         ids.append(a.id)
-    final = [store.get_article(i).story_id for i in ids]  # as merges left them
+    return [store.get_article(i).story_id for i in ids]
+
+
+def test_teasers_sharing_only_one_name_stay_apart(store):
+    # Between texts of a few dozen words one shared name made the cosine: a column on China's
+    # central bank joined (by the merge check) a story of a Chinese missile test.
+    final = _stories_of_teasers(store, "t", [
+        ("China fires a missile over the sea",
+         "China fired a ballistic missile into the sea on Monday, officials said."),
+        ("What China wants from its central bank", "China wants lower rates."),
+        ("China test-fires ballistic missile into the sea",
+         "A ballistic missile fired by China fell into the sea, officials said.")])
     assert final[0] == final[2] != final[1]
 
 
 def test_a_place_and_its_people_are_one_shared_word(store):
     # The demo's Economist and WSJ teasers (feeds of 2026-02-20/21) shared only "China" and
     # "Chinese", counted as two words: a property-market piece joined an arms-sale story.
-    from datetime import datetime, timezone
-
-    from newsdesk.models import Article, Block, Source
     from newsdesk.stories.cluster import shared_words
     assert shared_words({"w:china": 1.0, "w:chinese": 1.0, "w:sale": 1.0},
                         {"w:china": 1.0, "w:chinese": 1.0, "w:homebuyers": 1.0}) == 1
     # the two alone (the demo's other articles made the cosine): they stay apart
-    teasers = [("Chinese homebuyers are enraged by shoddy building standards",
-                "Crooked walls and broken promises are harming China’s property market"),
-               ("U.S. Arms Sale to Taiwan in Limbo Amid Pressure Campaign From China",
-                "The development follows pressure from Chinese leader Xi Jinping and concerns "
-                "that the sale would derail President Trump’s coming visit to Beijing.")]
-    ids = []
-    for i, (title, text) in enumerate(teasers):
-        a = Article(url=f"https://c.test/{i}", title=title, source=Source(name=f"Outlet {i}"),
-                    body=[Block("paragraph", text)], content_hash=f"c{i}",
-                    published_at=datetime(2026, 2, 20, tzinfo=timezone.utc))
-        a.id = store.add_article(a)
-        assign(store, a, [])
-        ids.append(a.id)
-    assert store.get_article(ids[0]).story_id != store.get_article(ids[1]).story_id
+    final = _stories_of_teasers(store, "c", [
+        ("Chinese homebuyers are enraged by shoddy building standards",
+         "Crooked walls and broken promises are harming China’s property market"),
+        ("U.S. Arms Sale to Taiwan in Limbo Amid Pressure Campaign From China",
+         "The development follows pressure from Chinese leader Xi Jinping and concerns that "
+         "the sale would derail President Trump’s coming visit to Beijing.")])
+    assert final[0] != final[1]
 
 
 def _one_story_of(store, tag: str, title: str, texts: list[str]) -> tuple[list[int], Story]:
