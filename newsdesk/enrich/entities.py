@@ -238,18 +238,14 @@ _QUESTION_OPENERS = {"Are", "Is", "Was", "Were", "Does", "Do", "Did", "Has", "Ha
 
 @functools.lru_cache(maxsize=1)
 def _unit_symbols() -> frozenset[str]:
-    """Capitalised symbols of units (`GB`, `MHz`, `MW`), from CLDR's short unit patterns
-    ("{0} GB"); one letter (`A`, `W`) is left out: an initial as often as a unit."""
+    """Capitalised symbols of units (`GB`, `MHz`, `MW`), as CLDR writes two of each short
+    ("2 GB"); one letter (`A`, `W`) is left out: an initial as often as a unit."""
     from babel import Locale
+    from babel.units import format_unit
 
-    out = set()
-    for forms in Locale("en")._data["unit_patterns"].values():
-        for pattern in (forms.get("short") or {}).values():
-            if isinstance(pattern, str) and "{0}" in pattern:
-                symbol = pattern.replace("{0}", "").strip()
-                if len(symbol) > 1 and symbol[:1].isupper() and symbol.isalpha():
-                    out.add(symbol)
-    return frozenset(out)
+    symbols = (format_unit(2, unit, length="short", locale="en").replace("2", "", 1).strip()
+               for unit in Locale("en").unit_display_names)
+    return frozenset(s for s in symbols if len(s) > 1 and s[:1].isupper() and s.isalpha())
 
 
 def _is_unit(text: str, start: int, end: int) -> bool:
