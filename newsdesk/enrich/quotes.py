@@ -85,10 +85,17 @@ _NAMED_TERM = re.compile(
     r"|\b(?:is|are|was|were|be|being|been)\s+(?:called|dubbed|termed|named|nicknamed|known\s+as)"
     r"|\bso-called)\s*(?:the\s+)?[\"“‘']?$", re.IGNORECASE)
 # ... and the capitalised words after these, up to a longer name (`the team's robot, named
-# "Better Idea of Afghan Girls,"`): naming a thing never reports speech. Not a title: `a memo titled "..."`
-# gives the memo's content, as PolNeAR marks it.
-_NAMED_THING = re.compile(r"\b(?:named|nicknamed|renamed)\s*[\"“‘']?$",
-                          re.IGNORECASE)
+# "Better Idea of Afghan Girls,"`): naming a thing never reports speech. Not a title: `a memo
+# titled "..."` gives the memo's content, as PolNeAR marks it.
+_NAMED_THING = re.compile(r"\b(?:named|nicknamed|renamed)\s*[\"“‘']?$", re.IGNORECASE)
+
+
+def _names_a_thing(text: str, qs: int, qe: int) -> bool:
+    """True for quoted words that are a name for a thing (_NAMED_TERM, _NAMED_THING)."""
+    words = len(text[qs:qe].split())
+    return (words < 4 and _NAMED_TERM.search(text, max(0, qs - 40), qs) is not None
+            or words < 9 and text[qs:qe][:1].isupper()
+            and _NAMED_THING.search(text, max(0, qs - 20), qs) is not None)
 
 
 def find_quotes(doc: Doc, text: str, starts: list[int],
@@ -116,9 +123,7 @@ def find_quotes(doc: Doc, text: str, starts: list[int],
             continue  # an unattributed short phrase is a term in scare quotes
         if quote.speaker and not is_quote(text, (qs, qe)) and not _governed(doc, qs, qe, quote):
             continue  # a term in a sentence that merely has a reporting verb elsewhere
-        if (len(text[qs:qe].split()) < 4 and _NAMED_TERM.search(text, max(0, qs - 40), qs)
-                or len(text[qs:qe].split()) < 9 and text[qs:qe][:1].isupper()
-                and _NAMED_THING.search(text, max(0, qs - 20), qs)):
+        if _names_a_thing(text, qs, qe):
             continue  # `applications, commonly called "apps,"`: a name for a thing, not words said
         quote.text, quote.block, quote.start, quote.end = text[qs:qe], block, start, start + qe - qs
         if seen is not None:
