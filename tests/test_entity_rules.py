@@ -3,7 +3,7 @@ of results tables, and the types an article settles for its own names."""
 from __future__ import annotations
 
 from newsdesk.enrich import entities, evidence, layout
-from newsdesk.enrich.nlp import model_text
+from newsdesk.enrich.nlp import load_nlp, model_text
 from newsdesk.enrich.who import analyse
 from newsdesk.models import Article, Block, Source
 
@@ -112,6 +112,30 @@ def test_a_camel_case_brand_is_no_person_people_or_place():
     settled = evidence.name_evidence(text, spans, set())
     assert settled["iTunes"] == settled["eBay"] == "ORG"
     assert "Cupertino" not in settled and "Tim Cook" not in settled
+
+
+def test_a_product_named_after_its_kind_is_a_thing():
+    # GUM's Scientology article: `the cruise ship, Freewinds` (an object in GUM) was ORG
+    text = ("She used the web browser Safari aboard the cruise ship, Freewinds . "
+            "In the film Tom Hanks plays a pilot .")
+    spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
+             (("Safari", "PERSON"), ("Freewinds", "ORG"), ("Tom Hanks", "PERSON"))]
+    settled = evidence.name_evidence(text, spans, set())
+    assert settled["Safari"] == settled["Freewinds"] == "OTHER"
+    assert "Tom Hanks" not in settled  # a full name stays a person's
+
+
+def test_a_name_written_after_the_is_no_person():
+    # The demo's Apple articles had `App Store`, `Music Store` and the `Beatles` as people
+    text = ("Apple said the App Store will open. Fans of the Beatles bought the PowerBook. "
+            "The Obama administration and the late Steve Jobs agreed. Bill Clinton said the "
+            "Clintons were well. From the Biden to Trump economies, health care grew.")
+    doc = load_nlp()(text)
+    spans = [(text.index(n), text.index(n) + len(n), "PERSON") for n in
+             ("App Store", "Beatles", "PowerBook", "Obama", "Steve Jobs", "Bill Clinton", "Clintons",
+              "Biden")]
+    found = entities._determined(doc, text, spans)
+    assert found == {"App Store": "ORG", "Beatles": "ORG", "PowerBook": "OTHER"}
 
 
 def test_events_with_their_edition_and_subject():

@@ -279,8 +279,45 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     spans = drop_slugs(text, spans)
     spans, teams = layout_rules(text, spans)
     evidence = name_evidence(view, spans, teams)
+    for name, t in _determined(doc, view, spans).items():
+        evidence.setdefault(name, t)
     spans = _propagate(view, doc, spans, evidence)
     return _unify_types(view, spans, evidence)
+
+
+# A thing whose name ends in one of these words is a body, a business or a venue.
+_ORG_END = re.compile(rf"\b(?:{_ORG_HEADS}|Store|Gallery|Museum|Studios?|Records)$")
+
+
+def _determined(doc: Doc, view: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Names the model took for people that the text writes as a noun phrase of their own
+    after `the` (`the App Store will ...`, `the Beatles' music`, `the PowerBook`): news
+    copy puts no article before a person's name. A plural (`the Beatles`) or a name ending
+    in a body's word (`the Music Store`) is an organisation, anything else a thing (OTHER).
+    Not when `the` belongs to a noun after the name (`the Obama administration`), an
+    adjective stands between (`the late Steve Jobs`), or a family is meant (`the Clintons`
+    of an article naming Bill Clinton)."""
+    people = {w for s, e, t in spans if t == "PERSON" for w in core_name(view[s:e]).split()}
+    found: dict[str, str] = {}
+    for s, e, t in spans:
+        if t != "PERSON":
+            continue
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is None or span.start == 0:
+            continue
+        det = doc[span.start - 1]
+        if det.lower_ != "the" or det.dep_ != "det" or not (span.start <= det.head.i < span.end):
+            continue
+        if span.end < len(doc) and doc[span.end].lower_ in ("to", "-", "–"):
+            continue  # a range before its noun, which the parser gives `the` to the first
+            # name of: `the Biden to Trump economies`
+        name = view[s:e]
+        last = name.split()[-1]
+        plural = last.endswith("s") and not last.endswith("ss") and len(last) > 3
+        if plural and last[:-1] in people:
+            continue  # `the Clintons`
+        found[name] = "ORG" if plural or _ORG_END.search(name) else "OTHER"
+    return found
 
 
 _OPENERS = ".:;!?\"“‘'("

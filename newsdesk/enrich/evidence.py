@@ -95,6 +95,28 @@ def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     return found
 
 
+# Words that make the name right after them a product or a work (`web browser Safari`, `the
+# novel Angel Catbird`, `the cruise ship, Freewinds`): a thing, whatever type the model gave.
+# (Not `play`: a team is played too; not `client` or `network`: firms are both.)
+_PRODUCT_BEFORE = re.compile(
+    r"\b(?:browser|operating system|software|app|video game|game console|smartphone|handset|"
+    r"album|film|movie|novel|song|sitcom|TV series|comic|ship|vessel|yacht|airliner|"
+    r"spacecraft|satellite|rocket|sedan|vaccine),?$")
+
+
+def _products(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Names the copy introduces by what kind of thing they are. A full name the model
+    took for a person stays one (`in the film Tom Hanks plays ...`)."""
+    found = {}
+    for s, e, t in spans:
+        name = text[s:e]
+        if t == "PERSON" and " " in name:
+            continue
+        if _PRODUCT_BEFORE.search(text[max(0, s - 20):s].rstrip()):
+            found[name] = "OTHER"
+    return found
+
+
 @functools.lru_cache(maxsize=1)
 def country_names() -> frozenset[str]:
     """English names of countries (Babel's territories, with the home nations and the
@@ -138,6 +160,8 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
     for name, t in _companies(text, spans).items():
         found.setdefault(name, t)
     for name, t in _places(text, spans).items():
+        found.setdefault(name, t)
+    for name, t in _products(text, spans).items():
         found.setdefault(name, t)
     countries = country_names()
     places: dict[str, list[str]] = {}  # by their first four letters

@@ -219,7 +219,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 16, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
+        Stage("who", 17, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
         # 8: a bare surname or acronym is the one entity articles called so; no title is
         # stripped from an organisation's name ("General Motors" was "Motors"); 9: a headline's
@@ -264,7 +264,9 @@ def enrich_stages() -> list["Stage"]:
         # who wrote it ("Jobs resigned in a letter ... stating", "a statement on Apple's website");
         # an acronym may hold an ampersand ("S&P" is Standard & Poor's); a few quoted words are
         # checked against the verb of their own sentence ("pointed to ... gumball \"pills\""); a
-        # company after a country's possessive is the company ("UK's VT Group")
+        # company after a country's possessive is the company ("UK's VT Group");
+        # 17: a name written after "the" is no person ("the App Store", "the Beatles"); a name
+        # after its kind is a thing ("web browser Safari", "the cruise ship, Freewinds")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
