@@ -35,8 +35,14 @@ canonical), `split` (a chain under several canonicals), `name` (title vs canonic
 chain without a title shows as its mentions' texts in brackets. Then how many of GUM's
 names (proper nouns and function words, no dates) found no pair, and why.
 
-Last line: `name_pair_precision=<v> name_pair_recall=<v> identity_match=<v> chains=<n>
-mentions=<n>`: chains the identity figure compared, mentions paired.
+Type agreement: of the paired mentions whose GUM type is person, place, organization, event
+or object, the share newsdesk types PERSON, PLACE, ORG, EVENT or OTHER alike. GUM types by
+what is meant in context (a country's team is an organization, a country's people a
+person), newsdesk by the name, so some disagreement stays; the commonest are listed.
+
+Last line: `name_pair_precision=<v> name_pair_recall=<v> identity_match=<v>
+type_agreement=<v> chains=<n> mentions=<n>`: chains the identity figure compared, mentions
+paired.
 """
 from __future__ import annotations
 
@@ -63,6 +69,9 @@ WORD = re.compile(r"\w+")
 BRACKET = re.compile(r"^(.*?)(?:\[(\d+)\])?$")
 TARGET = re.compile(r"^(\d+-\d+)\[(\d+)_(\d+)\]$")
 MAX_LINES = 10
+# GUM's entity types and the newsdesk type that means the same
+GUM_TYPES = {"person": "PERSON", "place": "PLACE", "organization": "ORG", "event": "EVENT",
+             "object": "OTHER"}
 PROPER = {"NNP", "NNPS", "NP", "NPS"}  # the xml has PTB and TreeTagger-style tag sets
 POSTMODIFIER = {"IN", "TO", ",", "WDT", "WP", "(", "-LRB-"}
 GLUE = {"DT", "IN", "CC", "POS", "TO", "HYPH", ",", "CD"}
@@ -273,6 +282,7 @@ def evaluate(data: Path) -> dict:
     articles = [to_article(record_to_item(r, "gum")) for _, r in docs]
     n: Counter = Counter()
     unpaired_types: Counter = Counter()
+    type_pairs: Counter = Counter()  # (GUM type, newsdesk type) -> paired mentions
     for (stem, _), article, result in zip(docs, articles, analyse_many(articles)):
         tokens, mentions, chain, ident, kinds = read_tsv(data / GUM / "coref_tsv" / f"{stem}.tsv")
         tags = gum_tags(data / GUM / "xml" / f"{stem}.xml")
@@ -280,6 +290,7 @@ def evaluate(data: Path) -> dict:
         words = article_words(article.body)
         pairs, placed = pair_mentions(tokens, tags, mentions, words, found)
         n["mentions"] += len(pairs)
+        type_pairs.update((kinds[mid], m.type) for mid, m in pairs if kinds[mid] in GUM_TYPES)
         paired_nd = {id(m) for _, m in pairs}
         unpaired_types.update(m.type for m in found if id(m) not in paired_nd)
         # the sanity check: GUM's names that found no pair, and why
@@ -304,7 +315,12 @@ def evaluate(data: Path) -> dict:
             print(f"  ... {len(lines) - MAX_LINES} more")
     precision = n["both"] / n["same_canon"] if n["same_canon"] else 0.0
     recall = n["both"] / n["same_chain"] if n["same_chain"] else 0.0
+    typed = sum(type_pairs.values())
+    agree = sum(v for (g, t), v in type_pairs.items() if GUM_TYPES[g] == t)
     return {"documents": len(docs), "name_pair_precision": precision,
+            "type_agreement": agree / typed if typed else 0.0, "typed": typed,
+            "type_disagreements": [(g, t, v) for (g, t), v in type_pairs.most_common()
+                                   if GUM_TYPES[g] != t],
             "name_pair_recall": recall,
             "name_pair_f1": 2 * precision * recall / (precision + recall) if n["both"] else 0.0,
             "identity_match": n["identity_ok"] / n["compared"] if n["compared"] else 0.0,
@@ -333,10 +349,13 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{k} {v}" for k, v in sorted(f["newsdesk_unpaired"].items())))
     print(f"name pairs: precision={f['name_pair_precision']:.4f} "
           f"recall={f['name_pair_recall']:.4f} f1={f['name_pair_f1']:.4f}")
+    print(f"types: {f['type_agreement']:.4f} of {f['typed']} paired mentions GUM types as "
+          "person, place, organization, event or object; commonest disagreements (GUM -> "
+          "newsdesk): " + ", ".join(f"{g}->{t} {v}" for g, t, v in f["type_disagreements"][:8]))
     print(f"name_pair_precision={f['name_pair_precision']:.4f} "
           f"name_pair_recall={f['name_pair_recall']:.4f} "
-          f"identity_match={f['identity_match']:.4f} chains={f['chains']} "
-          f"mentions={f['mentions']}")
+          f"identity_match={f['identity_match']:.4f} type_agreement={f['type_agreement']:.4f} "
+          f"chains={f['chains']} mentions={f['mentions']}")
     return 0
 
 
