@@ -125,6 +125,25 @@ def test_a_product_named_after_its_kind_is_a_thing():
     assert "Tom Hanks" not in settled  # a full name stays a person's
 
 
+def test_an_acronym_is_no_person():
+    # GUM's Hong Kong election article: `Pro-Beijing DAB's Ben Chan` made the model's five
+    # `DAB` organisations a person's surname
+    text = "Pro-Beijing DAB's Ben Chan won. Gary Chan of DAB won."
+    spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
+             (("DAB", "PERSON"), ("Ben Chan", "PERSON"), ("Gary Chan", "PERSON"),
+              ("DAB", "ORG"))]
+    spans[-1] = (text.rindex("DAB"), text.rindex("DAB") + 3, "ORG")
+    settled = evidence.name_evidence(text, spans, set())
+    assert settled["DAB"] == "ORG" and settled["Chan"] == "PERSON"
+    a = text.index("Pro-Beijing")
+    assert {text[x:y] for x, y in entities._pieces(text, a, a + len("Pro-Beijing DAB"), "PERSON")} == {"DAB"}
+    # an organisation's name may open so
+    a = len("The ")
+    org = "The Anti-Defamation League said"
+    assert {org[x:y] for x, y in entities._pieces(org, a, a + len("Anti-Defamation League"), "ORG")} == {
+        "Anti-Defamation League"}
+
+
 def test_a_name_written_after_the_is_no_person():
     # The demo's Apple articles had `App Store`, `Music Store` and the `Beatles` as people
     text = ("Apple said the App Store will open. Fans of the Beatles bought the PowerBook. "

@@ -13,7 +13,7 @@ from collections import Counter
 from dateparser.timezones import timezone_info_list
 from spacy.tokens import Doc, Span
 
-from newsdesk.enrich.evidence import country_names, name_evidence, settled
+from newsdesk.enrich.evidence import DESCRIPTOR, country_names, name_evidence, settled
 from newsdesk.enrich.layout import drop_slugs, layout_rules
 from newsdesk.enrich.canonical import KnownEntities, canonical_names  # noqa: F401  (who.py)
 from newsdesk.enrich.names import (HONORIFICS, LEADING_THE, POSSESSIVE, TITLE_RE, core_name,
@@ -228,6 +228,9 @@ def _edge_word(word: str, typ: str, last: bool) -> bool:
         return True
     if not last and typ in ("ORG", "PLACE") and word in _QUESTION_OPENERS:
         return True  # `Are Meta and Alphabet ...?`: the question's verb (a person may be Are)
+    if not last and typ == "PERSON" and DESCRIPTOR.search(word):
+        return True  # `Pro-Beijing DAB's`: no one's name opens so (an organisation's may:
+        # the Anti-Defamation League)
     return word.islower() and word.isalpha() and (last or word not in _PARTICLES)
 
 

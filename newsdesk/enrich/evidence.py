@@ -153,7 +153,7 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
     for s, e, t in spans:
         words = core_name(text[s:e]).split()
         if (t == "PERSON" and len(words) > 1 and words[0] not in found
-                and re.fullmatch(r"[A-Z][\w'’-]{2,}", words[-1])):
+                and re.fullmatch(r"[A-Z][\w'’-]{2,}", words[-1]) and not _ACRONYM.fullmatch(words[-1])):
             found.setdefault(words[-1], "PERSON")
     for name, t in teams_of(text, spans, teams).items():
         found.setdefault(name, t)
@@ -172,9 +172,11 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
         name = text[s:e]
         if name in countries:  # `Moldova` is a place, whatever the model guessed
             found.setdefault(name, "PLACE")
-        elif " " not in name and _DESCRIPTOR.search(name):
+        elif " " not in name and DESCRIPTOR.search(name):
             found.setdefault(name, "OTHER")
         elif t in ("PERSON", "NORP", "PLACE") and _BRAND.match(name):
+            found.setdefault(name, "ORG")
+        elif t in ("PERSON", "ORG") and _ACRONYM.fullmatch(name):
             found.setdefault(name, "ORG")
         elif t != "NORP" and name not in placed and demonym(name, places):
             found.setdefault(name, "NORP")
@@ -183,12 +185,15 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
 
 # A name made into a descriptive word is not the place or group itself: `London-based`,
 # `Moscow-backed`, `Pro-Moscow`.
-_DESCRIPTOR = re.compile(
+DESCRIPTOR = re.compile(
     r"^(?:[Pp]ro|[Aa]nti)-|-(?:based|backed|born|listed|led|bound|owned|run|made|registered|"
     r"controlled|dominated|sponsored)$")
 # A brand written in camel case from a small letter (`iTunes`, `eBay`, `iPod`) names no
 # person, people or place; the model types most such brands ORG (and many a product so).
 _BRAND = re.compile(r"[a-z]{1,2}[A-Z][a-z]+\b")
+# An acronym names a body, not a person (`DAB`, `NATO`); the model's view re-cases upper-case
+# headlines, so the capitals left are the copy's own.
+_ACRONYM = re.compile(r"[A-Z]{2,5}")
 _DEMONYM_END = re.compile(r"(?:an|ans|ese|ish|i|is|ic|k|ks|en|ens|on|ons)$")
 
 
