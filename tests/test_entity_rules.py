@@ -115,14 +115,19 @@ def test_a_camel_case_brand_is_no_person_people_or_place():
 
 
 def test_a_product_named_after_its_kind_is_a_thing():
-    # GUM's Scientology article: `the cruise ship, Freewinds` (an object in GUM) was ORG
+    # GUM's Scientology article: `the cruise ship, Freewinds` (an object in GUM) was ORG; its
+    # Space Shuttle article had the shuttles as people
     text = ("She used the web browser Safari aboard the cruise ship, Freewinds . "
-            "In the film Tom Hanks plays a pilot .")
+            "In the film Tom Hanks plays a pilot of the aircraft carrier Carl Vinson . "
+            "Space Shuttle Columbia flew . Columbia landed .")
     spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
-             (("Safari", "PERSON"), ("Freewinds", "ORG"), ("Tom Hanks", "PERSON"))]
+             (("Safari", "PERSON"), ("Freewinds", "ORG"), ("Tom Hanks", "PERSON"),
+              ("Carl Vinson", "PERSON"), ("Space Shuttle Columbia", "PERSON"))]
     settled = evidence.name_evidence(text, spans, set())
-    assert settled["Safari"] == settled["Freewinds"] == "OTHER"
+    assert settled["Safari"] == settled["Freewinds"] == settled["Carl Vinson"] == "OTHER"
+    assert settled["Space Shuttle Columbia"] == settled["Columbia"] == "OTHER"
     assert "Tom Hanks" not in settled  # a full name stays a person's
+    assert settled["Hanks"] == "PERSON"
 
 
 def test_an_acronym_is_no_person():

@@ -96,23 +96,30 @@ def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
 
 
 # Words that make the name right after them a product or a work (`web browser Safari`, `the
-# novel Angel Catbird`, `the cruise ship, Freewinds`): a thing, whatever type the model gave.
-# (Not `play`: a team is played too; not `client` or `network`: firms are both.)
-_PRODUCT_BEFORE = re.compile(
+# novel Angel Catbird`), or a craft (`the cruise ship, Freewinds`): a thing, whatever type the
+# model gave. A work's kind may stand before a clause's subject (`in the film Tom Hanks plays
+# ...`), a craft's not. (Not `play`: a team is played too; not `client` or `network`: firms
+# are both.)
+_WORK_BEFORE = re.compile(
     r"\b(?:browser|operating system|software|app|video game|game console|smartphone|handset|"
-    r"album|film|movie|novel|song|sitcom|TV series|comic|ship|vessel|yacht|airliner|"
-    r"spacecraft|satellite|rocket|sedan|vaccine),?$")
+    r"album|film|movie|novel|song|sitcom|TV series|comic|vaccine),?$")
+_CRAFT_BEFORE = re.compile(
+    r"\b(?:ship|vessel|yacht|airliner|aircraft carrier|warship|submarine|destroyer|frigate|"
+    r"shuttle|orbiter|spacecraft|satellite|rocket),?$")
+# ... or a name opening with its kind: `Space Shuttle Columbia`, `USS Cole`, `HMS Belfast`.
+_CRAFT_IN = re.compile(r"(?:Space Shuttle|Shuttle|USS|HMS|HMAS|HMCS|RMS)\s+(?=[A-Z])")
 
 
 def _products(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
-    """Names the copy introduces by what kind of thing they are. A full name the model
-    took for a person stays one (`in the film Tom Hanks plays ...`)."""
+    """Names the copy introduces by what kind of thing they are."""
     found = {}
     for s, e, t in spans:
         name = text[s:e]
-        if t == "PERSON" and " " in name:
-            continue
-        if _PRODUCT_BEFORE.search(text[max(0, s - 20):s].rstrip()):
+        before = text[max(0, s - 20):s].rstrip()
+        if m := _CRAFT_IN.match(name):
+            found[name] = found[name[m.end():]] = "OTHER"
+        elif _CRAFT_BEFORE.search(before) or (
+                _WORK_BEFORE.search(before) and not (t == "PERSON" and " " in name)):
             found[name] = "OTHER"
     return found
 
@@ -150,6 +157,9 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
     for m in re.finditer(r"(?<![\w.])([A-Z][A-Z&.]{1,7})\s?\(\s?", text):
         if m.end() in by_start and by_start[m.end()][1] in ("ORG", "PLACE"):
             found.setdefault(m.group(1), by_start[m.end()][1])
+    # before surnames: `Space Shuttle Columbia` is no person named Columbia
+    for name, t in _products(text, spans).items():
+        found.setdefault(name, t)
     for s, e, t in spans:
         words = core_name(text[s:e]).split()
         if (t == "PERSON" and len(words) > 1 and words[0] not in found
@@ -160,8 +170,6 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
     for name, t in _companies(text, spans).items():
         found.setdefault(name, t)
     for name, t in _places(text, spans).items():
-        found.setdefault(name, t)
-    for name, t in _products(text, spans).items():
         found.setdefault(name, t)
     countries = country_names()
     places: dict[str, list[str]] = {}  # by their first four letters
