@@ -167,6 +167,10 @@ def test_events_with_their_edition_and_subject():
     found = _spans(text, entities._add_pattern_orgs(text, []))
     assert ("1993 BellSouth Classic", "EVENT") in found
     assert ("World Series of Golf", "EVENT") in found
+    # GUM's science fair article had the fair as a place
+    text = "She won the Google Science Fair and went to Fan Expo Canada ."
+    found = _spans(text, entities._add_pattern_orgs(text, []))
+    assert ("Google Science Fair", "EVENT") in found and ("Fan Expo", "EVENT") in found
 
 
 def test_two_names_joined_are_two():

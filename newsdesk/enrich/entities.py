@@ -47,7 +47,7 @@ _ORG_RE = re.compile(
 # Named events: "<Capitalised words> Open|Cup|Championship|Games ...", with the edition's
 # year before and what it is of after (`1998 World Cup`, `World Series of Golf`).
 _EVENT_HEADS = ("Open|Cup|Championships?|Games|Olympics|Grand Prix|Tour|Series|Trophy|Masters|"
-                "Classic|Tournament|Marathon|Rally|Summit|Festival|War|Election")
+                "Classic|Tournament|Marathon|Rally|Summit|Festival|War|Election|Fair|Expo")
 _EVENT_RE = re.compile(
     rf"(?<![\w-])(?:(?:19|20)\d\d\s+)?(?:{_CAP}\s+){{1,4}}(?:{_EVENT_HEADS})\b"
     rf"(?:\s+of\s+{_CAP}(?!\s+[A-Z]))?"

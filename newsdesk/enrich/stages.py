@@ -268,7 +268,8 @@ def enrich_stages() -> list["Stage"]:
         # 17: a name written after "the" is no person ("the App Store", "the Beatles"); a name
         # after its kind is a thing ("web browser Safari", "the cruise ship, Freewinds"); an
         # acronym is no person nor a surname ("DAB"); no person's name opens "Pro-Beijing"; a
-        # craft's name is a thing ("Space Shuttle Columbia", "aircraft carrier Carl Vinson")
+        # craft's name is a thing ("Space Shuttle Columbia", "aircraft carrier Carl Vinson"); a
+        # fair or expo is an event ("Google Science Fair")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
