@@ -119,15 +119,27 @@ def test_a_product_named_after_its_kind_is_a_thing():
     # Space Shuttle article had the shuttles as people
     text = ("She used the web browser Safari aboard the cruise ship, Freewinds . "
             "In the film Tom Hanks plays a pilot of the aircraft carrier Carl Vinson . "
-            "Space Shuttle Columbia flew . Columbia landed .")
+            "Space Shuttle Columbia flew . Columbia landed . The Space Shuttle era ended .")
     spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
              (("Safari", "PERSON"), ("Freewinds", "ORG"), ("Tom Hanks", "PERSON"),
               ("Carl Vinson", "PERSON"), ("Space Shuttle Columbia", "PERSON"))]
     settled = evidence.name_evidence(text, spans, set())
     assert settled["Safari"] == settled["Freewinds"] == settled["Carl Vinson"] == "OTHER"
-    assert settled["Space Shuttle Columbia"] == settled["Columbia"] == "OTHER"
+    assert settled["Space Shuttle Columbia"] == settled["Columbia"] == settled["Space Shuttle"] == "OTHER"
     assert "Tom Hanks" not in settled  # a full name stays a person's
     assert settled["Hanks"] == "PERSON"
+
+
+def test_what_the_copy_says_a_name_is():
+    # CoNLL's Svalbard article had `Longyear` as a person six times, GUM's Scientology
+    # article `Valeska Paris` as the city
+    text = ("Longyear is a Norwegian settlement of 1,000. Valeska Paris, an Australian woman, "
+            "sued. Ryanair, a low-cost airline, grew. Jones, a former bank executive, left.")
+    spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
+             (("Longyear", "PERSON"), ("Paris", "PLACE"), ("Ryanair", "PERSON"), ("Jones", "ORG"))]
+    settled = evidence.name_evidence(text, spans, set())
+    assert (settled["Longyear"], settled["Paris"], settled["Ryanair"]) == ("PLACE", "PERSON", "ORG")
+    assert "Jones" not in settled  # the kind's noun must end the phrase
 
 
 def test_an_acronym_is_no_person():

@@ -74,6 +74,32 @@ def _companies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     return found
 
 
+# What the copy says a name is, in an appositive or after `is`/`was` (`Longyear is a Norwegian
+# settlement`, `Valeska Paris, an Australian woman,`, `Ryanair, a low-cost airline,`): the
+# kind's noun must end the phrase (`Jones, a former bank executive` is no bank).
+_KINDS = {
+    "PLACE": "town|city|village|settlement|hamlet|port|capital|region|province|island|country|"
+             "suburb|district|county|municipality|neighbou?rhood|commune",
+    "ORG": "company|firm|corporation|bank|airline|carmaker|automaker|manufacturer|retailer|"
+           "charity|broadcaster|newspaper|university|band",
+    "PERSON": "man|woman|boy|girl|teenager|mother|father|wife|husband|son|daughter|widow|"
+              "resident|native",
+}
+_DESCRIBED = re.compile(
+    r"(?:,| is| was) (?:a|an|the) (?:[\w'’-]+ ){0,3}?(?:%s)(?=[,.;:)]| (?:in|of|on|near|outside|"
+    r"that|which|who|with|where|based|founded|located|and)\b)"
+    % "|".join(f"(?P<{kind}>{words})" for kind, words in _KINDS.items()))
+
+
+def _described(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Names the copy says the kind of right after them."""
+    found = {}
+    for s, e, t in spans:
+        if t in ("PERSON", "ORG", "PLACE") and (m := _DESCRIBED.match(text, e)):
+            found.setdefault(text[s:e], m.lastgroup)
+    return found
+
+
 # Words that make a name a place: `the capital Dushanbe`, `the outskirts of Arbil`,
 # `Jakarta's Changi airport`, `the al-Aqsa mosque`; and a dateline.
 _PLACE_BEFORE = re.compile(
@@ -117,7 +143,7 @@ def _products(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
         name = text[s:e]
         before = text[max(0, s - 20):s].rstrip()
         if m := _CRAFT_IN.match(name):
-            found[name] = found[name[m.end():]] = "OTHER"
+            found[name] = found[name[m.end():]] = found[m.group().strip()] = "OTHER"
         elif _CRAFT_BEFORE.search(before) or (
                 _WORK_BEFORE.search(before) and not (t == "PERSON" and " " in name)):
             found[name] = "OTHER"
@@ -166,6 +192,8 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
                 and re.fullmatch(r"[A-Z][\w'’-]{2,}", words[-1]) and not _ACRONYM.fullmatch(words[-1])):
             found.setdefault(words[-1], "PERSON")
     for name, t in teams_of(text, spans, teams).items():
+        found.setdefault(name, t)
+    for name, t in _described(text, spans).items():
         found.setdefault(name, t)
     for name, t in _companies(text, spans).items():
         found.setdefault(name, t)
