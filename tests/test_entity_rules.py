@@ -174,6 +174,14 @@ def test_a_name_written_after_the_is_no_person():
     assert found == {"App Store": "ORG", "Beatles": "ORG", "PowerBook": "OTHER"}
 
 
+def test_a_newspaper_is_an_organisation():
+    # the demo's Hajj article had the Saudi Gazette as a place, GUM's the Sydney Morning Herald
+    # as an event
+    text = "an editor at the Saudi Gazette told the Sydney Morning Herald ."
+    found = _spans(text, entities._add_pattern_orgs(text, []))
+    assert {("Saudi Gazette", "ORG"), ("Sydney Morning Herald", "ORG")} <= found
+
+
 def test_events_with_their_edition_and_subject():
     text = "He won the 1993 BellSouth Classic and tied at the World Series of Golf ."
     found = _spans(text, entities._add_pattern_orgs(text, []))

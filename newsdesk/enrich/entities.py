@@ -34,6 +34,7 @@ _ORG_HEADS = (
     "Hospital|Group|Fund|Organisation|Organization|Union|Federation|Board|Authority|"
     "Company|Inc|Ltd|Assembly|Parliament|Congress|Senate|Academy|Society|Club|League|"
     "Centre|Center|Service|Police|Army|Navy|Bureau|Reserve|Exchange|Airlines|Airways|"
+    "Gazette|Herald|Tribune|Journal|Chronicle|Telegraph|"
     "SpA|AG|plc|PLC|Plc|NV|GmbH|Holdings|Bancorp|Co(?=\\.|\\s|$)"
 )
 _CAP = r"(?:[A-Z][\w&'’.-]*)"

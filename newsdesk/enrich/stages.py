@@ -270,7 +270,8 @@ def enrich_stages() -> list["Stage"]:
         # acronym is no person nor a surname ("DAB"); no person's name opens "Pro-Beijing"; a
         # craft's name is a thing ("Space Shuttle Columbia", "aircraft carrier Carl Vinson"); a
         # fair or expo is an event ("Google Science Fair"); what the copy says a name is, it
-        # is ("Longyear is a Norwegian settlement", "Valeska Paris, an Australian woman,")
+        # is ("Longyear is a Norwegian settlement", "Valeska Paris, an Australian woman,"); a
+        # newspaper's name is an organisation's ("Saudi Gazette" was a place)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
