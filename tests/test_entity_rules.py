@@ -119,12 +119,14 @@ def test_a_product_named_after_its_kind_is_a_thing():
     # Space Shuttle article had the shuttles as people
     text = ("She used the web browser Safari aboard the cruise ship, Freewinds . "
             "In the film Tom Hanks plays a pilot of the aircraft carrier Carl Vinson . "
-            "Space Shuttle Columbia flew . Columbia landed . The Space Shuttle era ended .")
+            "Space Shuttle Columbia flew . Columbia landed . The Space Shuttle era ended . "
+            "It runs the Apple operating system Mac OSX .")
     spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
              (("Safari", "PERSON"), ("Freewinds", "ORG"), ("Tom Hanks", "PERSON"),
-              ("Carl Vinson", "PERSON"), ("Space Shuttle Columbia", "PERSON"))]
+              ("Carl Vinson", "PERSON"), ("Space Shuttle Columbia", "PERSON"), ("Mac OSX", "PERSON"))]
     settled = evidence.name_evidence(text, spans, set())
     assert settled["Safari"] == settled["Freewinds"] == settled["Carl Vinson"] == "OTHER"
+    assert settled["Mac OSX"] == "OTHER"  # the demo listed it among the article's people
     assert settled["Space Shuttle Columbia"] == settled["Columbia"] == settled["Space Shuttle"] == "OTHER"
     assert "Tom Hanks" not in settled  # a full name stays a person's
     assert settled["Hanks"] == "PERSON"

@@ -121,16 +121,15 @@ def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     return found
 
 
-# Words that make the name right after them a product or a work (`web browser Safari`, `the
-# novel Angel Catbird`), or a craft (`the cruise ship, Freewinds`): a thing, whatever type the
-# model gave. A work's kind may stand before a clause's subject (`in the film Tom Hanks plays
-# ...`), a craft's not. (Not `play`: a team is played too; not `client` or `network`: firms
-# are both.)
-_WORK_BEFORE = re.compile(
-    r"\b(?:browser|operating system|software|app|video game|game console|smartphone|handset|"
-    r"album|film|movie|novel|song|sitcom|TV series|comic|vaccine),?$")
-_CRAFT_BEFORE = re.compile(
-    r"\b(?:ship|vessel|yacht|airliner|aircraft carrier|warship|submarine|destroyer|frigate|"
+# Words that make the name right after them a product or a craft (`web browser Safari`, `the
+# operating system Mac OSX`, `the cruise ship, Freewinds`) or a work (`the novel Angel
+# Catbird`): a thing, whatever type the model gave. A work's kind may stand before a clause's
+# subject (`in the film Tom Hanks plays ...`), a product's or craft's not. (Not `play`: a
+# team is played too; not `client` or `network`: firms are both.)
+_WORK_BEFORE = re.compile(r"\b(?:album|film|movie|novel|song|sitcom|TV series|comic|video game),?$")
+_THING_BEFORE = re.compile(
+    r"\b(?:browser|operating system|software|app|game console|smartphone|handset|vaccine|"
+    r"ship|vessel|yacht|airliner|aircraft carrier|warship|submarine|destroyer|frigate|"
     r"shuttle|orbiter|spacecraft|satellite|rocket),?$")
 # ... or a name opening with its kind: `Space Shuttle Columbia`, `USS Cole`, `HMS Belfast`.
 _CRAFT_IN = re.compile(r"(?:Space Shuttle|Shuttle|USS|HMS|HMAS|HMCS|RMS)\s+(?=[A-Z])")
@@ -144,7 +143,7 @@ def _products(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
         before = text[max(0, s - 20):s].rstrip()
         if m := _CRAFT_IN.match(name):
             found[name] = found[name[m.end():]] = found[m.group().strip()] = "OTHER"
-        elif _CRAFT_BEFORE.search(before) or (
+        elif _THING_BEFORE.search(before) or (
                 _WORK_BEFORE.search(before) and not (t == "PERSON" and " " in name)):
             found[name] = "OTHER"
     return found
