@@ -136,12 +136,14 @@ def test_what_the_copy_says_a_name_is():
     # CoNLL's Svalbard article had `Longyear` as a person six times, GUM's Scientology
     # article `Valeska Paris` as the city
     text = ("Longyear is a Norwegian settlement of 1,000. Valeska Paris, an Australian woman, "
-            "sued. Ryanair, a low-cost airline, grew. Jones, a former bank executive, left.")
+            "sued. Ryanair, a low-cost airline, grew. Jones, a former bank executive, left. "
+            "Lopez, the mayor of the city, spoke.")
     spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
-             (("Longyear", "PERSON"), ("Paris", "PLACE"), ("Ryanair", "PERSON"), ("Jones", "ORG"))]
+             (("Longyear", "PERSON"), ("Paris", "PLACE"), ("Ryanair", "PERSON"), ("Jones", "ORG"),
+              ("Lopez", "PERSON"))]
     settled = evidence.name_evidence(text, spans, set())
     assert (settled["Longyear"], settled["Paris"], settled["Ryanair"]) == ("PLACE", "PERSON", "ORG")
-    assert "Jones" not in settled  # the kind's noun must end the phrase
+    assert "Jones" not in settled and "Lopez" not in settled  # the kind's noun must head it
 
 
 def test_an_acronym_is_no_person():
@@ -232,6 +234,20 @@ def test_a_role_must_read_on_its_own():
     roles = {m.canonical: m.role for m in result.entities if m.type == "PERSON"}
     assert roles["Ralph Crosby"] == "" and roles["Yoon Suk Yeol"] == ""
     assert roles["Benoit Hardy-Chartrand"] == "an East Asia geopolitics expert at Temple University"
+
+
+def test_a_role_is_what_a_person_is_not_what_they_did():
+    # The demo's Steve Jobs page listed "Papermaster, who made the decision to proceed ..."
+    # and "the text" among his roles
+    body = ["They also said that it was Steve Jobs, not Mark Papermaster, who made the decision.",
+            "The page shows the text \"Steve Jobs 1955-2011\" in black.",
+            "Jim Collins, a management expert at Stanford University, who stated, \"Great "
+            "companies rarely go from strength to strength\", agreed."]
+    result = analyse(Article(url="r", title="", source=Source("x"), body=[Block("paragraph", p) for p in body]))
+    roles = {(m.canonical, m.role) for m in result.entities if m.type == "PERSON"}
+    assert ("Steve Jobs", "") in roles and not any(r.startswith(("Papermaster", "Mark", "the text"))
+                                                   for _, r in roles)
+    assert ("Jim Collins", "a management expert at Stanford University") in roles
 
 
 def test_a_people_and_a_common_word_are_one_organisation():

@@ -553,10 +553,16 @@ def _title_prefix(doc: Doc, span: Span, text: str) -> str:
                 and doc[first.i - 1].head.i == first.i:
             first = doc[first.i - 1]
     lo = first.idx
+    if any(q in text[lo:span.start_char] for q in QUOTE_CHARS):
+        return ""  # a title stands outside no quotation (`the text "Steve Jobs 1955-2011"`)
     title = text[lo:span.start_char].strip() + " " + _leading_title(text[span.start_char:span.end_char])
     title = title.strip()
     words = [w.lower().rstrip(".") for w in title.split()]
     return "" if all(w in HONORIFICS for w in words) else title
+
+
+# A title or role stands outside any quotation: `the text "Steve Jobs 1955-2011"` names none.
+QUOTE_CHARS = "\"“”"
 
 
 def _leading_title(name: str) -> str:
@@ -575,6 +581,13 @@ def _standalone(head, first) -> bool:
     return head.tag_ in ("NN", "NNP") and first.lower_ not in _CONTEXT_WORDS
 
 
+def _negated(head, first) -> bool:
+    """`it was Jobs, not Papermaster, who ...`: a contrast, not an appositive."""
+    doc = head.doc
+    return any(c.dep_ == "neg" for c in head.children) or (
+        first.i > 0 and doc[first.i - 1].lower_ in ("not", "nor"))
+
+
 def _appositive(span: Span, text: str) -> str:
     root = span.root
     for child in root.children:
@@ -582,14 +595,22 @@ def _appositive(span: Span, text: str) -> str:
             sub = list(child.subtree)
             if child.tag_.startswith("NNP") and child.ent_type_:
                 continue  # another name in apposition, not a role
-            if not _standalone(child, sub[0]):
+            if not _standalone(child, sub[0]) or _negated(child, sub[0]):
                 continue
+            # a relative clause says what the person did, not what they are (`..., a
+            # management expert at Stanford University, who stated, "..."`)
+            clause = [t.left_edge.i for t in sub if t.dep_ == "relcl"]
+            if clause:
+                sub = [t for t in sub if t.i < min(clause)]
+                while sub and sub[-1].is_punct:
+                    sub.pop()
             # the parse may run on into the next paragraph: the role ends with its own
             return text[sub[0].idx:sub[-1].idx + len(sub[-1])].split("\n")[0].strip(" ,")
     if root.dep_ == "appos" and root.head.i < span.start and root.head.tag_ in ("NN", "NNS"):
         head = root.head
         toks = [t for t in head.subtree if t.i < span.start and t.i >= head.left_edge.i
                 and not t.is_punct and t.i <= head.i]
-        if toks and _standalone(head, toks[0]):
+        if toks and _standalone(head, toks[0]) and not any(
+                q in text[head.idx:span.start_char] for q in QUOTE_CHARS):
             return text[toks[0].idx:head.idx + len(head)].strip()
     return ""

@@ -76,7 +76,8 @@ def _companies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
 
 # What the copy says a name is, in an appositive or after `is`/`was` (`Longyear is a Norwegian
 # settlement`, `Valeska Paris, an Australian woman,`, `Ryanair, a low-cost airline,`): the
-# kind's noun must end the phrase (`Jones, a former bank executive` is no bank).
+# kind's noun must head the phrase (`Jones, a former bank executive` is no bank, `Maria Lopez,
+# the mayor of the city` no city).
 _KINDS = {
     "PLACE": "town|city|village|settlement|hamlet|port|capital|region|province|island|country|"
              "suburb|district|county|municipality|neighbou?rhood|commune",
@@ -86,7 +87,8 @@ _KINDS = {
               "resident|native",
 }
 _DESCRIBED = re.compile(
-    r"(?:,| is| was) (?:a|an|the) (?:[\w'’-]+ ){0,3}?(?:%s)(?=[,.;:)]| (?:in|of|on|near|outside|"
+    r"(?:,| is| was) (?:a|an|the) (?:(?!(?:of|in|at|for|from|to|on|with|by|the|a|an) )[\w'’-]+ ){0,3}?"
+    r"(?:%s)(?=[,.;:)]| (?:in|of|on|near|outside|"
     r"that|which|who|with|where|based|founded|located|and)\b)"
     % "|".join(f"(?P<{kind}>{words})" for kind, words in _KINDS.items()))
 

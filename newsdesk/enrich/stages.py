@@ -271,7 +271,9 @@ def enrich_stages() -> list["Stage"]:
         # craft's name is a thing ("Space Shuttle Columbia", "aircraft carrier Carl Vinson"); a
         # fair or expo is an event ("Google Science Fair"); what the copy says a name is, it
         # is ("Longyear is a Norwegian settlement", "Valeska Paris, an Australian woman,"); a
-        # newspaper's name is an organisation's ("Saudi Gazette" was a place)
+        # newspaper's name is an organisation's ("Saudi Gazette" was a place); a role is no
+        # contrast ("Jobs, not Papermaster, who ..."), no quotation ("the text \"Steve Jobs
+        # 1955-2011\"") and no relative clause after it ("..., who stated, ...")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
