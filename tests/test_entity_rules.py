@@ -178,6 +178,17 @@ def test_a_name_written_after_the_is_no_person():
     assert found == {"App Store": "ORG", "Beatles": "ORG", "PowerBook": "OTHER"}
 
 
+def test_names_end_at_an_em_dash_a_quotation_and_money():
+    # the demo's WSJ teaser made a name `Tariff Man”—to`, a GM article `"Big Three" United
+    # States`, an iPhone article an event `US $299`
+    text = ("Partners expect President Trump—aka “Tariff Man”—to stick with tariffs. Sales of "
+            "the \"Big Three\" United States automakers fell. The iPhone costs US $299 now.")
+    found = _spans(text, entities.raw_spans(load_nlp()(text), text))
+    names = {n for n, _ in found}
+    assert "Tariff Man" in names and "Big Three" in names
+    assert not any("—" in n or "$" in n or "United States" in n and "Big" in n for n in names)
+
+
 def test_a_newspaper_is_an_organisation():
     # the demo's Hajj article had the Saudi Gazette as a place, GUM's the Sydney Morning Herald
     # as an event

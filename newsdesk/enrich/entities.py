@@ -124,7 +124,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     m = LEADING_THE.match(span)
     if m and end - start > m.end():
         start += m.end()
-    while end > start and text[end - 1] in " .,;:'’\"":
+        while end > start and text[start] in "“\"‘":
+            start += 1  # `the "Big Three`
+    while end > start and text[end - 1] in " .,;:'’\"”":
         if text[end - 1] == "." and re.search(r"\b[A-Z]\.[A-Z]?\.?$|\b\w{1,3}\.$", text[start:end]):
             break  # "U.S." / "Inc." keep their dot
         end -= 1
@@ -137,11 +139,12 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 # What a name does not run across: a spaced dash or colon (`CRICKET - ENGLAND`, a slug and
 # a headline), a bracket (`National League for Democracy ( NLD`), a semicolon, a comma
 # (`Mercantile , Commerce`), a figure (`Pohang 3 Ulsan`), a list's bullet run into one line
-# (`Chicago, Illinois * Wixom Assembly Plant`).
-_BREAK = re.compile(r"\s[-–—:;*•]\s|\s?[()]\s?|\s?,\s|\s\d[\d.,:-]*\s")
+# (`Chicago, Illinois * Wixom Assembly Plant`), an em dash however spaced (`"Tariff Man"—to`).
+_BREAK = re.compile(r"\s[-–—:;*•]\s|\s?[()]\s?|\s?,\s|\s\d[\d.,:-]*\s|—")
 # Nor does a product's or work's name run across a spaced dash into lower-case words: that
-# is an aside (`the new MacBook Pro - a notebook computer replacing the PowerBook -`).
-_ASIDE = re.compile(r"\s[-–—]\s+(?=[a-z])")
+# is an aside (`the new MacBook Pro - a notebook computer replacing the PowerBook -`); nor
+# across an em dash or the end of its quotation (`the "Big Three" United States automakers`).
+_ASIDE = re.compile(r"\s[-–—]\s+(?=[a-z])|—|(?<=\w)[”\"]\s")
 # Figures and lower-case words at the edges of a name are often the sentence's, not the
 # name's (`Colin Montgomerie 68`, `Interfax news agency`, `pro-Socialist CFDT union`).
 _EDGE_FIGURE = re.compile(r"^[\d.,/+-]+(?:st|nd|rd|th|s)?$")
@@ -260,6 +263,10 @@ def _is_unit(text: str, start: int, end: int) -> bool:
         or text[start - 1:start] == "(" and text[end:end + 1] == ")")
 
 
+# An amount of money is no name, whatever the model made of it (`US $299` was an event).
+_MONEY = re.compile(r"[$€£¥]\s?\d")
+
+
 def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     """The model's entities, mended: (start, end, type) over the joined text."""
     # The model's view of the text: upper-case headlines re-cased, same offsets. Names are
@@ -274,7 +281,8 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
         for a, b in _pieces(text, ent.start_char, ent.end_char, typ):
             start, end = _trim(text, a, b)
             if (end > start and any(c.isupper() for c in view[start:end])
-                    and not _is_time_zone(text, start, end) and not _is_unit(text, start, end)):
+                    and not _is_time_zone(text, start, end) and not _is_unit(text, start, end)
+                    and not _MONEY.search(text, start, end)):
                 spans.append((start, end, typ))
     spans = _join_legal_forms(text, _join_people_to_their_body(text, spans))
     spans = _without_letters_after_names(text, spans)

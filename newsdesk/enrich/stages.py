@@ -273,7 +273,9 @@ def enrich_stages() -> list["Stage"]:
         # is ("Longyear is a Norwegian settlement", "Valeska Paris, an Australian woman,"); a
         # newspaper's name is an organisation's ("Saudi Gazette" was a place); a role is no
         # contrast ("Jobs, not Papermaster, who ..."), no quotation ("the text \"Steve Jobs
-        # 1955-2011\"") and no relative clause after it ("..., who stated, ...")
+        # 1955-2011\"") and no relative clause after it ("..., who stated, ..."); a name ends
+        # at an em dash and at its closing quote ("Tariff Man\"—to", "\"Big Three\" United
+        # States"); an amount of money is no name ("US $299" was an event)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
