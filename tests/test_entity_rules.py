@@ -146,6 +146,18 @@ def test_what_the_copy_says_a_name_is():
     assert "Jones" not in settled and "Lopez" not in settled  # the kind's noun must head it
 
 
+def test_a_word_the_article_also_writes_in_lower_case_is_no_person():
+    # the demo's iodine article had `Iodine` as a person, an iPod article `Library`
+    text = ("WHO say Iodine deficiency is common. Children need iodine. Gordon Brown saw "
+            "brown fields. Brown said so. Library and search improved in the music library.")
+    spans = [(text.index(n), text.index(n) + len(n), "PERSON") for n in
+             ("Iodine", "Gordon Brown", "Library")]
+    spans.append((text.index("Brown said"), text.index("Brown said") + 5, "PERSON"))
+    settled = evidence.name_evidence(text, spans, set())
+    assert settled["Iodine"] == settled["Library"] == "OTHER"
+    assert settled["Brown"] == "PERSON"  # the surname of a person named in full
+
+
 def test_an_acronym_is_no_person():
     # GUM's Hong Kong election article: `Pro-Beijing DAB's Ben Chan` made the model's five
     # `DAB` organisations a person's surname

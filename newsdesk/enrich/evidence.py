@@ -74,6 +74,20 @@ def _companies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     return found
 
 
+def _common_nouns(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """One word the model took for a person that the article also writes in lower case
+    (`Iodine deficiency` beside `intake of iodine`, a feature `Library` beside `music
+    library`): a thing, not a person (a surname of a person named in full was settled
+    before this)."""
+    found = {}
+    for s, e, t in spans:
+        word = text[s:e]
+        if (t == "PERSON" and word.isalpha() and word[1:].islower() and word not in found
+                and re.search(rf"(?<![\w-]){word.lower()}(?![\w-])", text)):
+            found[word] = "OTHER"
+    return found
+
+
 # What the copy says a name is, in an appositive or after `is`/`was` (`Longyear is a Norwegian
 # settlement`, `Valeska Paris, an Australian woman,`, `Ryanair, a low-cost airline,`): the
 # kind's noun must head the phrase (`Jones, a former bank executive` is no bank, `Maria Lopez,
@@ -193,6 +207,8 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
                 and re.fullmatch(r"[A-Z][\w'’-]{2,}", words[-1]) and not _ACRONYM.fullmatch(words[-1])):
             found.setdefault(words[-1], "PERSON")
     for name, t in teams_of(text, spans, teams).items():
+        found.setdefault(name, t)
+    for name, t in _common_nouns(text, spans).items():
         found.setdefault(name, t)
     for name, t in _described(text, spans).items():
         found.setdefault(name, t)
