@@ -146,6 +146,19 @@ def test_what_the_copy_says_a_name_is():
     assert "Jones" not in settled and "Lopez" not in settled  # the kind's noun must head it
 
 
+def test_a_business_before_a_full_name_makes_a_company():
+    # the demo had `Best Buy`, `Garuda Indonesia` and `Virgin Atlantic` as people, and the
+    # carrier's last word as a person's surname
+    text = ("iTunes passed U.S. electronics retailer Best Buy. The national airline Garuda "
+            "Indonesia flew to Indonesia. Tiger, the newest version of Mac OS X, shipped.")
+    spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
+             (("Best Buy", "PERSON"), ("Garuda Indonesia", "PERSON"), ("Tiger", "PERSON"))]
+    spans.append((text.rindex("Indonesia"), text.rindex("Indonesia") + 9, "PLACE"))
+    settled = evidence.name_evidence(text, spans, set())
+    assert settled["Best Buy"] == settled["Garuda Indonesia"] == "ORG"
+    assert settled["Indonesia"] == "PLACE" and settled["Tiger"] == "OTHER"
+
+
 def test_a_word_the_article_also_writes_in_lower_case_is_no_person():
     # the demo's iodine article had `Iodine` as a person, an iPod article `Library`
     text = ("WHO say Iodine deficiency is common. Children need iodine. Gordon Brown saw "

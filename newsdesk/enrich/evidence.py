@@ -66,10 +66,14 @@ def _companies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
         if t == "ORG" and " " in name:
             continue  # already one
         before = text[max(0, s - 6):s].split()
+        business_before = _COMPANY_BEFORE.search(text[max(0, s - 20):s].rstrip())
+        if t == "PERSON" and " " in name and business_before:
+            found[name] = "ORG"  # `electronics retailer Best Buy`: no person's title
+            continue
         if (t not in ("PERSON", "ORG") or " " in name or name in person_words or len(name) < 3
                 or (before and before[-1].lower().rstrip(".") in HONORIFICS)):
             continue  # a people, a place, a full name, a surname, `Mr Camus`
-        if _COMPANY_AFTER.match(text[e:e + 30].lstrip()) or _COMPANY_BEFORE.search(text[max(0, s - 20):s].rstrip()):
+        if _COMPANY_AFTER.match(text[e:e + 30].lstrip()) or business_before:
             found[name] = "ORG"
     return found
 
@@ -89,7 +93,8 @@ def _common_nouns(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str
 
 
 # What the copy says a name is, in an appositive or after `is`/`was` (`Longyear is a Norwegian
-# settlement`, `Valeska Paris, an Australian woman,`, `Ryanair, a low-cost airline,`): the
+# settlement`, `Valeska Paris, an Australian woman,`, `Ryanair, a low-cost airline,`, `Tiger,
+# the newest version of Apple Computer's Mac OS X`): the
 # kind's noun must head the phrase (`Jones, a former bank executive` is no bank, `Maria Lopez,
 # the mayor of the city` no city).
 _KINDS = {
@@ -99,6 +104,7 @@ _KINDS = {
            "charity|broadcaster|newspaper|university|band",
     "PERSON": "man|woman|boy|girl|teenager|mother|father|wife|husband|son|daughter|widow|"
               "resident|native",
+    "OTHER": "version|model|edition|release|sequel",
 }
 _DESCRIBED = re.compile(
     r"(?:,| is| was) (?:a|an|the) (?:(?!(?:of|in|at|for|from|to|on|with|by|the|a|an) )[\w'’-]+ ){0,3}?"
@@ -204,7 +210,9 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
     for s, e, t in spans:
         words = core_name(text[s:e]).split()
         if (t == "PERSON" and len(words) > 1 and words[0] not in found
-                and re.fullmatch(r"[A-Z][\w'’-]{2,}", words[-1]) and not _ACRONYM.fullmatch(words[-1])):
+                and re.fullmatch(r"[A-Z][\w'’-]{2,}", words[-1]) and not _ACRONYM.fullmatch(words[-1])
+                and not _COMPANY_BEFORE.search(text[max(0, s - 20):s].rstrip())):
+            # (`national carrier Garuda Indonesia` is a company: `_companies`)
             found.setdefault(words[-1], "PERSON")
     for name, t in teams_of(text, spans, teams).items():
         found.setdefault(name, t)

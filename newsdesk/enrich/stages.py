@@ -276,7 +276,9 @@ def enrich_stages() -> list["Stage"]:
         # 1955-2011\"") and no relative clause after it ("..., who stated, ..."); a name ends
         # at an em dash and at its closing quote ("Tariff Man\"—to", "\"Big Three\" United
         # States"); an amount of money is no name ("US $299" was an event); a word the model
-        # took for a person that the article also writes in lower case is a thing ("Iodine")
+        # took for a person that the article also writes in lower case is a thing ("Iodine"); a
+        # business before a full name makes a company ("retailer Best Buy"); "Tiger, the newest
+        # version of ..." is a thing
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
