@@ -146,6 +146,19 @@ def test_what_the_copy_says_a_name_is():
     assert "Jones" not in settled and "Lopez" not in settled  # the kind's noun must head it
 
 
+def test_a_person_named_after_an_organisation_is_cut_from_it():
+    # the demo's tanker article had `Air Force for Acquisition Marvin Sambur` as one body
+    text = ("Boeing hired Undersecretary of the Air Force for Acquisition Darleen Druyun. "
+            "USAF official Darleen Druyun agreed. Apple's iTunes Music Store sold songs; the "
+            "Music Store opened.")
+    spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
+             (("Air Force for Acquisition Darleen Druyun", "ORG"), ("iTunes Music Store", "ORG"))]
+    spans += [(text.rindex(n), text.rindex(n) + len(n), "PERSON") for n in ("Darleen Druyun", "Music Store")]
+    found = _spans(text, entities._people_after_bodies(text, sorted(spans)))
+    assert {("Air Force for Acquisition", "ORG"), ("Darleen Druyun", "PERSON"),
+            ("iTunes Music Store", "ORG")} <= found
+
+
 def test_a_business_before_a_full_name_makes_a_company():
     # the demo had `Best Buy`, `Garuda Indonesia` and `Virgin Atlantic` as people, and the
     # carrier's last word as a person's surname

@@ -288,6 +288,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     spans = _without_letters_after_names(text, spans)
     spans = _name_words_before(doc, view, spans)
     spans = _add_pattern_orgs(text, spans)
+    spans = _people_after_bodies(text, spans)
     spans = drop_slugs(text, spans)
     spans, teams = layout_rules(text, spans)
     evidence = name_evidence(view, spans, teams)
@@ -423,6 +424,29 @@ def _join_people_to_their_body(text: str, spans: list[tuple[int, int, str]]
                 out[-1] = (out[-1][0], span[1], "ORG")
                 continue
         out.append(span)
+    return out
+
+
+def _people_after_bodies(text: str, spans: list[tuple[int, int, str]]
+                         ) -> list[tuple[int, int, str]]:
+    """An organisation's span that ends with the full name of a person the article names on
+    their own elsewhere is the organisation and then the person (`the Air Force for
+    Acquisition Darleen Druyun` beside `USAF official Darleen Druyun`): no organisation's
+    name ends with a person's full name."""
+    # (not a thing the model took for a person: `iTunes Music Store` keeps its `Music Store`)
+    people = {name for s, e, t in spans if t == "PERSON" and " " in (name := text[s:e].strip())
+              and not is_common_word(name.split()[-1]) and not _ORG_END.search(name)}
+    if not people:
+        return spans
+    out = []
+    for s, e, t in spans:
+        name = text[s:e]
+        person = next((p for p in people if t == "ORG" and name.endswith(" " + p)), None)
+        if person is None:
+            out.append((s, e, t))
+            continue
+        cut = e - len(person)
+        out += [(s, len(text[:cut].rstrip()), t), (cut, e, "PERSON")]
     return out
 
 
