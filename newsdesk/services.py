@@ -6,6 +6,7 @@ JSON twin never disagree.
 """
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -211,13 +212,32 @@ def distinct_spellings(name: str, aliases: list[str]) -> list[str]:
     return sorted(best.values())
 
 
+# Words that place a role in the sentence's time or text, not the entity's: on the entity's
+# page `the Apple Chief Executive Officer` and `current Apple CEO` are `Apple ...`.
+_ROLE_LEAD = re.compile(r"^(?:(?:the|a|an|current|now|then)\s+)+", re.IGNORECASE)
+
+
+def distinct_roles(roles: list[str]) -> list[str]:
+    """The roles a reader can tell apart, in the order first seen: less the sentence's own
+    `the`/`current`, one of those that differ only in case, and no one-word role that a
+    longer one holds (`CEO` beside `Apple CEO`; `former Apple CEO` stays beside `Apple CEO`).
+    The store keeps them all."""
+    plain = [_ROLE_LEAD.sub("", r).strip() for r in roles]
+    words = {w for p in plain if " " in p for w in p.casefold().split()}
+    out: dict[str, str] = {}
+    for role in plain:
+        if role and role.casefold() not in out and (" " in role or role.casefold() not in words):
+            out[role.casefold()] = role
+    return list(out.values())
+
+
 def entity_view(store: Store, entity_id: int) -> dict[str, Any]:
     """Who or what it is, the roles seen, mentions over time, quotes by them, companions."""
     e = store.get_entity(entity_id)
     articles = store.list_articles(ArticleFilter(entity_id=entity_id, limit=50))
     return {
         "id": e.id, "name": e.name, "type": e.type, "aliases": distinct_spellings(e.name, e.aliases),
-        "roles": e.roles,
+        "roles": distinct_roles(e.roles),
         "mentions_by_day": [{"day": d, "mentions": n}
                             for d, n in store.entity_mentions_by_day(entity_id)],
         "quotes": [_stored_quote(sq) for sq in store.search_quotes(entity_id=entity_id,

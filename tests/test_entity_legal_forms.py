@@ -145,3 +145,17 @@ def test_the_entity_page_shows_each_spelling_once(store):
     view = services.entity_view(store, eid)
     assert view["aliases"] == ["Apple Computer", "Apple Inc."]
     assert store.get_entity(eid).aliases == ["APPLE", "Apple Computer", "Apple Inc", "Apple Inc."]
+
+
+def test_the_entity_page_shows_each_role_once(store):
+    # the demo's Steve Jobs page listed `CEO`, `current Apple CEO` and `the Apple Chief
+    # Executive Officer` beside `Apple CEO`
+    from newsdesk import services
+    from newsdesk.models import Entity
+
+    roles = ["Apple CEO", "current Apple CEO", "the Apple Chief Executive Officer", "CEO",
+             "former Apple CEO", "apple ceo"]
+    eid = store.upsert_entity(Entity(name="Steve Jobs", type="PERSON", roles=roles), "steve jobs")
+    view = services.entity_view(store, eid)
+    assert view["roles"] == ["Apple CEO", "Apple Chief Executive Officer", "former Apple CEO"]
+    assert store.get_entity(eid).roles == roles  # the store keeps them all
