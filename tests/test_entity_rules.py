@@ -159,6 +159,18 @@ def test_a_person_named_after_an_organisation_is_cut_from_it():
             ("iTunes Music Store", "ORG")} <= found
 
 
+def test_an_owner_named_on_its_own_is_apart_from_its_thing():
+    # the demo had `Apple Computer's Mac OS` and `Airbus' Delivery Center` as organisations
+    text = ("Apple Computer sells Apple Computer's Mac OS. The New People's Party won. Airbus "
+            "flew it to Airbus' Delivery Center.")
+    spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
+             (("Apple Computer", "ORG"), ("Apple Computer's Mac OS", "ORG"),
+              ("New People's Party", "ORG"), ("Airbus", "ORG"), ("Airbus' Delivery Center", "ORG"))]
+    found = _spans(text, entities._possessors_apart(text, sorted(spans)))
+    assert {("Mac OS", "ORG"), ("Delivery Center", "ORG"), ("New People's Party", "ORG")} <= found
+    assert not any("'" in n and n != "New People's Party" for n, _ in found)
+
+
 def test_a_business_before_a_full_name_makes_a_company():
     # the demo had `Best Buy`, `Garuda Indonesia` and `Virgin Atlantic` as people, and the
     # carrier's last word as a person's surname

@@ -289,6 +289,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     spans = _name_words_before(doc, view, spans)
     spans = _add_pattern_orgs(text, spans)
     spans = _people_after_bodies(text, spans)
+    spans = _possessors_apart(text, spans)
     spans = drop_slugs(text, spans)
     spans, teams = layout_rules(text, spans)
     evidence = name_evidence(view, spans, teams)
@@ -447,6 +448,27 @@ def _people_after_bodies(text: str, spans: list[tuple[int, int, str]]
             continue
         cut = e - len(person)
         out += [(s, len(text[:cut].rstrip()), t), (cut, e, "PERSON")]
+    return out
+
+
+_INNER_POSSESSIVE = re.compile(r"(?<=\w)['’]s? (?=[A-Z])")
+
+
+def _possessors_apart(text: str, spans: list[tuple[int, int, str]]
+                      ) -> list[tuple[int, int, str]]:
+    """A span `A's B` whose `A` the article names on its own elsewhere is two names, the
+    owner and its thing (`Apple Computer's Mac OS`, `Airbus' Delivery Center` beside `Apple
+    Computer`, `Airbus`); a name that holds a possessive stays whole (`New People's Party`,
+    `Korean People's Army`: no `New People` is named)."""
+    named = {text[s:e]: t for s, e, t in spans}
+    out = []
+    for s, e, t in spans:
+        m = _INNER_POSSESSIVE.search(text, s, e)
+        owner = text[s:m.start()] if m else ""
+        if owner in named and owner != text[s:e]:
+            out += [(s, m.start(), named[owner]), (m.end(), e, t)]
+        else:
+            out.append((s, e, t))
     return out
 
 
