@@ -132,6 +132,16 @@ def test_a_product_named_after_its_kind_is_a_thing():
     assert settled["Hanks"] == "PERSON"
 
 
+def test_where_something_is_located_is_a_place():
+    # GUM's Warhol article (and the demo) had Evansville as an organisation
+    text = ("USI's exhibit, which is located in Evansville, Indiana, opens. Halston, a former "
+            "resident of Evansville, was born in Des Moines.")
+    spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
+             (("Evansville", "ORG"), ("Des Moines", "PERSON"))]
+    settled = evidence.name_evidence(text, spans, set())
+    assert settled["Evansville"] == settled["Des Moines"] == "PLACE"
+
+
 def test_what_the_copy_says_a_name_is():
     # CoNLL's Svalbard article had `Longyear` as a person six times, GUM's Scientology
     # article `Valeska Paris` as the city

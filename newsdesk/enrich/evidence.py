@@ -122,10 +122,12 @@ def _described(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     return found
 
 
-# Words that make a name a place: `the capital Dushanbe`, `the outskirts of Arbil`,
-# `Jakarta's Changi airport`, `the al-Aqsa mosque`; and a dateline.
+# Words that make a name a place: `the capital Dushanbe`, `the outskirts of Arbil`, `located
+# in Evansville`, `a former resident of Evansville`, `Jakarta's Changi airport`, `the al-Aqsa
+# mosque`; and a dateline.
 _PLACE_BEFORE = re.compile(
-    r"\b(?:capital|(?:town|city|village|outskirts|province|region|port|suburb|district|state) of)$")
+    r"\b(?:capital|(?:town|city|village|outskirts|province|region|port|suburb|district|state) of|"
+    r"(?:located|based|headquartered|born) in|(?:a |former )?(?:resident|native) of)$")
 # (Not `port`: software is ported too, `the Mac port of ...`.)
 _PLACE_AFTER = re.compile(r"^(?:airport|mosque|checkpoint|stadium|province|region|border)\b")
 
