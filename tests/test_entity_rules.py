@@ -132,6 +132,15 @@ def test_a_product_named_after_its_kind_is_a_thing():
     assert settled["Hanks"] == "PERSON"
 
 
+def test_a_persons_body_after_of_is_an_organisation():
+    # GUM's Hong Kong election article had Civic Passion as a person
+    text = "Elected were Cheng Chung-tai of Civic Passion and Ann Lee of Wales."
+    spans = [(text.index(n), text.index(n) + len(n), "PERSON") for n in
+             ("Cheng Chung-tai", "Civic Passion", "Ann Lee", "Wales")]
+    settled = evidence.name_evidence(text, spans, set())
+    assert settled["Civic Passion"] == "ORG" and settled["Wales"] == "PLACE"
+
+
 def test_where_something_is_located_is_a_place():
     # GUM's Warhol article (and the demo) had Evansville as an organisation
     text = ("USI's exhibit, which is located in Evansville, Indiana, opens. Halston, a former "

@@ -92,6 +92,17 @@ def _common_nouns(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str
     return found
 
 
+def _affiliations(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """A name the model took for a person right after a person and `of` is their body
+    (`Cheng Chung-tai of Civic Passion`, `Gary Chan of DAB`); a country there is a place
+    (settled before this)."""
+    found = {}
+    for (_, e1, t1), (s, e, t) in zip(spans, spans[1:]):
+        if t1 == "PERSON" and t == "PERSON" and re.fullmatch(r" of (?:the )?", text[e1:s]):
+            found.setdefault(text[s:e], "ORG")
+    return found
+
+
 # What the copy says a name is, in an appositive or after `is`/`was` (`Longyear is a Norwegian
 # settlement`, `Valeska Paris, an Australian woman,`, `Ryanair, a low-cost airline,`, `Tiger,
 # the newest version of Apple Computer's Mac OS X`): the
@@ -221,6 +232,8 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
     for name, t in _common_nouns(text, spans).items():
         found.setdefault(name, t)
     for name, t in _described(text, spans).items():
+        found.setdefault(name, t)
+    for name, t in _affiliations(text, spans).items():
         found.setdefault(name, t)
     for name, t in _companies(text, spans).items():
         found.setdefault(name, t)
