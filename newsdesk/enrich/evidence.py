@@ -94,11 +94,12 @@ def _common_nouns(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str
 
 def _affiliations(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     """A name the model took for a person right after a person and `of` is their body
-    (`Cheng Chung-tai of Civic Passion`, `Gary Chan of DAB`); a country there is a place
-    (settled before this)."""
+    (`Cheng Chung-tai of Civic Passion`, `Gary Chan of DAB`); a country there is its place
+    (`Charles of Wales`)."""
     found = {}
     for (_, e1, t1), (s, e, t) in zip(spans, spans[1:]):
-        if t1 == "PERSON" and t == "PERSON" and re.fullmatch(r" of (?:the )?", text[e1:s]):
+        if (t1 == "PERSON" and t == "PERSON" and re.fullmatch(r" of (?:the )?", text[e1:s])
+                and text[s:e] not in country_names()):
             found.setdefault(text[s:e], "ORG")
     return found
 
