@@ -132,6 +132,15 @@ def test_a_product_named_after_its_kind_is_a_thing():
     assert settled["Hanks"] == "PERSON"
 
 
+def test_a_name_ending_in_a_place_or_a_body_is_no_person():
+    # the demo had `Music Store` and `Castlefrank Road` as people; `Tony Hall` stays one
+    text = "The Music Store and Castlefrank Road near the Steven F. Udvar-Hazy Center; Tony Hall spoke."
+    spans = [(text.index(n), text.index(n) + len(n), "PERSON") for n in
+             ("Music Store", "Castlefrank Road", "Steven F. Udvar-Hazy Center", "Tony Hall")]
+    assert entities._headed(text, spans) == {"Music Store": "ORG", "Castlefrank Road": "PLACE",
+                                             "Steven F. Udvar-Hazy Center": "ORG"}
+
+
 def test_a_persons_body_after_of_is_an_organisation():
     # GUM's Hong Kong election article had Civic Passion as a person
     text = "Elected were Cheng Chung-tai of Civic Passion and Ann Lee of Wales."

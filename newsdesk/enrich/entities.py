@@ -295,6 +295,8 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     evidence = name_evidence(view, spans, teams)
     for name, t in _determined(doc, view, spans).items():
         evidence.setdefault(name, t)
+    for name, t in _headed(view, spans).items():
+        evidence.setdefault(name, t)
     spans = _propagate(view, doc, spans, evidence)
     return _unify_types(view, spans, evidence)
 
@@ -331,6 +333,24 @@ def _determined(doc: Doc, view: str, spans: list[tuple[int, int, str]]) -> dict[
         if plural and last[:-1] in people:
             continue  # `the Clintons`
         found[name] = "ORG" if plural or _ORG_END.search(name) else "OTHER"
+    return found
+
+
+# Last words that make a name a street or an airport, which no person's surname is.
+_PLACE_END = re.compile(r"\b(?:Road|Street|Avenue|Boulevard|Airport)$")
+
+
+def _headed(view: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Names the model took for people that end in a place's or a body's word: `Castlefrank
+    Road` is a place, `the Art Gallery` and `Steven F. Udvar-Hazy Center` are bodies."""
+    found: dict[str, str] = {}
+    for s, e, t in spans:
+        name = view[s:e]
+        if t == "PERSON" and " " in name:
+            if _PLACE_END.search(name):
+                found[name] = "PLACE"
+            elif _ORG_END.search(name):
+                found[name] = "ORG"
     return found
 
 

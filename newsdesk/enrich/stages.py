@@ -282,7 +282,8 @@ def enrich_stages() -> list["Stage"]:
         # end of an organisation's span ("Air Force for Acquisition Marvin Sambur"); an owner
         # named on its own is apart from its thing ("Apple Computer's Mac OS"); where something
         # is located, based or born is a place ("located in Evansville"); a person's body after
-        # "of" is an organisation ("Cheng Chung-tai of Civic Passion")
+        # "of" is an organisation ("Cheng Chung-tai of Civic Passion"); a name ending in a
+        # street's or a body's word is no person ("Castlefrank Road", "Music Store")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
