@@ -83,13 +83,12 @@ def _common_nouns(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str
     (`Iodine deficiency` beside `intake of iodine`, a feature `Library` beside `music
     library`): a thing, not a person (a surname of a person named in full was settled
     before this)."""
-    found = {}
-    for s, e, t in spans:
-        word = text[s:e]
-        if (t == "PERSON" and word.isalpha() and word[1:].islower() and word not in found
-                and re.search(rf"(?<![\w-]){word.lower()}(?![\w-])", text)):
-            found[word] = "OTHER"
-    return found
+    words = {text[s:e] for s, e, t in spans if t == "PERSON" and text[s:e].isalpha()
+             and text[s:e][1:].islower()}
+    # one pass over the text for all of them: a long article names many people
+    lower = {w for w in re.findall(r"(?<![\w-])[^\W\d_]+(?![\w-])", text) if w.islower()
+             } if words else set()
+    return {word: "OTHER" for word in words if word.lower() in lower}
 
 
 def _affiliations(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
