@@ -264,6 +264,8 @@ def test_names_end_at_an_em_dash_a_quotation_and_money():
     found = _spans(text, entities.raw_spans(load_nlp()(text), text))
     names = {n for n, _ in found}
     assert "Tariff Man" in names and "Big Three" in names
+    # a tokenised source spaces its quotation marks (CoNLL: `dubbed the " Iron Lady "`)
+    assert entities._trim('dubbed the " Iron Lady " for', 7, 23) == (13, 22)
     assert not any("—" in n or "$" in n or "United States" in n and "Big" in n for n in names)
 
 

@@ -124,8 +124,8 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     m = LEADING_THE.match(span)
     if m and end - start > m.end():
         start += m.end()
-        while end > start and text[start] in "“\"‘":
-            start += 1  # `the "Big Three`
+        while end > start and text[start] in "“\"‘ \u00a0":
+            start += 1  # `the "Big Three`, `the " Iron Lady`
     while end > start and text[end - 1] in " .,;:'’\"”":
         if text[end - 1] == "." and re.search(r"\b[A-Z]\.[A-Z]?\.?$|\b\w{1,3}\.$", text[start:end]):
             break  # "U.S." / "Inc." keep their dot
