@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from newsdesk.enrich.evidence import DESCRIPTOR, country_names, name_evidence, settled
 from newsdesk.enrich.layout import drop_slugs, layout_rules
+from newsdesk.enrich.quote_marks import QUOTE_MARK
 from newsdesk.enrich.canonical import KnownEntities, canonical_names  # noqa: F401  (who.py)
 from newsdesk.enrich.names import (HONORIFICS, LEADING_THE, POSSESSIVE, TITLE_RE, core_name,
                                    is_common_word, without_legal_form)
@@ -462,12 +463,12 @@ def _people_after_bodies(text: str, spans: list[tuple[int, int, str]]
     out = []
     for s, e, t in spans:
         name = text[s:e]
-        person = next((p for p in people if t == "ORG" and name.endswith(" " + p)), None)
+        person = next((p for p in people if name.endswith(" " + p)), None) if t == "ORG" else None
         if person is None:
             out.append((s, e, t))
             continue
         cut = e - len(person)
-        out += [(s, len(text[:cut].rstrip()), t), (cut, e, "PERSON")]
+        out += [(s, s + len(text[s:cut].rstrip()), t), (cut, e, "PERSON")]
     return out
 
 
@@ -627,16 +628,12 @@ def _title_prefix(doc: Doc, span: Span, text: str) -> str:
                 and doc[first.i - 1].head.i == first.i:
             first = doc[first.i - 1]
     lo = first.idx
-    if any(q in text[lo:span.start_char] for q in QUOTE_CHARS):
+    if QUOTE_MARK.search(text, lo, span.start_char):
         return ""  # a title stands outside no quotation (`the text "Steve Jobs 1955-2011"`)
     title = text[lo:span.start_char].strip() + " " + _leading_title(text[span.start_char:span.end_char])
     title = title.strip()
     words = [w.lower().rstrip(".") for w in title.split()]
     return "" if all(w in HONORIFICS for w in words) else title
-
-
-# A title or role stands outside any quotation: `the text "Steve Jobs 1955-2011"` names none.
-QUOTE_CHARS = "\"“”"
 
 
 def _leading_title(name: str) -> str:
@@ -684,7 +681,7 @@ def _appositive(span: Span, text: str) -> str:
         head = root.head
         toks = [t for t in head.subtree if t.i < span.start and t.i >= head.left_edge.i
                 and not t.is_punct and t.i <= head.i]
-        if toks and _standalone(head, toks[0]) and not any(
-                q in text[head.idx:span.start_char] for q in QUOTE_CHARS):
+        if toks and _standalone(head, toks[0]) and not QUOTE_MARK.search(
+                text, head.idx, span.start_char):
             return text[toks[0].idx:head.idx + len(head)].strip()
     return ""

@@ -28,13 +28,18 @@ _CLUB_AFTER = re.compile(
 _CLUB_BEFORE = re.compile(r"\b(?:club|side|played for|joined|signed for|moved to)$")
 
 
+def _before(text: str, start: int, width: int = 20) -> str:
+    """The few characters before a name, where the words that type it stand."""
+    return text[max(0, start - width):start].rstrip()
+
+
 def teams_of(text: str, spans: list[tuple[int, int, str]], teams: set[str]) -> dict[str, str]:
     """Names used as sports teams: a country's team is the country (PLACE), any other
     team is an organisation (`Nice`, `Surrey`, `Newcastle`)."""
     named = set(teams)
     for s, e, t in spans:
         if t in ("PLACE", "ORG", "PERSON") and len(text[s:e].split()) <= 3:
-            if _CLUB_AFTER.match(text[e:e + 20].lstrip()) or _CLUB_BEFORE.search(text[max(0, s - 20):s].rstrip()):
+            if _CLUB_AFTER.match(text[e:e + 20].lstrip()) or _CLUB_BEFORE.search(_before(text, s)):
                 named.add(text[s:e])
     countries = country_names()
     return {name: "PLACE" if name in countries else "ORG" for name in named if len(name) > 2}
@@ -54,6 +59,11 @@ _MEDIA_NAME = re.compile(
     r"\b(?:news agency|newspaper|daily|weekly|magazine|broadcaster) ((?:[A-Z][\w&'-]+ ?){1,3})")
 
 
+def _business_before(text: str, start: int) -> bool:
+    """A business or medium named right before (`the automaker Chrysler`, `retailer Best Buy`)."""
+    return _COMPANY_BEFORE.search(_before(text, start)) is not None
+
+
 def _companies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     """Names the copy uses as companies or media (`Magna was up 1/8`, `Ericsson said in a
     statement`, `the news weekly Der Spiegel`). A name the model took for a person counts
@@ -66,7 +76,7 @@ def _companies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
         if t == "ORG" and " " in name:
             continue  # already one
         before = text[max(0, s - 6):s].split()
-        business_before = _COMPANY_BEFORE.search(text[max(0, s - 20):s].rstrip())
+        business_before = _business_before(text, s)
         if t == "PERSON" and " " in name and business_before:
             found[name] = "ORG"  # `electronics retailer Best Buy`: no person's title
             continue
@@ -150,7 +160,7 @@ def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
         name = text[s:e]
         line_start = text.rfind("\n", 0, s) + 1
         dateline = DATELINE.match(text, line_start)
-        if (_PLACE_BEFORE.search(text[max(0, s - 25):s].rstrip()) or _PLACE_AFTER.match(text[e:e + 12].lstrip())
+        if (_PLACE_BEFORE.search(_before(text, s, 25)) or _PLACE_AFTER.match(text[e:e + 12].lstrip())
                 or (dateline and s in (dateline.start(1), dateline.start(2)))):
             found[name] = "PLACE"
     return found
@@ -175,7 +185,7 @@ def _products(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     found = {}
     for s, e, t in spans:
         name = text[s:e]
-        before = text[max(0, s - 20):s].rstrip()
+        before = _before(text, s)
         if m := _CRAFT_IN.match(name):
             found[name] = found[name[m.end():]] = found[m.group().strip()] = "OTHER"
         elif _THING_BEFORE.search(before) or (
@@ -224,7 +234,7 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
         words = core_name(text[s:e]).split()
         if (t == "PERSON" and len(words) > 1 and words[0] not in found
                 and re.fullmatch(r"[A-Z][\w'’-]{2,}", words[-1]) and not _ACRONYM.fullmatch(words[-1])
-                and not _COMPANY_BEFORE.search(text[max(0, s - 20):s].rstrip())):
+                and not _business_before(text, s)):
             # (`national carrier Garuda Indonesia` is a company: `_companies`)
             found.setdefault(words[-1], "PERSON")
     for name, t in teams_of(text, spans, teams).items():

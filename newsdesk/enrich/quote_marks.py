@@ -10,7 +10,7 @@ import re
 
 # Curly marks say which way they face; straight ones (and the `` '' of tokenised text) are
 # read from the characters around them.
-_MARK = re.compile(r"``|''|[“”\"«»„]")
+QUOTE_MARK = re.compile(r"``|''|[“”\"«»„]")
 _OPENERS, _CLOSERS = {"“", "``", "«", "„"}, {"”", "''", "»"}
 
 
@@ -53,7 +53,7 @@ def _paragraph_pairs(para: str) -> list[tuple[int, int]]:
     another (`“... what he calls “hell” than live ...”`, where single quotes belong): that
     stays inside the outer quote."""
     out, opened = [], None
-    marks = list(_MARK.finditer(para))
+    marks = list(QUOTE_MARK.finditer(para))
     skip = 0
     for i, m in enumerate(marks):
         if skip:
