@@ -127,6 +127,25 @@ def test_semantic_search_finds_meaning_without_the_words(loaded):
     assert [topic[i] for i in _ids(res)] == [5, 5, 5]  # the 76ers firing their coach
 
 
+
+def test_ranked_by_any_word_the_articles_with_every_word_come_first(loaded):
+    # Fewer than five articles have both words, so the words are ranked by any of them;
+    # fused with meaning, an article with one word used to come above those with both.
+    store, vi, _, ti = loaded
+    for query in ("convicted mother", "entertainment queen", "following guards"):
+        # a filter keeps every word required (every article is newer than 2000)
+        every = set(_ids(search(store, vi, ti, query, mode="text", limit=10,
+                                filters={"after": "2000-01-01"})))
+        assert 0 < len(every) < hybrid.RELAX_BELOW, query
+        for mode in ("hybrid", "text"):
+            res = search(store, vi, ti, query, mode=mode, limit=10)
+            assert res["relaxed"] and res["every_word"] == len(every), (query, mode)
+            ranked = _ids(res)
+            assert set(ranked[:len(every)]) == every, (query, mode, ranked)
+            assert len(ranked) > len(every)  # and the articles with some of the words follow
+            scores = [h["score"] for h in res["hits"]]
+            assert scores == sorted(scores, reverse=True), (query, mode)
+
 def test_snippets_mark_the_words(loaded):
     store, vi, _, ti = loaded
     res = search(store, vi, ti, "coach", mode="text", limit=3)

@@ -57,3 +57,13 @@ def test_articles_q_is_plain_words_and_documented(site):
     assert "Plain words" in q["description"] and "/api/search" in q["description"]
     params = site.get("/openapi.json").json()["paths"]["/api/search"]["get"]["parameters"]
     assert "query language" in next(p for p in params if p["name"] == "q")["description"]
+
+
+def test_page_says_how_many_articles_have_every_word(site):
+    # "convicted mother": one article has both words, so the rest are ranked by any word
+    res = site.get("/api/search", params={"q": "convicted mother"}).json()
+    assert res["relaxed"] and res["every_word"] == 1
+    page = site.get("/search", params={"q": "convicted mother"}).text
+    assert "only 1 has every word, first; the rest have some of them" in page
+    res = site.get("/api/search", params={"q": "coach"}).json()  # one word: nothing relaxed
+    assert not res["relaxed"] and res["every_word"] is None

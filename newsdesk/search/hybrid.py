@@ -119,7 +119,7 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
     node = build_query(q, filters)
     out: dict[str, Any] = {"query": q, "mode": mode, "sort": sort, "hits": [], "total": 0,
                            "total_capped": False, "by_meaning": 0, "more": False, "facets": {},
-                           "relaxed": False}
+                           "relaxed": False, "every_word": None}
     if node is None:
         return out
     typed, node = node, with_short_forms(node, lambda word: _organisations(store, word))
@@ -129,7 +129,7 @@ def search(store, vi, q: str, *, mode: str = "hybrid", sort: str = "relevance",
     if mode != "semantic" and _plain_words(typed) and text.count(cap=RELAX_BELOW) < RELAX_BELOW:
         # A sentence typed as a question rarely has every word in one article: rank by any.
         text.relax(_any_word_match(typed, store.dialect, node))
-        out["relaxed"] = True
+        out["relaxed"], out["every_word"] = True, len(text.every)
     words, sem_preds, sem_params = semantic_parts(typed, store.dialect)
     fused = bool(words) and (mode == "semantic" or (mode == "hybrid" and text.match is not None))
     if mode == "semantic" and words:
@@ -205,7 +205,10 @@ def _hybrid_page(store, vi, node, text, words, preds, params, sort, limit, offse
         matching = set(text_ids)
         sem_ids = [i for i in sem_ids if i in matching]
     weight = SEMANTIC_WEIGHT if semantic_weight is None else semantic_weight
-    fused = rrf([text_ids, sem_ids], rrf_k, [1.0, weight])[:POOL]
+    # Ranked by any word, the articles that have every word stay ahead of those with some:
+    # meaning re-orders each group, as it re-orders text matches before the neighbours
+    # that have none of the words.
+    fused = lifted(rrf([text_ids, sem_ids], rrf_k, [1.0, weight])[:POOL], text.every)
     in_text, in_fused = set(text_ids), {i for i, _ in fused}
     beyond = [i for i, _ in fused if i not in in_text]
     # A neighbour outside the text's first POOL may still match the words further down.
@@ -263,13 +266,18 @@ class TextRanker:
     """The text side of one search, in the text ranking index when it can answer the query,
     else in the store's own full-text index. A class only to carry the compiled query."""
 
-    __slots__ = ("store", "ti", "node", "match", "preds", "params")
+    __slots__ = ("store", "ti", "node", "match", "preds", "params", "every")
 
     def __init__(self, store, ti, node, match, preds, params):
         self.store, self.ti, self.node = store, ti, node
         self.match, self.preds, self.params = match, preds, params
+        self.every: list[int] = []  # once relaxed: the few articles that have every word
 
     def relax(self, any_match) -> None:
+        """Rank by any of the words from now on, the articles that have all of them first:
+        bm25 sums over the words a reader typed, so a short article with one rare word
+        ("tankers") would outrank the ones that name both ("Boeing tanker")."""
+        self.every = [i for i, _ in self._ranked(limit=RELAX_BELOW)[0]]
         self.match = any_match
         self.node = textindex.any_word(positive_words(self.node))
 
@@ -288,6 +296,15 @@ class TextRanker:
     def ranked(self, *, sort: str = "relevance", limit: int, offset: int = 0
                ) -> tuple[list[tuple[int, float]], int]:
         """((id, score) best first, how many match)."""
+        if not self.every or sort != "relevance":
+            return self._ranked(sort=sort, limit=limit, offset=offset)
+        # The any-word ranking with the every-word articles lifted to its head. They are
+        # fewer than RELAX_BELOW, so the ranking is read from its start to the page's end.
+        hits, total = self._ranked(limit=offset + limit)
+        return lifted(hits, self.every)[offset:offset + limit], total
+
+    def _ranked(self, *, sort: str = "relevance", limit: int, offset: int = 0
+                ) -> tuple[list[tuple[int, float]], int]:
         if self.ti is not None:
             return textindex.ranked(self.store, self.ti, self.node, sort=sort, limit=limit,
                                     offset=offset)
@@ -296,6 +313,17 @@ class TextRanker:
         if offset == 0 and len(hits) < limit:
             return hits, len(hits)
         return hits, self.store.search_count(self.match, self.preds, self.params)
+
+
+def lifted(hits: list[tuple[int, float]], first: list[int]) -> list[tuple[int, float]]:
+    """The hits with the articles `first` ahead of the rest (those missing from `hits`
+    too), by their own scores, each raised by the best of the rest so scores still fall."""
+    if not first:
+        return hits
+    lift, score = set(first), dict(hits)
+    rest = [h for h in hits if h[0] not in lift]
+    top = max((s for _, s in rest), default=0.0)
+    return sorted(((i, top + score.get(i, 0.0)) for i in lift), key=lambda h: (-h[1], h[0])) + rest
 
 
 def _organisations(store, word: str) -> list[str]:

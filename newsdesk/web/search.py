@@ -78,7 +78,7 @@ def search_results(request: Request, q: str, mode: str, sort: str, filters: dict
     params = {"q": q, "mode": mode, "sort": sort, **{k: v for k, v in filters.items() if v}}
     return {"query": q, "mode": mode, "sort": sort, "filters": filters, "total": res["total"],
             "total_capped": res["total_capped"], "by_meaning": res["by_meaning"],
-            "relaxed": res.get("relaxed", False),
+            "relaxed": res.get("relaxed", False), "every_word": res.get("every_word"),
             "items": items, "facets": {k: [{"value": v, "count": n} for v, n in rows]
                                        for k, rows in res["facets"].items()},
             "offset": offset, "next_offset": offset + limit if res["more"] else None,
