@@ -203,6 +203,9 @@ def test_the_first_reader_does_not_pay_for_loading(site):
 
     assert "newsdesk.stories.cluster" in sys.modules
     assert places._names.cache_info().currsize == 1  # the country names entity: reads
+    from newsdesk.web.pages import finite
+
+    assert finite.cache_info().currsize >= 1  # the verb forms entity pages read
 
 
 def test_article_photos_can_load(site):
@@ -300,6 +303,19 @@ def test_entity_page_does_not_put_reported_speech_in_quotation_marks(site):
     q = reported[0]
     page = site.get(f"/entities/{q['speaker']['entity_id']}").text
     assert q["text"] in page and f"“{q['text']}”" not in page
+
+
+def test_reported_speech_is_introduced_as_a_sentence():
+    # The demo's entity pages read "Boeing claiming: the evaluation was skewed towards
+    # Northrop" and "Associated Press according to: the number of people ..."
+    from newsdesk.web.pages import reported_by
+
+    assert reported_by("Boeing", "claiming") == "Boeing claims"
+    assert reported_by("Kristen Wilkins", "writing") == "Kristen Wilkins writes"
+    assert reported_by("Aeroflot", "promising") == "Aeroflot promises"
+    assert reported_by("Associated Press", "according  to") == "According to Associated Press"
+    assert reported_by("Boeing", "announced") == "Boeing announced"  # the article's own verb
+    assert reported_by("Boeing", "") == "Boeing"
 
 
 def test_pulled_quotes_drop_the_comma_that_led_into_the_attribution(site):

@@ -22,15 +22,19 @@ log = logging.getLogger(__name__)
 def _warm(done: threading.Event) -> None:
     """Load what the first article page and the first search would otherwise load inside a
     reader's request: the story clustering modules (datasketch pulls in scikit-learn, about
-    0.8 s), the query embedder (about 0.3 s) and the country names an entity: filter reads
-    (Babel's CLDR data, about 0.05 s). Best effort: a failure here is the first request's
+    0.8 s), the query embedder (about 0.3 s), the country names an entity: filter reads
+    (Babel's CLDR data, about 0.05 s) and the verb forms an entity page may need
+    (lemminflect's tables, about 0.9 s). Best effort: a failure here is the first request's
     to report."""
     try:
         from ..stories import cluster  # noqa: F401  (related articles import it lazily)
         from ..enrich.embed import embed_texts
         from ..enrich.names import name_keys
 
+        from .pages import finite
+
         embed_texts(["warm"])
+        finite("saying")
         name_keys("US")  # search/query.py asks it for every entity: filter (babel, cleanco)
     except Exception:  # pragma: no cover - the request that needs it will raise it properly
         log.warning("warm-up failed", exc_info=True)

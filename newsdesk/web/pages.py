@@ -5,6 +5,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from functools import lru_cache
 from typing import Callable, Optional
 from urllib.parse import quote, urlencode
 
@@ -43,6 +44,35 @@ def roles_once(quotes: list[dict], entities: list[dict]) -> list[str]:
 
 
 templates.env.globals["roles_once"] = roles_once
+
+
+def reported_by(name: str, cue: str) -> str:
+    """How a statement the article reports without quoting is introduced on the speaker's
+    page, as "<this> : <what was said>": "Boeing announced", "According to the Associated
+    Press". The cue is the article's own verb; a participle ("Boeing challenged the award,
+    claiming the evaluation was skewed") reads as a sentence only made finite, "Boeing
+    claims"."""
+    cue = " ".join(cue.split())
+    if cue.casefold() == "according to":
+        return f"According to {name}"
+    if not cue:
+        return name
+    return f"{name} {finite(cue) if cue.casefold().endswith('ing') else cue}"
+
+
+@lru_cache(maxsize=512)
+def finite(participle: str) -> str:
+    """The third-person present of an -ing verb ("writing" -> "writes"), by lemminflect's
+    English inflection tables (spelling rules such as the silent e are theirs, not ours);
+    the word as given when they do not know it."""
+    from lemminflect import getInflection, getLemma
+
+    lemma = getLemma(participle.casefold(), upos="VERB")
+    forms = getInflection(lemma[0], tag="VBZ") if lemma else ()
+    return forms[0] if forms else participle
+
+
+templates.env.globals["reported_by"] = reported_by
 
 
 def _render(request: Request, template: str, status_code: int = 200,
