@@ -366,6 +366,13 @@ def test_quotes_search(store, loaded):
     assert paged == whole and len(whole) == 3
     latest = [q.quote.text for q in store.latest_quotes()]
     assert [q.quote.text for q in store.latest_quotes(limit=1, offset=1)] == latest[1:2]
+    # unasked, a phrase in quotation marks is not listed as a statement; asked, it is
+    store.replace_article_enrichment(jackman_piece, [], [
+        Quote(text="Hugh is a true showman", speaker="Bill Condon"),
+        Quote(text=" cautiously  optimistic ", speaker="Laurence Mark")], [], [])
+    assert [q.quote.text for q in store.latest_quotes()] == ["Hugh is a true showman",
+                                                             "We appreciate your respect"]
+    assert store.search_quotes(speaker="Laurence Mark")
     # `direct` leaves out indirect attributions in SQL, so a page is never short of them
     store.replace_article_enrichment(lohan_piece, [], [
         Quote(text="that the party was private", speaker="Jack Ketsoyan", kind="indirect"),

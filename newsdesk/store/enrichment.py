@@ -16,6 +16,10 @@ SQLITE_NEXT_ENTITY_ID = ("(SELECT MAX(n) + 1 FROM (SELECT COALESCE(MAX(id), 0) A
 
 
 LATEST_QUOTE_ARTICLES = 500  # the newest articles the quotes page draws on unasked
+# Unasked, the quotes page lists statements: a phrase an article put in quotation marks
+# ("cautiously optimistic", "dangerous", "for months") says nothing read on its own. A
+# search by speaker or words, and the article and entity pages, still show every quote.
+LATEST_QUOTE_MIN_WORDS = 4
 
 
 class EnrichmentQueries(SQLStore):
@@ -292,16 +296,17 @@ class EnrichmentQueries(SQLStore):
 
     def latest_quotes(self, limit: int = 50, offset: int = 0,
                       articles: int = LATEST_QUOTE_ARTICLES) -> list[StoredQuote]:
-        """Direct quotes with a speaker from the newest `articles` articles, newest first.
-        The window keeps this one index walk at any store size (a sort of every quote took
-        a scan of the whole table)."""
+        """Direct quotes with a speaker, of LATEST_QUOTE_MIN_WORDS words or more, from the
+        newest `articles` articles, newest first. The window keeps this one index walk at any
+        store size (a sort of every quote took a scan of the whole table)."""
         rows = self._all(
             "SELECT q.*, a.title AS article_title, a.published_at AS p, s.name AS source_name "
             "FROM (SELECT id, title, published_at, listed_at, source_id FROM articles "
             "ORDER BY listed_at DESC NULLS LAST, id DESC LIMIT ?) a JOIN quotes q ON "
             "q.article_id = a.id JOIN sources s ON s.id = a.source_id WHERE q.kind = 'direct' "
-            "AND q.speaker <> '' ORDER BY a.listed_at DESC NULLS LAST, a.id DESC, q.id "
-            "LIMIT ? OFFSET ?", (articles, limit, offset))
+            "AND q.speaker <> '' AND LENGTH(TRIM(q.text)) - LENGTH(REPLACE(TRIM(q.text), ' ', '')) "
+            ">= ? ORDER BY a.listed_at DESC NULLS LAST, a.id DESC, q.id LIMIT ? OFFSET ?",
+            (articles, LATEST_QUOTE_MIN_WORDS - 1, limit, offset))
         return self._stored_quotes(rows)
 
     def stage_states(self, article_id: int) -> list[StageState]:
