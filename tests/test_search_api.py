@@ -2,6 +2,8 @@
 pages past the fusion's pool, and /api/articles' plain-word `q` documented as such."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -67,3 +69,34 @@ def test_page_says_how_many_articles_have_every_word(site):
     assert "only 1 has every word, first; the rest have some of them" in page
     res = site.get("/api/search", params={"q": "coach"}).json()  # one word: nothing relaxed
     assert not res["relaxed"] and res["every_word"] is None
+
+
+def test_date_facet_narrows_to_days_months_or_years():
+    from newsdesk.web.search import date_facet
+
+    def days(*values):
+        return [{"value": v, "count": 1} for v in values]
+
+    within_month = date_facet(days("2026-02-21", "2026-02-20", "2026-02-20x", "2026-02-08"))
+    assert [(f["value"], f["after"], f["before"]) for f in within_month] == [
+        ("2026-02-21", "2026-02-21", "2026-02-22"), ("2026-02-20", "2026-02-20", "2026-02-21"),
+        ("2026-02-08", "2026-02-08", "2026-02-09")]  # a value that is not a day is left out
+    months = date_facet(days("2008-12-03", "2008-12-30", "2008-03-01", "2007-07-09"))
+    assert [(f["value"], f["count"], f["after"], f["before"]) for f in months] == [
+        ("December 2008", 2, "2008-12-01", "2009-01-01"),
+        ("March 2008", 1, "2008-03-01", "2008-04-01"),
+        ("July 2007", 1, "2007-07-01", "2007-08-01")]
+    years = date_facet(days("2026-02-21", "2011-08-08", "2005-01-18", "2005-06-13"))
+    assert [(f["value"], f["count"], f["before"]) for f in years] == [
+        ("2026", 1, "2027-01-01"), ("2011", 1, "2012-01-01"), ("2005", 2, "2006-01-01")]
+    assert date_facet([]) == []
+
+
+def test_search_page_dates_link_to_their_range(site):
+    # the page listed the ten newest days, as text: a search over months showed a few days
+    page = site.get("/search", params={"q": "coach"}).text
+    api = site.get("/api/search", params={"q": "coach"}).json()["facets"]["day"]
+    first = min(d["value"] for d in api)[:7]
+    assert "<h2>Date</h2>" in page
+    assert re.search(rf'href="/search\?q=coach[^"]*after={first}-01[^"]*before=', page)
+    assert site.get("/api/search", params={"q": "coach", "after": f"{first}-01"}).json()["total"]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from datetime import datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import urlencode
@@ -98,6 +98,34 @@ def _error(err: QueryError | ValueError) -> dict[str, Any]:
     return {"message": str(err), "position": getattr(err, "position", None)}
 
 
+def date_facet(days: list[dict[str, Any]], limit: int = 10) -> list[dict[str, Any]]:
+    """The results' dates as links that narrow to them, newest first: days when the results
+    fall within a month, else months within two years, else years (ten days of a search
+    across seven years said nothing of the other six). Each bucket carries the after: and
+    before: (exclusive) dates that select it."""
+    counts = {date.fromisoformat(d["value"]): d["count"] for d in days
+              if re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(d["value"]))}
+    if not counts:
+        return []
+    span = (max(counts) - min(counts)).days
+    buckets: dict[date, int] = {}
+    for day, n in counts.items():
+        start = day if span <= 31 else day.replace(day=1) if span <= 731 else date(day.year, 1, 1)
+        buckets[start] = buckets.get(start, 0) + n
+    out = []
+    for start in sorted(buckets, reverse=True)[:limit]:
+        if span <= 31:
+            end, label = start + timedelta(days=1), start.isoformat()
+        elif span <= 731:
+            end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
+            label = start.strftime("%B %Y")
+        else:
+            end, label = date(start.year + 1, 1, 1), str(start.year)
+        out.append({"value": label, "count": buckets[start], "after": start.isoformat(),
+                    "before": end.isoformat()})
+    return out
+
+
 @router.get("/search", response_class=HTMLResponse)
 def search_page(request: Request, q: str = "", mode: str = "hybrid", sort: str = "relevance",
                 section: Optional[str] = None, source: Optional[str] = None,
@@ -113,6 +141,7 @@ def search_page(request: Request, q: str = "", mode: str = "hybrid", sort: str =
         try:
             context["result"] = search_results(request, q[:500], mode, sort, filters, PAGE,
                                                clamp_offset(offset))
+            context["dates"] = date_facet(context["result"]["facets"].get("day", []))
         except (QueryError, ValueError) as exc:
             context["error"] = _error(exc)
             status = 400
