@@ -2,6 +2,8 @@
 of results tables, and the types an article settles for its own names."""
 from __future__ import annotations
 
+import re
+
 from newsdesk.enrich import entities, evidence, layout
 from newsdesk.enrich.nlp import load_nlp, model_text
 from newsdesk.enrich.who import analyse
@@ -130,6 +132,27 @@ def test_a_product_named_after_its_kind_is_a_thing():
     assert settled["Space Shuttle Columbia"] == settled["Columbia"] == settled["Space Shuttle"] == "OTHER"
     assert "Tom Hanks" not in settled  # a full name stays a person's
     assert settled["Hanks"] == "PERSON"
+
+
+def test_a_name_the_copy_counts_in_the_plural_is_a_thing():
+    # Wikinews in the demo: iPhone and Mac were companies, Dreamliner and GUM's Polaroid people
+    text = ("Apple sold 13.7 million Macs ; the platform powers iPhones and iPads . Korean Air "
+            "bought 20 Dreamliners . Its display of Warhol's Polaroids opened . The Mac and the "
+            "iPhone sold well ; the Dreamliner flew . Kathryn Waters , director of the gallery , "
+            "spoke . Waters pointed out that Water mattered . The Kennedys and Kennedy came .")
+    spans = [(m.start(), m.end(), t) for n, t in
+             (("Apple", "ORG"), ("Mac", "ORG"), ("iPhone", "ORG"), ("Dreamliner", "PERSON"),
+              ("Warhol", "PERSON"), ("Polaroids", "ORG"), ("Kathryn Waters", "PERSON"),
+              ("Water", "PERSON"), ("Kennedy", "PERSON"))
+             for m in re.finditer(rf"\b{n}\b", text)]
+    found = evidence._countable(text, spans)
+    assert found == {"Mac": "OTHER", "iPhone": "OTHER", "Dreamliner": "OTHER"}
+    text = "Warhol's Polaroids , and the Polaroid shop : Polaroid said ."
+    spans = [(text.index("Polaroid shop"), text.index("Polaroid shop") + 8, "ORG")]
+    assert evidence._countable(text, spans) == {"Polaroid": "OTHER"}
+    # a plural that is a name itself somewhere (a surname the model missed) is not counted,
+    # nor one after `the` (a family, a team), nor one inside another name
+    assert "Water" not in found and "Kennedy" not in found
 
 
 def test_a_name_ending_in_a_place_or_a_body_is_no_person():

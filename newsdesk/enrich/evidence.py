@@ -194,6 +194,32 @@ def _products(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     return found
 
 
+def _countable(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """One-word names the copy also counts in the plural, a thing made by the many (`sold
+    13.7 million Macs`, `powers iPhones`, `bought 20 Dreamliners`): a product, not the firm
+    or person the model took it for. Not after `the` (`the Kennedys`, `the Mets`), nor
+    inside a longer name (`United States`), nor a plural that is a name itself somewhere in
+    the article (after a capitalised word, `Kathryn Waters`, or the model's person)."""
+    names = {text[s:e] for s, e, t in spans
+             if t in ("ORG", "PERSON") and re.fullmatch(r"[A-Za-z][a-z]*[A-Z]?[a-z]{2,}", text[s:e])}
+    if not names:
+        return {}
+    counted, named = set(), set()
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(names))) + r")s\b")
+    for m in pattern.finditer(text):
+        before = text[max(0, m.start() - 30):m.start()]
+        over = [(s, e, t) for s, e, t in spans if s < m.end() and e > m.start()]
+        if re.search(r"\b(?:the|The)\s+$", before):
+            continue
+        # (after a possessive the plural is owned: `Warhol's Polaroids`, `Apple's iPods`)
+        if re.search(r"\b[A-Z][\w-]*(?<!['’]s)\s+$", before) or any(
+                t == "PERSON" or (s, e) != (m.start(), m.end()) for s, e, t in over):
+            named.add(m.group(1))  # a name of its own once (`Kathryn Waters`): never counted
+        else:
+            counted.add(m.group(1))
+    return {name: "OTHER" for name in counted - named}
+
+
 @functools.lru_cache(maxsize=1)
 def country_names() -> frozenset[str]:
     """English names of countries (Babel's territories, with the home nations and the
@@ -229,6 +255,8 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
             found.setdefault(m.group(1), by_start[m.end()][1])
     # before surnames: `Space Shuttle Columbia` is no person named Columbia
     for name, t in _products(text, spans).items():
+        found.setdefault(name, t)
+    for name, t in _countable(text, spans).items():
         found.setdefault(name, t)
     for s, e, t in spans:
         words = core_name(text[s:e]).split()
