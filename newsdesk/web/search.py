@@ -171,8 +171,10 @@ def search_api(request: Request, q: str = Query("", max_length=500, description=
     "more than `total`": past 10,000 matches, when hybrid adds neighbours by meaning that
     lack the words (`by_meaning` says how many), and in semantic mode, where `total` is the
     neighbours ranked so far and the ranking goes on (to 1,000). Page with `next_offset`
-    until it is null. Facets count source, section, day, entity and keyword over the best
-    200 matches."""
+    until it is null. A query of bare words that fewer than five articles hold every one of
+    is ranked by any of its words (`relaxed`), the `every_word` articles that hold them all
+    first. Facets count source, section, day, entity and keyword over the best 200
+    matches."""
     filters = _filters(section, source, entity, after, before, keyword)
     if not q.strip() and not filters:
         return JSONResponse({"detail": {"message": "give q or a filter", "position": None}}, 400)
