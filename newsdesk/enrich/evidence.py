@@ -200,8 +200,8 @@ def _countable(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     or person the model took it for. Not after `the` (`the Kennedys`, `the Mets`), nor
     inside a longer name (`United States`), nor a plural that is a name itself somewhere in
     the article (after a capitalised word, `Kathryn Waters`, or the model's person)."""
-    names = {text[s:e] for s, e, t in spans
-             if t in ("ORG", "PERSON") and re.fullmatch(r"[A-Za-z][a-z]*[A-Z]?[a-z]{2,}", text[s:e])}
+    names = {text[s:e] for s, e, t in spans if t in ("ORG", "PERSON")
+             and re.fullmatch(r"[A-Za-z][a-z]*[A-Z]?[a-z]{2,}", text[s:e])}
     if not names:
         return {}
     counted, named = set(), set()

@@ -323,7 +323,8 @@ def lifted(hits: list[tuple[int, float]], first: list[int]) -> list[tuple[int, f
     lift, score = set(first), dict(hits)
     rest = [h for h in hits if h[0] not in lift]
     top = max((s for _, s in rest), default=0.0)
-    return sorted(((i, top + score.get(i, 0.0)) for i in lift), key=lambda h: (-h[1], h[0])) + rest
+    head = sorted(((i, top + score.get(i, 0.0)) for i in lift), key=lambda h: (-h[1], h[0]))
+    return head + rest
 
 
 def _organisations(store, word: str) -> list[str]:
