@@ -155,6 +155,33 @@ def test_a_name_the_copy_counts_in_the_plural_is_a_thing():
     assert "Water" not in found and "Kennedy" not in found
 
 
+def test_a_products_short_name_and_a_thing_with_users_are_no_person_nor_place():
+    # GUM's (Wikinews) Internet Explorer article: `Chrome` was a person, `IE6` a place
+    text = ("Mozilla Firefox , its main rival , gains while the recently released Google Chrome "
+            "is also quickly gaining users . It is # 3 , behind Firefox and tied with Chrome . "
+            "Microsoft wants IE6 users to move on . Microsoft Windows ships ; Windows sells . "
+            "Derbyshire and Surrey won ; Surrey said so .")
+
+    def span(text, name, t, after=""):  # the first `name` written right after `after`
+        at = text.index(after + name) + len(after)
+        return at, at + len(name), t
+
+    spans = [span(text, *a) for a in (
+        ("Mozilla Firefox", "ORG"), ("Google Chrome", "OTHER"), ("Firefox", "PERSON", "behind "),
+        ("Chrome", "PERSON", "with "), ("IE6", "PLACE"), ("Microsoft", "ORG"),
+        ("Microsoft Windows", "ORG"), ("Windows", "PERSON", "; "),
+        ("Derbyshire and Surrey", "OTHER"), ("Surrey", "PERSON", "; "))]
+    # a firm's longer name counts only when the firm is named apart (Mozilla is not: the
+    # model takes people for firms too); `Derbyshire and Surrey` is two names
+    assert evidence._tails(text, spans) == {"Chrome": "OTHER", "Windows": "ORG"}
+    assert evidence._used(text, spans) == {"IE6": "OTHER"}
+    settled = evidence.name_evidence(text, spans, set())
+    assert settled["IE6"] == settled["Chrome"] == "OTHER"
+    # a person named in full with that surname keeps it a person's
+    text += " Anna Chrome , a reader , wrote ."
+    assert "Chrome" not in evidence._tails(text, spans + [span(text, "Anna Chrome", "PERSON")])
+
+
 def test_a_name_ending_in_a_place_or_a_body_is_no_person():
     # the demo had `Music Store` and `Castlefrank Road` as people; `Tony Hall` stays one
     text = "The Music Store and Castlefrank Road near the Steven F. Udvar-Hazy Center; Tony Hall spoke."

@@ -220,6 +220,37 @@ def _countable(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     return {name: "OTHER" for name in counted - named}
 
 
+def _tails(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """A lone word the model took for a person that ends one of the article's longer names
+    of a thing is that thing (`Google Chrome` ... `Chrome continues to surge`), as a
+    person's surname is that person; unless a person named in full in the article has it
+    as a surname. So for a firm's name only when the firm is named apart too (`Microsoft`
+    ... `Microsoft Windows`): CoNLL's `Hen Vipheak`, an editor, was the model's ORG."""
+    surnames = {core_name(text[s:e]).split()[-1] for s, e, t in spans
+                if t == "PERSON" and len(core_name(text[s:e]).split()) > 1}
+    lone = {text[s:e] for s, e, t in spans if t == "PERSON" and " " not in text[s:e].strip()}
+    firms = {text[s:e] for s, e, t in spans if t == "ORG"}
+    found: dict[str, str] = {}
+    for s, e, t in spans:
+        words = core_name(text[s:e]).split()
+        if len(words) > 1 and words[-1] in lone - surnames \
+                and (t == "OTHER" or (t == "ORG" and words[0] in firms)) \
+                and all(re.fullmatch(r"[A-Z][\w'’.-]*", w) for w in words):
+            found.setdefault(words[-1], t)  # (all capitalised: not `Derbyshire and Surrey`)
+    return found
+
+
+# What only a product has: users, subscribers (`IE6 users`, typed a place). Not owners:
+# a team has them (`Philadelphia Eagles owner`).
+_USED_AFTER = re.compile(r"\s+(?:users?|subscribers?)\b")
+
+
+def _used(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Names the model took for a place or a person that the copy says have users."""
+    return {text[s:e]: "OTHER" for s, e, t in spans
+            if t in ("PLACE", "PERSON") and _USED_AFTER.match(text, e)}
+
+
 @functools.lru_cache(maxsize=1)
 def country_names() -> frozenset[str]:
     """English names of countries (Babel's territories, with the home nations and the
@@ -257,6 +288,8 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
     for name, t in _products(text, spans).items():
         found.setdefault(name, t)
     for name, t in _countable(text, spans).items():
+        found.setdefault(name, t)
+    for name, t in [*_tails(text, spans).items(), *_used(text, spans).items()]:
         found.setdefault(name, t)
     for s, e, t in spans:
         words = core_name(text[s:e]).split()

@@ -219,7 +219,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 18, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
+        Stage("who", 19, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
         # 8: a bare surname or acronym is the one entity articles called so; no title is
         # stripped from an organisation's name ("General Motors" was "Motors"); 9: a headline's
@@ -285,7 +285,9 @@ def enrich_stages() -> list["Stage"]:
         # "of" is an organisation ("Cheng Chung-tai of Civic Passion"); a name ending in a
         # street's or a body's word is no person ("Castlefrank Road", "Music Store");
         # 18: a one-word name the copy counts in the plural is a thing ("sold 13.7 million
-        # Macs", "bought 20 Dreamliners", "Warhol's Polaroids")
+        # Macs", "bought 20 Dreamliners", "Warhol's Polaroids");
+        # 19: a lone word taken for a person that ends a longer name of a thing is that thing
+        # ("Google Chrome" ... "Chrome"); a name with users is a thing ("IE6 users")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
