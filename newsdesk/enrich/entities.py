@@ -293,6 +293,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     spans = _possessors_apart(text, spans)
     spans = drop_slugs(text, spans)
     spans, teams = layout_rules(text, spans)
+    spans = _facilities(view, spans)
     evidence = name_evidence(view, spans, teams)
     for name, t in _determined(doc, view, spans).items():
         evidence.setdefault(name, t)
@@ -339,6 +340,19 @@ def _determined(doc: Doc, view: str, spans: list[tuple[int, int, str]]) -> dict[
 
 # Last words that make a name a street or an airport, which no person's surname is.
 _PLACE_END = re.compile(r"\b(?:Road|Street|Avenue|Boulevard|Airport)$")
+# ... and a building or ground, which the model often calls an organisation.
+_FACILITY_END = re.compile(
+    r"\b(?:Stadium|Arena|Station|Planetarium|Towers?|Prison|Hotel|Bridge|Palace|Square|Zoo|"
+    r"Cathedral|Air Force Base|(?:Space|Science|Convention|Tennis|Shopping|Trade|Exhibition|"
+    r"Sports|Conference) (?:Center|Centre))$")
+
+
+def _facilities(view: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A building's or ground's name is a place, whatever the model said (`Kennedy Space
+    Center`, `Old Trafford Stadium`: an organisation to it, a place to GUM and CoNLL); typed
+    before the article's evidence, so an acronym beside it (`KSC`) takes the place's type."""
+    return [(s, e, "PLACE" if t in ("PERSON", "ORG") and " " in view[s:e]
+             and _FACILITY_END.search(view[s:e]) else t) for s, e, t in spans]
 
 
 def _headed(view: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
