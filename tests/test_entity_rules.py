@@ -210,6 +210,22 @@ def test_a_building_or_ground_is_a_place():
     assert evidence.name_evidence(text, entities._facilities(text, spans), set())["KSC"] == "PLACE"
 
 
+def test_a_full_name_listed_among_peoples_is_a_persons():
+    # GUM's (Wikinews) Warhol article listed `Walker Evans` (an organisation to the model)
+    # among photographers; the list's bodies, places and one-word names stay as they were
+    text = ("Works by Ansel Adams , Walker Evans , and Dorothea Lange hang beside the Art "
+            "Institute , Chicago and Kodak ; Annie Leibovitz or Getty Images lent them .")
+    names = (("Ansel Adams", "PERSON"), ("Walker Evans", "ORG"), ("Dorothea Lange", "PERSON"),
+             ("Art Institute", "ORG"), ("Chicago", "PLACE"), ("Kodak", "ORG"),
+             ("Annie Leibovitz", "PERSON"), ("Getty Images", "ORG"))
+    spans = [(text.index(n), text.index(n) + len(n), t) for n, t in names]
+    typed = {text[s:e]: t for s, e, t in entities._listed_people(text, spans)}
+    assert typed["Walker Evans"] == "PERSON"
+    # a list of one person and firms is no list of people
+    assert typed["Getty Images"] == typed["Art Institute"] == typed["Kodak"] == "ORG"
+    assert typed["Chicago"] == "PLACE"
+
+
 def test_a_persons_body_after_of_is_an_organisation():
     # GUM's Hong Kong election article had Civic Passion as a person
     text = "Elected were Cheng Chung-tai of Civic Passion and Ann Lee of Wales."

@@ -293,7 +293,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     spans = _possessors_apart(text, spans)
     spans = drop_slugs(text, spans)
     spans, teams = layout_rules(text, spans)
-    spans = _facilities(view, spans)
+    spans = _listed_people(view, _facilities(view, spans))
     evidence = name_evidence(view, spans, teams)
     for name, t in _determined(doc, view, spans).items():
         evidence.setdefault(name, t)
@@ -353,6 +353,41 @@ def _facilities(view: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
     before the article's evidence, so an acronym beside it (`KSC`) takes the place's type."""
     return [(s, e, "PLACE" if t in ("PERSON", "ORG") and " " in view[s:e]
              and _FACILITY_END.search(view[s:e]) else t) for s, e, t in spans]
+
+
+# Between two names of one list: a comma, `and`, `or`, or a comma and one of them.
+_LIST_GAP = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
+
+
+def _listed_people(view: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """A full name listed among people's full names is a person's, whatever the model said
+    (`Romelu Lukaku , Yannick Carrasco , and Dries Mertens`: the last was a thing to it).
+    Only a name of two or three capitalised words that no body's or building's word ends."""
+    ordered = sorted(spans)
+    out = list(ordered)
+    run: list[int] = []
+
+    def settle(run: list[int]) -> None:
+        people = [i for i in run if ordered[i][2] == "PERSON"
+                  and " " in view[ordered[i][0]:ordered[i][1]]]
+        if len(people) < 2:
+            return
+        for i in run:
+            s, e, t = ordered[i]
+            words = view[s:e].split()
+            if t in ("ORG", "OTHER") and 2 <= len(words) <= 3 \
+                    and all(re.fullmatch(r"[A-Z][\w'’.-]*", w) for w in words) \
+                    and not _ORG_END.search(view[s:e]) and not _FACILITY_END.search(view[s:e]):
+                out[i] = (s, e, "PERSON")
+
+    for i, (s, e, t) in enumerate(ordered):
+        if run and _LIST_GAP.fullmatch(view[ordered[run[-1]][1]:s]):
+            run.append(i)
+        else:
+            settle(run)
+            run = [i]
+    settle(run)
+    return out
 
 
 def _headed(view: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
