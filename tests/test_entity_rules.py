@@ -226,6 +226,21 @@ def test_a_full_name_listed_among_peoples_is_a_persons():
     assert typed["Chicago"] == "PLACE"
 
 
+def test_a_body_the_copy_calls_so_or_gives_members_is_an_organisation():
+    # GUM's (Wikinews) defector article had Scientology and the Sea Org as places
+    text = ("a defector from the elite group within Scientology called the Sea Org was "
+            "persuaded . Daniel Montalvo , a member of Scientology all his life , spoke . "
+            "Police detained members of Egypt 's largest group ; a member of Kenya 's team and "
+            "members of Texas State sang .")
+    spans = []
+    for name, t, after in (("Sea Org", "PLACE", "the "), ("Scientology", "ORG", "member of "),
+                           ("Egypt", "PLACE", ""), ("Kenya", "PLACE", ""), ("Texas", "PLACE", "")):
+        at = text.index(after + name) + len(after)
+        spans.append((at, at + len(name), t))
+    assert evidence._bodies(text, spans) == {"Sea Org": "ORG", "Scientology": "ORG"}
+    # a country, and a name with more after it (a possessive, another name), stay as they are
+
+
 def test_a_persons_body_after_of_is_an_organisation():
     # GUM's Hong Kong election article had Civic Passion as a person
     text = "Elected were Cheng Chung-tai of Civic Passion and Ann Lee of Wales."

@@ -143,6 +143,32 @@ def _described(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     return found
 
 
+# A body's kind before a name it calls so (`the elite group within Scientology called the
+# Sea Org`), and belonging to it (`a member of Scientology`, `former members of Hamas`): an
+# organisation, not the place or person the model took it for.
+_BODY_KINDS = _KINDS["ORG"] + "|group|organi[sz]ation|movement|church|sect|party|team|club|union"
+_CALLED_BEFORE = re.compile(
+    r"\b(?:a|an|the) (?:[\w'’-]+ ){0,2}?(?:%s) (?:[\w'’-]+ ){0,3}?(?:called|named|known as)"
+    r"(?: the)?$" % _BODY_KINDS)
+_MEMBER_BEFORE = re.compile(r"\bmembers? of(?: the)?$")
+
+
+def _bodies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
+    """Names the copy says are bodies: called so after a body's kind, or with members; the
+    model's ORG there settles the name's other mentions too. Not a name with more after it
+    (`a member of Afghanistan's parliament`)."""
+    found = {}
+    countries = country_names()
+    for s, e, t in spans:
+        if t not in ("PLACE", "PERSON", "ORG") or re.match(r" ?['’]s\b| [A-Z]", text[e:e + 4]) \
+                or text[s:e] in countries:
+            continue
+        before = _before(text, s, 80)
+        if _CALLED_BEFORE.search(before) or _MEMBER_BEFORE.search(before):
+            found.setdefault(text[s:e], "ORG")
+    return found
+
+
 # Words that make a name a place: `the capital Dushanbe`, `the outskirts of Arbil`, `located
 # in Evansville`, `a former resident of Evansville`, `Jakarta's Changi airport`, `the al-Aqsa
 # mosque`; and a dateline.
@@ -303,6 +329,8 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
     for name, t in _common_nouns(text, spans).items():
         found.setdefault(name, t)
     for name, t in _described(text, spans).items():
+        found.setdefault(name, t)
+    for name, t in _bodies(text, spans).items():
         found.setdefault(name, t)
     for name, t in _affiliations(text, spans).items():
         found.setdefault(name, t)

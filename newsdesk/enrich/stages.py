@@ -289,7 +289,9 @@ def enrich_stages() -> list["Stage"]:
         # 19: a lone word taken for a person that ends a longer name of a thing is that thing
         # ("Google Chrome" ... "Chrome"); a name with users is a thing ("IE6 users"); a
         # building's or ground's name is a place ("Kennedy Space Center", "Adler Planetarium");
-        # a full name listed among people's is a person's ("Chuck Close , Walker Evans , ...")
+        # a full name listed among people's is a person's ("Chuck Close , Walker Evans , ...");
+        # a body the copy calls so or gives members is an organisation ("the elite group
+        # within Scientology called the Sea Org", "a member of Scientology")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
