@@ -195,16 +195,19 @@ def test_a_building_or_ground_is_a_place():
     # GUM's (Wikinews) shuttle article: the space centers, planetarium and air force base
     # (places to GUM, as a tennis centre is a location to CoNLL) were organisations
     text = ("Discovery goes to the Kennedy Space Center ( KSC ) , Atlantis to the California "
-            "Science Center ; the Adler Planetarium and Wright-Patterson Air Force Base lost . "
+            "Science Center ; the Adler Planetarium , the Museum of Flight and Wright-Patterson Air "
+            "Force Base lost ; the Tang Teaching Museum showed Warhol . "
             "The Research Center and Hans Station spoke ; Pew Research Center polled .")
     names = (("Kennedy Space Center", "ORG"), ("California Science Center", "ORG"),
-             ("Adler Planetarium", "ORG"), ("Wright-Patterson Air Force Base", "ORG"),
+             ("Adler Planetarium", "ORG"), ("Museum of Flight", "ORG"),
+             ("Wright-Patterson Air Force Base", "ORG"), ("Tang Teaching Museum", "PERSON"),
              ("Hans Station", "PERSON"), ("Pew Research Center", "ORG"), ("Research Center", "ORG"))
     spans = [(text.index(n), text.index(n) + len(n), t) for n, t in names]
     typed = {text[s:e]: t for s, e, t in entities._facilities(text, spans)}
     assert [n for n, t in typed.items() if t == "PLACE"] == [
         "Kennedy Space Center", "California Science Center", "Adler Planetarium",
-        "Wright-Patterson Air Force Base", "Hans Station"]
+        "Museum of Flight", "Wright-Patterson Air Force Base", "Tang Teaching Museum",
+        "Hans Station"]
     assert typed["Pew Research Center"] == "ORG"  # a center of research is a body
     # typed before the article's evidence, the acronym beside it is a place too
     assert evidence.name_evidence(text, entities._facilities(text, spans), set())["KSC"] == "PLACE"

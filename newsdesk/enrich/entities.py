@@ -304,7 +304,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
 
 
 # A thing whose name ends in one of these words is a body, a business or a venue.
-_ORG_END = re.compile(rf"\b(?:{_ORG_HEADS}|Store|Gallery|Museum|Studios?|Records)$")
+_ORG_END = re.compile(rf"\b(?:{_ORG_HEADS}|Store|Gallery|Studios?|Records)$")
 
 
 def _determined(doc: Doc, view: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
@@ -340,11 +340,13 @@ def _determined(doc: Doc, view: str, spans: list[tuple[int, int, str]]) -> dict[
 
 # Last words that make a name a street or an airport, which no person's surname is.
 _PLACE_END = re.compile(r"\b(?:Road|Street|Avenue|Boulevard|Airport)$")
-# ... and a building or ground, which the model often calls an organisation.
+# ... and a building or ground, which the model often calls an organisation (a museum is a
+# body too, but GUM and CoNLL type it where the shuttle went, as a place).
 _FACILITY_END = re.compile(
-    r"\b(?:Stadium|Arena|Station|Planetarium|Towers?|Prison|Hotel|Bridge|Palace|Square|Zoo|"
+    r"\b(?:Stadium|Arena|Station|Planetarium|Museum|Towers?|Prison|Hotel|Bridge|Palace|Square|Zoo|"
     r"Cathedral|Air Force Base|(?:Space|Science|Convention|Tennis|Shopping|Trade|Exhibition|"
     r"Sports|Conference) (?:Center|Centre))$")
+_MUSEUM_OF = re.compile(r"\bMuseum of\b")  # `Museum of Flight`, `National Museum of ...`
 
 
 def _facilities(view: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -352,7 +354,8 @@ def _facilities(view: str, spans: list[tuple[int, int, str]]) -> list[tuple[int,
     Center`, `Old Trafford Stadium`: an organisation to it, a place to GUM and CoNLL); typed
     before the article's evidence, so an acronym beside it (`KSC`) takes the place's type."""
     return [(s, e, "PLACE" if t in ("PERSON", "ORG") and " " in view[s:e]
-             and _FACILITY_END.search(view[s:e]) else t) for s, e, t in spans]
+             and (_FACILITY_END.search(view[s:e]) or _MUSEUM_OF.search(view[s:e])) else t)
+            for s, e, t in spans]
 
 
 # Between two names of one list: a comma, `and`, `or`, or a comma and one of them.

@@ -288,7 +288,7 @@ def enrich_stages() -> list["Stage"]:
         # Macs", "bought 20 Dreamliners", "Warhol's Polaroids");
         # 19: a lone word taken for a person that ends a longer name of a thing is that thing
         # ("Google Chrome" ... "Chrome"); a name with users is a thing ("IE6 users"); a
-        # building's or ground's name is a place ("Kennedy Space Center", "Adler Planetarium");
+        # building's or ground's name is a place ("Kennedy Space Center", "Museum of Flight");
         # a full name listed among people's is a person's ("Chuck Close , Walker Evans , ...");
         # a body the copy calls so or gives members is an organisation ("the elite group
         # within Scientology called the Sea Org", "a member of Scientology")
