@@ -242,6 +242,10 @@ def test_a_body_the_copy_calls_so_or_gives_members_is_an_organisation():
         spans.append((at, at + len(name), t))
     assert evidence._bodies(text, spans) == {"Sea Org": "ORG", "Scientology": "ORG"}
     # a country, and a name with more after it (a possessive, another name), stay as they are
+    # GUM's clock article: Twitter, where one posts, was a person; one writes to people
+    text = "She posted to Twitter . Messages on Twitter grew . He wrote to Obama ."
+    spans = [(m.start(), m.end(), "PERSON") for m in re.finditer(r"Twitter|Obama", text)]
+    assert evidence._bodies(text, spans) == {"Twitter": "ORG"}
 
 
 def test_a_persons_body_after_of_is_an_organisation():

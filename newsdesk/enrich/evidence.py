@@ -153,9 +153,16 @@ _CALLED_BEFORE = re.compile(
 _MEMBER_BEFORE = re.compile(r"\bmembers? of(?: the)?$")
 
 
+# Where one posts: a platform (`posted to Twitter`, `messages on Twitter`, `wrote on
+# Facebook`), an organisation rather than the person the model took it for. Not `wrote to`:
+# people are written to.
+_POSTED_ON = re.compile(r"\b(?:(?:posted|tweeted|shared|wrote|written|said|messages?|posts?|"
+                        r"hashtag|account|video|photos?) on|posted to)$")
+
+
 def _bodies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
-    """Names the copy says are bodies: called so after a body's kind, or with members; the
-    model's ORG there settles the name's other mentions too. Not a name with more after it
+    """Names the copy says are bodies: called so after a body's kind, with members, or a
+    person's name one posts on; the model's ORG there settles the name's other mentions too. Not a name with more after it
     (`a member of Afghanistan's parliament`)."""
     found = {}
     countries = country_names()
@@ -164,7 +171,8 @@ def _bodies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
                 or text[s:e] in countries:
             continue
         before = _before(text, s, 80)
-        if _CALLED_BEFORE.search(before) or _MEMBER_BEFORE.search(before):
+        if _CALLED_BEFORE.search(before) or _MEMBER_BEFORE.search(before) or (
+                t == "PERSON" and _POSTED_ON.search(before)):
             found.setdefault(text[s:e], "ORG")
     return found
 
