@@ -162,8 +162,9 @@ _POSTED_ON = re.compile(r"\b(?:(?:posted|tweeted|shared|wrote|written|said|messa
 
 def _bodies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     """Names the copy says are bodies: called so after a body's kind, with members, or a
-    person's name one posts on; the model's ORG there settles the name's other mentions too. Not a name with more after it
-    (`a member of Afghanistan's parliament`)."""
+    person's name one posts on; the model's ORG there settles the name's other mentions
+    too. Not a country, nor a name with more after it (`a member of Afghanistan's
+    parliament`)."""
     found = {}
     countries = country_names()
     for s, e, t in spans:
