@@ -36,6 +36,13 @@ def test_name_edges_and_breaks():
     assert cut("Colin Montgomerie 68", "EVENT") == {"Colin Montgomerie 68"}  # `Euro 96` keeps it
 
 
+def test_a_river_bank_is_no_bank():
+    # CoNLL's ten `West Bank`s were organisations by the `... Bank` pattern
+    text = "Troops left the West Bank town . The World Bank and the Bank of Canada lent ."
+    spans = entities._add_pattern_orgs(text, [])
+    assert {text[s:e]: t for s, e, t in spans} == {"World Bank": "ORG", "Bank of Canada": "ORG"}
+
+
 def test_the_article_settles_types_of_its_names():
     text = ("Pirelli SpA said profit rose. Pirelli shares gained. Glenn Hoddle said Moldova "
             "would be hard. The Central Narcotics Bureau ( CNB ) said so. Hoddle agreed.")

@@ -545,6 +545,10 @@ def _possessors_apart(text: str, spans: list[tuple[int, int, str]]
     return out
 
 
+# A bank of a river, not a bank (`West Bank`, `Left Bank`): CoNLL's ten West Banks were ORG.
+_RIVER_BANK = re.compile(r"(?:the )?(?:West|East|North|South|Left|Right) Bank")
+
+
 def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """Organisations and events the model misses or cuts short, by their heads
     (`... University`, `... Open`)."""
@@ -561,7 +565,8 @@ def _add_pattern_orgs(text: str, spans: list[tuple[int, int, str]]) -> list[tupl
         if not held:
             continue
         start, end = held[0]
-        if "\n" in text[start:end] or len(text[start:end].split()) < 2:
+        if "\n" in text[start:end] or len(text[start:end].split()) < 2 \
+                or _RIVER_BANK.fullmatch(text[start:end]):
             continue
         start, end = _trim(text, start, end)
         # A person or place the model found inside the match means the match is wrong

@@ -291,7 +291,8 @@ def enrich_stages() -> list["Stage"]:
         # building's or ground's name is a place ("Kennedy Space Center", "Museum of Flight");
         # a full name listed among people's is a person's ("Chuck Close , Walker Evans , ...");
         # a body the copy calls so or gives members is an organisation ("the elite group
-        # within Scientology called the Sea Org", "a member of Scientology", "posted to Twitter")
+        # within Scientology called the Sea Org", "a member of Scientology", "posted to Twitter");
+        # a river's bank is no bank ("West Bank" was an organisation)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
