@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span, Token
 
-from newsdesk.enrich.entities import TITLES, role_of
+from newsdesk.enrich.entities import TITLES
+from newsdesk.enrich.roles import role_of
 
 PRONOUNS = {"he", "she"}
 

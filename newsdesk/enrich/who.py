@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from newsdesk.enrich import dates, entities, quotes
+from newsdesk.enrich import dates, entities, quotes, roles
 from newsdesk.enrich.entities import KnownEntities, entity_key
 from newsdesk.enrich.nlp import article_texts, locate, parse
 from newsdesk.models import Article, EntityMention, Enrichment
@@ -62,7 +62,7 @@ def _enrich(article: Article, doc, head, text: str, starts: list[int],
     mentions = []
     for (s, e, t), name in zip(spans, names):
         block, offset = locate(starts, s)
-        role = entities.role_of(doc, s, e, text) if t == "PERSON" else ""
+        role = roles.role_of(doc, s, e, text) if t == "PERSON" else ""
         mentions.append(EntityMention(text=text[s:e], type=t, block=block, start=offset,
                                       end=offset + e - s, canonical=name, role=role))
     mentions += _headline_mentions(title, head_spans, head_names, mentions, known)
