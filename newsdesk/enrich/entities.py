@@ -17,8 +17,8 @@ from spacy.tokens import Doc
 from newsdesk.enrich.evidence import DESCRIPTOR, country_names, name_evidence, settled
 from newsdesk.enrich.layout import drop_slugs, layout_rules
 from newsdesk.enrich.canonical import KnownEntities, canonical_names  # noqa: F401  (who.py)
-from newsdesk.enrich.names import (HONORIFICS, LEADING_THE, POSSESSIVE, core_name,
-                                   is_common_word, without_legal_form)
+from newsdesk.enrich.names import (HONORIFICS, LEADING_THE, POSSESSIVE, all_capitalised,
+                                   core_name, is_common_word, without_legal_form)
 from newsdesk.enrich.names import entity_key  # noqa: F401  (who.py imports it from here)
 from newsdesk.enrich.names import TITLES  # noqa: F401  (quotes.py imports it from here)
 
@@ -379,7 +379,7 @@ def _listed_people(view: str, spans: list[tuple[int, int, str]]) -> list[tuple[i
             s, e, t = ordered[i]
             words = view[s:e].split()
             if t in ("ORG", "OTHER") and 2 <= len(words) <= 3 \
-                    and all(re.fullmatch(r"[A-Z][\w'’.-]*", w) for w in words) \
+                    and all_capitalised(words) \
                     and not _ORG_END.search(view[s:e]) and not _FACILITY_END.search(view[s:e]):
                 out[i] = (s, e, "PERSON")
 

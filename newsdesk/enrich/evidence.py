@@ -11,7 +11,7 @@ import re
 
 
 from newsdesk.enrich.layout import DATELINE
-from newsdesk.enrich.names import HONORIFICS, core_name
+from newsdesk.enrich.names import HONORIFICS, all_capitalised, core_name
 from newsdesk.enrich.places import territories
 
 # Legal forms of a company: the words before one name the company on their own too
@@ -261,8 +261,8 @@ def _tails(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     person's surname is that person; unless a person named in full in the article has it
     as a surname. So for a firm's name only when the firm is named apart too (`Microsoft`
     ... `Microsoft Windows`): CoNLL's `Hen Vipheak`, an editor, was the model's ORG."""
-    surnames = {core_name(text[s:e]).split()[-1] for s, e, t in spans
-                if t == "PERSON" and len(core_name(text[s:e]).split()) > 1}
+    surnames = {words[-1] for s, e, t in spans
+                if t == "PERSON" and len(words := core_name(text[s:e]).split()) > 1}
     lone = {text[s:e] for s, e, t in spans if t == "PERSON" and " " not in text[s:e].strip()}
     firms = {text[s:e] for s, e, t in spans if t == "ORG"}
     found: dict[str, str] = {}
@@ -270,7 +270,7 @@ def _tails(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
         words = core_name(text[s:e]).split()
         if len(words) > 1 and words[-1] in lone - surnames \
                 and (t == "OTHER" or (t == "ORG" and words[0] in firms)) \
-                and all(re.fullmatch(r"[A-Z][\w'’.-]*", w) for w in words):
+                and all_capitalised(words):
             found.setdefault(words[-1], t)  # (all capitalised: not `Derbyshire and Surrey`)
     return found
 

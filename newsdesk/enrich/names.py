@@ -45,6 +45,14 @@ SPELLED_OUT_FORMS = frozenset({*_SPELLED_OUT, *_SPELLED_OUT.values()})
 _ABBREVIATED_FORM = re.compile(r"(?<=\s)(co|corp)$")
 
 
+_CAPITALISED_WORD = re.compile(r"[A-Z][\w'’.-]*")
+
+
+def all_capitalised(words: list[str]) -> bool:
+    """Every word starts with a capital: a name's words, not `Derbyshire and Surrey`."""
+    return all(_CAPITALISED_WORD.fullmatch(w) for w in words)
+
+
 def is_common_word(word: str) -> bool:
     """True for a word at least as common as COMMON_WORD_ZIPF."""
     return zipf_frequency(word.lower(), "en") >= COMMON_WORD_ZIPF
