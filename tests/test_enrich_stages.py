@@ -188,3 +188,16 @@ def test_a_name_other_articles_link_as_an_organisation_is_not_a_person(store):
                                          "Disney, which now owns animation studio Pixar, however "
                                          "he could end up playing a wider role.")
     assert ("Pixar", "ORG") in {(e.name, e.type) for e in store.article_entities(later)}
+
+
+def test_a_name_other_articles_link_as_a_thing_is_not_a_person(store):
+    """The demo's Safari: after two articles had linked Apple's browser as a thing, the
+    model read a later `behind Safari` as a person."""
+    who = [s for s in enrich_stages() if s.name == "who"]
+    for n in (31, 32):
+        _enrich_text(store, who, n, "Apple also highlighted the new web browser Safari, "
+                                    "which it says is faster than any other.")
+    later = _enrich_text(store, who, 33, "Over the past 30 days it has been third, a couple of "
+                                         "points behind Safari and nearly tied with Chrome.")
+    types = {e.type for e in store.article_entities(later) if e.name == "Safari"}
+    assert types == {"OTHER"}

@@ -36,6 +36,72 @@ def test_name_edges_and_breaks():
     assert cut("Colin Montgomerie 68", "EVENT") == {"Colin Montgomerie 68"}  # `Euro 96` keeps it
 
 
+def test_one_type_per_name_in_an_article_the_first_mentions_in_a_tie():
+    # the demo's keynote article had `Windows` once NORP, once PLACE: two entities of one name
+    text = "Macs use the same chips as Windows machines. QuickTime 7 comes to Windows. Jobs spoke."
+    first, second = text.index("Windows"), text.rindex("Windows")
+    spans = [(first, first + 7, "NORP"), (second, second + 7, "PLACE"),
+             (text.index("Jobs"), text.index("Jobs") + 4, "PERSON")]
+    assert [t for _, _, t in entities._unify_types(text, spans, {})] == ["NORP", "NORP", "PERSON"]
+    # the majority still wins over the first mention
+    text = "Windows machines. Windows Vista. QuickTime for Windows."
+    spans = [(m.start(), m.end(), t) for m, t in zip(re.finditer("Windows", text),
+                                                     ("NORP", "OTHER", "OTHER"))]
+    assert {t for _, _, t in entities._unify_types(text, spans, {})} == {"OTHER"}
+
+
+def test_a_town_with_its_country_is_a_place():
+    # the demo's A380 article: the model read `Toulouse` as a person four times of five
+    text = ("The ceremony was in Toulouse, France, on Monday. Gomez, Panama coach, spoke. In "
+            "the World Cup, Sweden won. Jones, France and Italy agreed. Smith, France's envoy, "
+            "left. The University of Arkansas, Fayetteville, said so. Evansville, Indiana.")
+    names = [("Toulouse", "PERSON"), ("France", "PLACE"), ("Gomez", "PERSON"), ("Panama", "PLACE"),
+             ("World Cup", "EVENT"), ("Sweden", "PLACE"), ("Jones", "PERSON"), ("Italy", "PLACE"),
+             ("Smith", "PERSON"), ("University of Arkansas", "ORG"), ("Fayetteville", "PLACE"),
+             ("Evansville", "PERSON"), ("Indiana", "PLACE")]
+    spans, at = [], 0
+    for name, t in names:
+        at = text.index(name, at)
+        spans.append((at, at + len(name), t))
+        at += len(name)
+    placed = evidence._places(text, spans)
+    # only a phrase's end or a preposition may follow: not a noun (`Panama coach`), a clause
+    # (`Sweden won`), a list or a possessive; and a body's name is not taken for its campus
+    assert {"Toulouse", "Evansville"} <= set(placed)
+    assert not {"Gomez", "World Cup", "Jones", "Smith", "University of Arkansas"} & set(placed)
+
+
+def test_a_names_kind_after_it_and_a_firms_officers():
+    text = ("Apple showed the new Safari 4.0 web browser and the mobile Firefox browser; the "
+            "Twitter social network is built in. Apple software ships. The vice president of "
+            "Dacia, Ion Pop, spoke. Renault's Dacia plant grew. The EADS CEO of North America "
+            "wrote. Northrop Grumman won; an ex Northrop executive said so. Washington Mutual "
+            "and Renault Samsung Motors of Korea fell.")
+
+    def span(name, t, after=""):
+        at = text.index(after + name) + len(after)
+        return at, at + len(name), t
+
+    spans = [span(*a) for a in (
+        ("Apple", "ORG"), ("Safari", "PERSON"), ("Firefox", "PLACE"), ("Twitter", "PERSON"),
+        ("Apple", "ORG", ". "), ("Dacia", "ORG", "of "), ("Ion Pop", "PERSON"),
+        ("Dacia", "PERSON", "Renault's "), ("North America", "PLACE"), ("Northrop Grumman", "ORG"),
+        ("Northrop", "PERSON", "ex "))]
+    settled = evidence.name_evidence(text, spans, set())
+    assert settled["Safari"] == settled["Firefox"] == "OTHER"
+    assert settled["Twitter"] == settled["Dacia"] == settled["Northrop"] == "ORG"
+    assert "Apple" not in settled and "North America" not in settled  # the maker; a region
+    orgs = {text[s:e] for s, e, _ in entities._add_pattern_orgs(text, [])}
+    assert {"Washington Mutual", "Renault Samsung Motors"} <= orgs
+
+
+def test_a_full_name_the_article_mostly_types_otherwise_gives_no_person_words():
+    text = "Northrop Grumman won. Northrop Grumman said so. Northrop Grumman wrote. Ex Northrop staff."
+    spans = [(m.start(), m.end(), t) for m, t in zip(
+        re.finditer("Northrop Grumman|Northrop(?= staff)", text), ("ORG", "ORG", "PERSON", "ORG"))]
+    assert {t for _, _, t in entities._unify_types(text, spans, {})} == {"ORG"}
+
+
 def test_a_river_bank_is_no_bank():
     # CoNLL's ten `West Bank`s were organisations by the `... Bank` pattern
     text = "Troops left the West Bank town . The World Bank and the Bank of Canada lent ."

@@ -39,12 +39,15 @@ _ORG_HEADS = (
     "SpA|AG|plc|PLC|Plc|NV|GmbH|Holdings|Bancorp|Co(?=\\.|\\s|$)"
 )
 _CAP = r"(?:[A-Z][\w&'’.-]*)"
+# ... and companies' heads, which are never "of" anything (`Renault Samsung Motors of Korea`)
+_COMPANY_HEADS = "Mutual|Securities|Industries|Technologies|Motors"
 _ORG_RE = re.compile(
     rf"\b(?:{_CAP}\s+){{1,4}}(?:{_ORG_HEADS})\b(?!-)(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}})?"
     # a university's campus is part of its name: `University of North Carolina at Greensboro`
     # and `... at Chapel Hill` are two universities (GUM's Warhol article had one)
     rf"|\b(?:University|College)\s+of(?:\s+{_CAP}){{1,3}}\s+at(?:\s+{_CAP}){{1,2}}"
     rf"|\b(?:{_ORG_HEADS})\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}}"
+    rf"|\b(?:{_CAP}\s+){{1,4}}(?:{_COMPANY_HEADS})\b(?!-)"
 )
 # Named events: "<Capitalised words> Open|Cup|Championship|Games ...", with the edition's
 # year before and what it is of after (`1998 World Cup`, `World Series of Golf`).
@@ -54,7 +57,7 @@ _EVENT_RE = re.compile(
     rf"(?<![\w-])(?:(?:19|20)\d\d\s+)?(?:{_CAP}\s+){{1,4}}(?:{_EVENT_HEADS})\b"
     rf"(?:\s+of\s+{_CAP}(?!\s+[A-Z]))?"
 )
-_ORG_HEAD_WORD = re.compile(rf"\b(?:{_ORG_HEADS})\b")
+_ORG_HEAD_WORD = re.compile(rf"\b(?:{_ORG_HEADS}|{_COMPANY_HEADS})\b")
 _EVENT_HEAD_WORD = re.compile(rf"\b(?:{_EVENT_HEADS})\b")
 _NOT_NAME_START = {"The", "A", "An", "This", "That", "Both", "And", "But", "In", "On", "At",
                    "For", "Of", "By", "With", "As", "If", "When", "While", "After"}
@@ -73,15 +76,15 @@ def known_types(text: str, spans: list[tuple[int, int, str]],
         words = core_name(text[s:e], t).split() if t in ("ORG", "PERSON") else []
         (org_words if t == "ORG" else person_words).update(words if len(words) > 1 else ())
     retype: dict[str, bool] = {}
-    as_org: dict[str, bool] = {}
+    as_thing: dict[str, str] = {}
     out = []
     for s, e, t in spans:
         core = core_name(text[s:e], t)
         if t == "PERSON" and core not in person_words:
-            if core not in as_org:  # a name is said many times: the store is asked once
-                as_org[core] = _known_organisation(core, known)
-            if as_org[core]:
-                t = "ORG"  # `Ryanair`, `Twitter`: the model's PERSON, which other articles name
+            if core not in as_thing:  # a name is said many times: the store is asked once
+                as_thing[core] = _known_thing(core, known)
+            # `Ryanair`, `Twitter`, `Safari`: the model's PERSON, which other articles name
+            t = as_thing[core] or t
         elif t == "ORG" and " " not in core and not core.isupper() and core not in org_words:
             if core not in retype:
                 key = entity_key(core, "ORG")
@@ -95,16 +98,19 @@ def known_types(text: str, spans: list[tuple[int, int, str]],
     return out
 
 
-def _known_organisation(core: str, known: KnownEntities) -> bool:
-    """True for a name the store links as an organisation in more articles than as a
-    person, which no person goes by as a surname either: the small model's PERSON for a
-    company (`Ryanair said`) or a product's maker (`Twitter`) that other articles typed
-    right. A person's name seen as an organisation by mistake once gives way to the
-    person's own articles."""
+def _known_thing(core: str, known: KnownEntities) -> str:
+    """ORG or OTHER for a name the store links as an organisation or a thing in more
+    articles than as a person, which no person goes by as a surname either: the small
+    model's PERSON for a company (`Ryanair said`), a product's maker (`Twitter`) or a
+    product (`behind Safari`) that other articles typed right; else "". A person's name
+    seen as a thing by mistake once gives way to the person's own articles."""
     person_key = entity_key(core, "PERSON")
-    org = known.weight(entity_key(core, "ORG"), "ORG")
-    return org > 0 and org > known.weight(person_key, "PERSON") and not known.lookup(
-        person_key, "PERSON")
+    weights = {t: known.weight(entity_key(core, t), t) for t in ("ORG", "OTHER")}
+    best = max(weights, key=weights.get)
+    if weights[best] > 0 and weights[best] > known.weight(person_key, "PERSON") and not \
+            known.lookup(person_key, "PERSON"):
+        return best
+    return ""
 
 
 _LEADING_ARTICLE = re.compile(r"an?\s+(?=[“\"‘'A-Z])")
@@ -304,7 +310,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
 
 
 # A thing whose name ends in one of these words is a body, a business or a venue.
-_ORG_END = re.compile(rf"\b(?:{_ORG_HEADS}|Store|Gallery|Studios?|Records)$")
+_ORG_END = re.compile(rf"\b(?:{_ORG_HEADS}|{_COMPANY_HEADS}|Store|Gallery|Studios?|Records)$")
 
 
 def _determined(doc: Doc, view: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
@@ -611,15 +617,21 @@ def _propagate(text: str, doc: Doc, spans: list[tuple[int, int, str]],
 def _unify_types(text: str, spans: list[tuple[int, int, str]],
                  evidence: dict[str, str]) -> list[tuple[int, int, str]]:
     """One type per name in an article: a lone word that is part of a person's full name
-    is that person (`Takaichi` tagged ORG once); otherwise the majority type wins."""
+    is that person (`Takaichi` tagged ORG once); otherwise the majority type wins, and in a
+    tie the type of its first mention (`Windows` once NORP, once PLACE made two entities of
+    one name in one article)."""
+    votes: dict[str, Counter] = {}
+    for s, e, t in sorted(spans):  # Counter ranks a tie by first insertion: the first mention
+        votes.setdefault(core_name(text[s:e]), Counter())[t] += 1
     person_words = set()
     for s, e, t in spans:
-        words = core_name(text[s:e]).split()
-        if t == "PERSON" and len(words) > 1 and not settled(text[s:e], evidence):
+        core = core_name(text[s:e])
+        words = core.split()
+        # (a full name the article mostly gives another type is none: `Northrop Grumman`
+        # once PERSON made every lone `Northrop` a person)
+        if t == "PERSON" and len(words) > 1 and not settled(text[s:e], evidence) \
+                and votes[core].most_common(1)[0][0] == "PERSON":
             person_words.update((words[0], words[-1]))
-    votes: dict[str, Counter] = {}
-    for s, e, t in spans:
-        votes.setdefault(core_name(text[s:e]), Counter())[t] += 1
     out = []
     for s, e, t in spans:
         core = core_name(text[s:e])
@@ -628,7 +640,7 @@ def _unify_types(text: str, spans: list[tuple[int, int, str]],
             t = fixed
         elif core in person_words:
             t = "PERSON"
-        elif votes[core].most_common(1)[0][1] > votes[core][t]:
+        else:
             t = votes[core].most_common(1)[0][0]
         out.append((s, e, t))
     return out

@@ -150,12 +150,19 @@ _BODY_KINDS = _KINDS["ORG"] + "|group|organi[sz]ation|movement|church|sect|party
 _CALLED_BEFORE = re.compile(
     r"\b(?:a|an|the) (?:[\w'’-]+ ){0,2}?(?:%s) (?:[\w'’-]+ ){0,3}?(?:called|named|known as)"
     r"(?: the)?$" % _BODY_KINDS)
-_MEMBER_BEFORE = re.compile(r"\bmembers? of(?: the)?$")
+_MEMBER_BEFORE = re.compile(r"\b(?:members?|employees?|shareholders?) of(?: the)?$")
+# ... and a name with officers (`the vice president of Dacia`), but not a place: a region a
+# firm's officer has (`the EADS CEO of North America`).
+_OFFICER_BEFORE = re.compile(r"\b(?:vice[- ]president|chief executive|CEO|chairman|"
+                             r"chairwoman|co-?founder|spokes(?:man|woman|person)) of(?: the)?$")
 
 
 # Where one posts: a platform (`posted to Twitter`, `messages on Twitter`, `wrote on
 # Facebook`), an organisation rather than the person the model took it for. Not `wrote to`:
 # people are written to.
+# ... and a service the copy names by its kind after it (`the Twitter social network`).
+_SERVICE_AFTER = re.compile(r" (?:social network(?:ing)?(?: site| service)?|web ?site|"
+                            r"search engine|video(?:[- ]sharing)? site|microblogging)\b")
 _POSTED_ON = re.compile(r"\b(?:(?:posted|tweeted|shared|wrote|written|said|messages?|posts?|"
                         r"hashtag|account|video|photos?) on|posted to)$")
 
@@ -173,7 +180,9 @@ def _bodies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
             continue
         before = _before(text, s, 80)
         if _CALLED_BEFORE.search(before) or _MEMBER_BEFORE.search(before) or (
-                t == "PERSON" and _POSTED_ON.search(before)):
+                t == "PERSON" and _POSTED_ON.search(before)) or (
+                t != "PLACE" and _OFFICER_BEFORE.search(before)) or (
+                t in ("PERSON", "PLACE") and _SERVICE_AFTER.match(text, e)):
             found.setdefault(text[s:e], "ORG")
     return found
 
@@ -188,15 +197,31 @@ _PLACE_BEFORE = re.compile(
 _PLACE_AFTER = re.compile(r"^(?:airport|mosque|checkpoint|stadium|province|region|border)\b")
 
 
+# `Toulouse, France, on ...`, `Evansville, Indiana.`: a town written with the country or
+# state it lies in, which ends a phrase; not a list (`Renault, France and Italy`), a
+# possessive (`Airbus, France's ...`), a noun phrase (`Gomez, Panama coach`) or a clause
+# (`the World Cup, Sweden defeated ...`).
+_IN_REGION_END = re.compile(r"(?:[.,;:)]| (?:on|in|at|for|from|to|near|where|when|during|"
+                            r"after|before|with|by|since|until)\b)")
+
+
 def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
-    """Names the copy places (`the capital Dushanbe`) or a dateline opens with."""
+    """Names the copy places (`the capital Dushanbe`, `Toulouse, France`) or a dateline
+    opens with."""
     found = {}
+    regions = country_names() | {text[s:e] for s, e, t in spans if t == "PLACE"}
+    by_start = {s: e for s, e, _ in spans}
     for s, e, t in spans:
         name = text[s:e]
         line_start = text.rfind("\n", 0, s) + 1
         dateline = DATELINE.match(text, line_start)
+        # (not a body's name: `the University of Arkansas, Fayetteville,` names its campus)
+        region_end = by_start.get(e + 2, -1) if text[e:e + 2] == ", " and t in (
+            "PERSON", "PLACE") else -1
         if (_PLACE_BEFORE.search(_before(text, s, 25)) or _PLACE_AFTER.match(text[e:e + 12].lstrip())
-                or (dateline and s in (dateline.start(1), dateline.start(2)))):
+                or (dateline and s in (dateline.start(1), dateline.start(2)))
+                or (region_end > 0 and text[e + 2:region_end] in regions
+                    and _IN_REGION_END.match(text, region_end))):
             found[name] = "PLACE"
     return found
 
@@ -211,6 +236,12 @@ _THING_BEFORE = re.compile(
     r"\b(?:browser|operating system|software|app|game console|smartphone|handset|vaccine|"
     r"ship|vessel|yacht|airliner|aircraft carrier|warship|submarine|destroyer|frigate|"
     r"shuttle|orbiter|spacecraft|satellite|rocket),?$")
+# ... or right after a name the model took for a person or place (`the new Safari 4.0 web
+# browser`, `the mobile Safari browser`); after a name it took for an organisation the
+# words are ambiguous (`Apple software` is the maker's).
+_THING_AFTER = re.compile(r"(?: v?\d+(?:\.\d+)*)? (?:web |mobile )?(?:browser|operating system|"
+                          r"software|app|smartphone|handset|laptops?|notebooks?|tablet|"
+                          r"game console)\b")
 # ... or a name opening with its kind: `Space Shuttle Columbia`, `USS Cole`, `HMS Belfast`.
 _CRAFT_IN = re.compile(r"(?:Space Shuttle|Shuttle|USS|HMS|HMAS|HMCS|RMS)\s+(?=[A-Z])")
 
@@ -224,7 +255,8 @@ def _products(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
         if m := _CRAFT_IN.match(name):
             found[name] = found[name[m.end():]] = found[m.group().strip()] = "OTHER"
         elif _THING_BEFORE.search(before) or (
-                _WORK_BEFORE.search(before) and not (t == "PERSON" and " " in name)):
+                _WORK_BEFORE.search(before) and not (t == "PERSON" and " " in name)) or (
+                t in ("PERSON", "PLACE") and _THING_AFTER.match(text, e)):
             found[name] = "OTHER"
     return found
 
@@ -260,9 +292,13 @@ def _tails(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     of a thing is that thing (`Google Chrome` ... `Chrome continues to surge`), as a
     person's surname is that person; unless a person named in full in the article has it
     as a surname. So for a firm's name only when the firm is named apart too (`Microsoft`
-    ... `Microsoft Windows`): CoNLL's `Hen Vipheak`, an editor, was the model's ORG."""
-    surnames = {words[-1] for s, e, t in spans
-                if t == "PERSON" and len(words := core_name(text[s:e]).split()) > 1}
+    ... `Microsoft Windows`): CoNLL's `Hen Vipheak`, an editor, was the model's ORG. A lone
+    word that opens an organisation's longer name is that organisation (`Northrop Grumman`
+    ... `an ex Northrop executive`), unless it is a person's name word too."""
+    people = [words for s, e, t in spans
+              if t == "PERSON" and len(words := core_name(text[s:e]).split()) > 1]
+    surnames = {words[-1] for words in people}
+    name_words = surnames | {words[0] for words in people}
     lone = {text[s:e] for s, e, t in spans if t == "PERSON" and " " not in text[s:e].strip()}
     firms = {text[s:e] for s, e, t in spans if t == "ORG"}
     found: dict[str, str] = {}
@@ -272,6 +308,9 @@ def _tails(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
                 and (t == "OTHER" or (t == "ORG" and words[0] in firms)) \
                 and all_capitalised(words):
             found.setdefault(words[-1], t)  # (all capitalised: not `Derbyshire and Surrey`)
+        elif len(words) > 1 and t == "ORG" and words[0] in lone - name_words \
+                and all_capitalised(words):
+            found.setdefault(words[0], "ORG")
     return found
 
 

@@ -219,7 +219,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 19, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
+        Stage("who", 20, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
         # 8: a bare surname or acronym is the one entity articles called so; no title is
         # stripped from an organisation's name ("General Motors" was "Motors"); 9: a headline's
@@ -292,7 +292,13 @@ def enrich_stages() -> list["Stage"]:
         # a full name listed among people's is a person's ("Chuck Close , Walker Evans , ...");
         # a body the copy calls so or gives members is an organisation ("the elite group
         # within Scientology called the Sea Org", "a member of Scientology", "posted to Twitter");
-        # a river's bank is no bank ("West Bank" was an organisation)
+        # a river's bank is no bank ("West Bank" was an organisation);
+        # 20: one type per name in an article, the first mention's in a tie ("Windows" was
+        # NORP and PLACE); a town with its country or state is a place ("Toulouse, France,
+        # on"); a name before a product's kind is a thing ("the Safari 4.0 web browser"), before
+        # a service's an organisation ("the Twitter social network"), as is the body of a
+        # company's officers ("vice president of Dacia"); "... Mutual", "... Securities",
+        # "... Industries", "... Technologies", "... Motors" are organisations
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
