@@ -414,6 +414,10 @@ def read_gum(path: Path) -> tuple[str, dict]:
         blocks.pop(0)
     if blocks and is_dateline(blocks[0]["text"]):
         blocks.pop(0)
+    # The page's category links, kept by one document as a last paragraph ("Categories:
+    # August 15, 2008 Canada Published ... Archived"), are the wiki's furniture, not text.
+    if blocks and blocks[-1]["text"].startswith("Categories:"):
+        blocks.pop()
     url = root.get("sourceURL") or wikinews_url(title)
     return root.get("id"), make_record(url, title, root.get("dateCreated")[:10], blocks)
 

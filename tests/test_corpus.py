@@ -67,6 +67,13 @@ def test_bodies_hold_no_tokeniser_spacing(records):
                 assert bad not in b["text"], (r["url"], bad, b["text"])
 
 
+def test_bodies_hold_no_wiki_furniture(records):
+    # GUM kept one page's category links as its last paragraph ("Categories: August 15,
+    # 2008 Canada Published ... Archived"); the demo showed it as the article's last line
+    for r in records:
+        assert not any(b["text"].startswith("Categories:") for b in r["body"]), r["url"]
+
+
 def test_newsdesk_reads_every_line(records):
     items = list(read_jsonl(JSONL.read_text(encoding="utf-8"), str(JSONL)))
     assert not [i for i in items if isinstance(i, Failed)]
