@@ -209,7 +209,8 @@ def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     """Names the copy places (`the capital Dushanbe`, `Toulouse, France`) or a dateline
     opens with."""
     found = {}
-    regions = country_names() | {text[s:e] for s, e, t in spans if t == "PLACE"}
+    countries = country_names()
+    placed = {text[s:e] for s, e, t in spans if t == "PLACE"}
     by_start = {s: e for s, e, _ in spans}
     for s, e, t in spans:
         name = text[s:e]
@@ -218,9 +219,10 @@ def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
         # (not a body's name: `the University of Arkansas, Fayetteville,` names its campus)
         region_end = by_start.get(e + 2, -1) if text[e:e + 2] == ", " and t in (
             "PERSON", "PLACE") else -1
+        region = text[e + 2:region_end] if region_end > 0 else ""
         if (_PLACE_BEFORE.search(_before(text, s, 25)) or _PLACE_AFTER.match(text[e:e + 12].lstrip())
                 or (dateline and s in (dateline.start(1), dateline.start(2)))
-                or (region_end > 0 and text[e + 2:region_end] in regions
+                or ((region in countries or region in placed)
                     and _IN_REGION_END.match(text, region_end))):
             found[name] = "PLACE"
     return found
@@ -232,16 +234,16 @@ def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
 # subject (`in the film Tom Hanks plays ...`), a product's or craft's not. (Not `play`: a
 # team is played too; not `client` or `network`: firms are both.)
 _WORK_BEFORE = re.compile(r"\b(?:album|film|movie|novel|song|sitcom|TV series|comic|video game),?$")
+_PRODUCT_KINDS = "browser|operating system|software|app|game console|smartphone|handset"
 _THING_BEFORE = re.compile(
-    r"\b(?:browser|operating system|software|app|game console|smartphone|handset|vaccine|"
+    rf"\b(?:{_PRODUCT_KINDS}|vaccine|"
     r"ship|vessel|yacht|airliner|aircraft carrier|warship|submarine|destroyer|frigate|"
     r"shuttle|orbiter|spacecraft|satellite|rocket),?$")
 # ... or right after a name the model took for a person or place (`the new Safari 4.0 web
 # browser`, `the mobile Safari browser`); after a name it took for an organisation the
 # words are ambiguous (`Apple software` is the maker's).
-_THING_AFTER = re.compile(r"(?: v?\d+(?:\.\d+)*)? (?:web |mobile )?(?:browser|operating system|"
-                          r"software|app|smartphone|handset|laptops?|notebooks?|tablet|"
-                          r"game console)\b")
+_THING_AFTER = re.compile(rf"(?: v?\d+(?:\.\d+)*)? (?:web |mobile )?(?:{_PRODUCT_KINDS}|"
+                          r"laptops?|notebooks?|tablet)\b")
 # ... or a name opening with its kind: `Space Shuttle Columbia`, `USS Cole`, `HMS Belfast`.
 _CRAFT_IN = re.compile(r"(?:Space Shuttle|Shuttle|USS|HMS|HMAS|HMCS|RMS)\s+(?=[A-Z])")
 
@@ -300,15 +302,16 @@ def _tails(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     surnames = {words[-1] for words in people}
     name_words = surnames | {words[0] for words in people}
     lone = {text[s:e] for s, e, t in spans if t == "PERSON" and " " not in text[s:e].strip()}
+    lone_ends, lone_heads = lone - surnames, lone - name_words
     firms = {text[s:e] for s, e, t in spans if t == "ORG"}
     found: dict[str, str] = {}
     for s, e, t in spans:
         words = core_name(text[s:e]).split()
-        if len(words) > 1 and words[-1] in lone - surnames \
+        if len(words) > 1 and words[-1] in lone_ends \
                 and (t == "OTHER" or (t == "ORG" and words[0] in firms)) \
                 and all_capitalised(words):
             found.setdefault(words[-1], t)  # (all capitalised: not `Derbyshire and Surrey`)
-        elif len(words) > 1 and t == "ORG" and words[0] in lone - name_words \
+        elif len(words) > 1 and t == "ORG" and words[0] in lone_heads \
                 and all_capitalised(words):
             found.setdefault(words[0], "ORG")
     return found

@@ -298,7 +298,9 @@ def enrich_stages() -> list["Stage"]:
         # on"); a name before a product's kind is a thing ("the Safari 4.0 web browser"), before
         # a service's an organisation ("the Twitter social network"), as is the body of a
         # company's officers ("vice president of Dacia"); "... Mutual", "... Securities",
-        # "... Industries", "... Technologies", "... Motors" are organisations
+        # "... Industries", "... Technologies", "... Motors" are organisations; a lone word
+        # opening an organisation's longer name is it ("Northrop"); a PERSON the store links
+        # as a thing in more articles is that thing ("Safari")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
