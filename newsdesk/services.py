@@ -119,6 +119,23 @@ def home_stories(store: Store, sections: list[str], per_section: int = 3) -> dic
     return {name: top_stories(store, name, per_section) for name in sections + ["Uncategorised"]}
 
 
+def live_instant(store: Store, window: str, wall: datetime) -> datetime:
+    """The instant a live trending answer runs as of, at wall-clock time `wall`.
+
+    The end of the current minute: one answer a minute lets polling clients revalidate
+    (ETag) instead of downloading the same list again, and the minute's end, not its start,
+    counts every read so far. Reads are stored by the hour they fall in; as of 10:00 the
+    reads of 10:00:30 would wait a minute to count. An archive (nothing published and
+    nothing read in the window) trends as of its newest article; reader views are activity
+    too, so a read store is live."""
+    now = wall.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    newest = store.newest_published()
+    read_now = store.most_viewed(now - WINDOWS[window], now + timedelta(hours=1), 1)
+    if newest and newest < now - WINDOWS[window] and not read_now:
+        return newest + timedelta(minutes=1)
+    return now
+
+
 def trending(store: Store, now: datetime | None = None, limit: int = 5,
              window: str = "24h", keywords: bool = False) -> dict[str, Any]:
     """Stories and entities (and with `keywords`, key phrases) bursting above their baseline
@@ -127,15 +144,7 @@ def trending(store: Store, now: datetime | None = None, limit: int = 5,
     if window not in WINDOWS:
         raise InputError(f"window must be one of {', '.join(WINDOWS)}")
     if now is None:
-        # An archive (nothing published and nothing read in the window) trends as of its
-        # newest article; reader views are activity too, so a read store is live.
-        # to the minute: trending moves by the hour, and one answer a minute lets polling
-        # clients revalidate (ETag) instead of downloading the same list again
-        now = datetime.now(timezone.utc).replace(second=0, microsecond=0)
-        newest = store.newest_published()
-        read_now = store.most_viewed(now - WINDOWS[window], now + timedelta(hours=1), 1)
-        if newest and newest < now - WINDOWS[window] and not read_now:
-            now = newest + timedelta(minutes=1)
+        now = live_instant(store, window, datetime.now(timezone.utc))
     items = most_read(store, now, int(WINDOWS[window].total_seconds() // 3600), limit)
     topics = {"keywords": trending_keywords(store, now, window, limit)} if keywords else {}
     return {"as_of": iso(now), "window": window,

@@ -135,3 +135,21 @@ def test_keywords_trend_as_topics_beside_the_names(store):
     assert [k["keyword"] for k in data["keywords"]] == words[:10]
     page = client.get("/trending", params={"as_of": T0.isoformat()}).text
     assert "Topics" in page and f"keyword={words[0]}" in page
+
+
+def test_a_read_at_the_top_of_the_hour_counts_at_once(store):
+    """Reads are stored by the hour; a live answer at 10:00:30 still counts the read made at
+    10:00:20 (CI once read the seed page in minute zero and found nothing trending)."""
+    from newsdesk.services import live_instant, record_view
+
+    steady, bursting = build(store)
+    aid = store.list_articles(ArticleFilter(story_id=steady, limit=1))[0].id
+    read, wall = T0 + timedelta(days=30, seconds=20), T0 + timedelta(days=30, seconds=30)
+    record_view(store, aid, read)
+    now = live_instant(store, "24h", wall)
+    assert now >= wall  # no answer runs as of an instant before the reads it should count
+    [top] = trending_stories(store, now, "24h")
+    assert top["id"] == steady and top["articles"] == 0
+    # unread, the same archive trends as of its newest article
+    assert live_instant(store, "24h", wall + timedelta(days=2)) == T0 - timedelta(hours=1,
+                                                                                   minutes=-1)
