@@ -377,18 +377,10 @@ def name_evidence(text: str, spans: list[tuple[int, int, str]], teams: set[str])
             found.setdefault(words[-1], "PERSON")
     for name, t in teams_of(text, spans, teams).items():
         found.setdefault(name, t)
-    for name, t in _common_nouns(text, spans).items():
-        found.setdefault(name, t)
-    for name, t in _described(text, spans).items():
-        found.setdefault(name, t)
-    for name, t in _bodies(text, spans).items():
-        found.setdefault(name, t)
-    for name, t in _affiliations(text, spans).items():
-        found.setdefault(name, t)
-    for name, t in _companies(text, spans).items():
-        found.setdefault(name, t)
-    for name, t in _places(text, spans).items():
-        found.setdefault(name, t)
+    # in this order: an earlier rule's reading of a name stands
+    for rule in (_common_nouns, _described, _bodies, _affiliations, _companies, _places):
+        for name, t in rule(text, spans).items():
+            found.setdefault(name, t)
     countries = country_names()
     places: dict[str, list[str]] = {}  # by their first four letters
     placed = {text[s:e] for s, e, t in spans if t == "PLACE"}
