@@ -156,6 +156,21 @@ def trending(store: Store, now: datetime | None = None, limit: int = 5,
                          for t in items]}
 
 
+def trending_rail(store: Store, cache: dict, wall: datetime | None = None) -> dict[str, Any]:
+    """The trending rail of every home and article page: the live answer (`trending`),
+    computed once per instant it runs as of (a minute) and kept in `cache`, a dict the caller
+    owns (the web app keeps one per process). Without it the rail was most of an article
+    page's time: 73 of 93 ms on a 200,000-article store, seconds at a million. /trending and
+    its JSON twin still compute afresh."""
+    now = live_instant(store, "24h", wall or datetime.now(timezone.utc))
+    hit = cache.get("rail")
+    if hit is not None and hit[0] == now:
+        return hit[1]
+    data = trending(store, now)
+    cache["rail"] = (now, data)  # one assignment: threads at most compute it twice
+    return data
+
+
 def sources(store: Store) -> list[dict[str, Any]]:
     out = []
     for src, n in store.list_sources():

@@ -153,3 +153,22 @@ def test_a_read_at_the_top_of_the_hour_counts_at_once(store):
     # unread, the same archive trends as of its newest article
     assert live_instant(store, "24h", wall + timedelta(days=2)) == T0 - timedelta(hours=1,
                                                                                    minutes=-1)
+
+
+def test_the_rail_is_computed_once_a_minute(store):
+    """Every home and article page shows the rail: it is computed once per instant it runs
+    as of, and a read counts on the rail from the next minute on."""
+    from newsdesk.services import trending_rail
+
+    steady, bursting = build(store)
+    aid = store.list_articles(ArticleFilter(story_id=steady, limit=1))[0].id
+    wall = T0 + timedelta(days=30, seconds=5)
+    store.record_view(aid, wall)
+    cache: dict = {}
+    first = trending_rail(store, cache, wall)
+    assert [s["id"] for s in first["stories"]] == [steady]
+    store.record_view(aid, wall + timedelta(seconds=20))
+    assert trending_rail(store, cache, wall + timedelta(seconds=30)) is first
+    later = trending_rail(store, cache, wall + timedelta(minutes=1))
+    assert later is not first and later["as_of"] > first["as_of"]
+    assert later["articles"][0]["views"] == 2 and first["articles"][0]["views"] == 1

@@ -164,10 +164,11 @@ class StoryQueries(SQLStore):
         return [(int(r[0]), int(r[1]), int(r[2])) for r in rows]
 
     def story_views(self, since: datetime, until: datetime) -> dict[int, int]:
-        rows = self._all("SELECT a.story_id, SUM(v.count) FROM views v JOIN articles a ON "
-                         "a.id = v.article_id WHERE v.hour >= ? AND v.hour < ? AND "
-                         "a.story_id IS NOT NULL GROUP BY a.story_id",
-                         (self._ts(since), self._ts(until)))
+        # views summed by article first: one article lookup each, not one per hour's row
+        rows = self._all("SELECT a.story_id, SUM(v.n) FROM (SELECT article_id, SUM(count) AS n "
+                         "FROM views WHERE hour >= ? AND hour < ? GROUP BY article_id) v "
+                         "JOIN articles a ON a.id = v.article_id WHERE a.story_id IS NOT NULL "
+                         "GROUP BY a.story_id", (self._ts(since), self._ts(until)))
         return {int(r[0]): int(r[1]) for r in rows}
 
     def entity_activity(self, since: datetime, until: datetime) -> list[tuple[int, int, int]]:
