@@ -202,10 +202,14 @@ class StoryQueries(SQLStore):
         phrases = sorted(set(phrases))
         found = {str(r[0]) for table in ("entities", "entity_short_forms") for r in self._all_in(
             f"SELECT DISTINCT key FROM {table} WHERE key IN (?*)", phrases)}
+        # The window's articles first (CROSS JOIN keeps SQLite's planner from starting at
+        # the keyword index, which reads every article that ever had a common keyword:
+        # 159 -> 7 ms on a 200,000-article store, and it grew with the archive)
         found |= {str(r[0]) for r in self._all_in(
-            "SELECT DISTINCT LOWER(k.keyword) FROM article_keywords k JOIN articles a ON "
-            "a.id = k.article_id JOIN article_entities ae ON ae.article_id = a.id JOIN entities "
-            "e ON e.id = ae.entity_id WHERE a.published_at >= ? AND a.published_at < ? AND "
+            "SELECT DISTINCT LOWER(k.keyword) FROM articles a CROSS JOIN article_keywords k "
+            "JOIN article_entities ae ON ae.article_id = a.id JOIN entities e ON "
+            "e.id = ae.entity_id WHERE k.article_id = a.id AND a.published_at >= ? AND "
+            "a.published_at < ? AND "
             "' ' || LOWER(e.name) || ' ' LIKE '% ' || LOWER(k.keyword) || ' %' AND "
             "LOWER(k.keyword) IN (?*)", phrases, (self._ts(since), self._ts(until)))}
         return found
