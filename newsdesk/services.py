@@ -36,7 +36,7 @@ def article_brief(a: Article) -> dict[str, Any]:
 
 
 def article_full(store: Store, article_id: int, *, with_related: bool = True,
-                 vector_index=None) -> dict[str, Any]:
+                 vector_index=None, text_index=None) -> dict[str, Any]:
     a = store.get_article(article_id)
     entities = store.article_entities(a.id)
     data = article_brief(a)
@@ -65,7 +65,8 @@ def article_full(store: Store, article_id: int, *, with_related: bool = True,
         from .stories.views import wire_copies
 
         data["related"] = [{"id": r.id, "title": r.title, "source": r.source,
-                            "reason": r.reason} for r in related_articles(store, a, vi=vector_index)]
+                            "reason": r.reason}
+                           for r in related_articles(store, a, vi=vector_index, ti=text_index)]
         data["wire"] = wire_copies(store, a)
     return data
 

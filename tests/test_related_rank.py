@@ -9,7 +9,7 @@ import pytest
 from newsdesk.pipeline import ingest_items
 from newsdesk.rank.related import (BONUS_NAMES, ENTITY_BONUS, Candidate, ranked_candidates,
                                    related_articles, specificity)
-from newsdesk.search import vectors
+from newsdesk.search import textindex, vectors
 from newsdesk.sources.files import read_paths
 
 CORPUS = Path(__file__).parent.parent / "data" / "corpus"
@@ -69,10 +69,35 @@ def test_the_taiwan_article_ranks_above_boeing_on_the_seed_page(store):
     seed = store.get_article(ids[SEED])
     vi = vectors.open_index(store)
     vectors.sync(store, vi)
-    for index in (vi, None):  # the article page's vector index, and the full-text fallback
-        rail = [r.id for r in related_articles(store, seed, vi=index)]
+    ti = textindex.open_text_index(store)  # None on PostgreSQL: its own full-text search
+    # the article page's vector index, its text ranking index, and the store's full text
+    for indexes in ({"vi": vi}, {"ti": ti}, {}):
+        rail = [r.id for r in related_articles(store, seed, **indexes)]
         assert ids[TAIWAN] in rail
         assert ids[BOEING] not in rail or rail.index(ids[TAIWAN]) < rail.index(ids[BOEING])
+
+
+def test_similar_text_through_the_text_ranking_index_scores_no_fts_rows(sqlite_store):
+    """FTS5 scores every article that shares any of the words (a second an article page at a
+    million articles); with the text ranking index the rail ranks the top few there."""
+    store = sqlite_store
+    ids = _ingest(store, {TAIWAN, BOEING})
+    seed = store.get_article(ids[SEED])
+    ti = textindex.open_text_index(store)
+    statements = []
+    execute = store._execute  # counted, not replaced
+
+    def counting(sql, params=()):
+        statements.append(sql)
+        return execute(sql, params)
+
+    store._execute = counting
+    try:
+        with_index = [r.id for r in related_articles(store, seed, ti=ti)]
+    finally:
+        del store._execute
+    assert not [s for s in statements if "article_fts" in s]
+    assert ids[TAIWAN] in with_index
 
 
 def test_candidates_read_in_a_fixed_number_of_queries(store):

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import services
 from ..errors import InputError, NotFound
 from .params import Id, Offset, OptionalId
-from .search import vector_index
+from .search import text_index, vector_index
 from .security import client_id
 
 router = APIRouter(prefix="/api")
@@ -167,7 +167,8 @@ def list_articles(request: Request, section: Optional[str] = None, source: Optio
 def get_article(request: Request, article_id: Id):
     try:
         return services.article_full(_store(request), article_id,
-                                     vector_index=vector_index(request))
+                                     vector_index=vector_index(request),
+                                     text_index=text_index(request))
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
 

@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from .. import services
 from ..errors import InputError, NotFound
 from .params import MOVED, Id, clamp_offset
-from .search import vector_index
+from .search import text_index, vector_index
 from .security import (CSRF_COOKIE, CSRF_MAX_AGE, check_admin, check_csrf, client_id,
                        counts_as_read, make_csrf_token)
 
@@ -143,7 +143,8 @@ def _article_page(request: Request, article_id: int, *, thanks: bool = False,
                   status_code: int = 200) -> HTMLResponse:
     store = request.app.state.store
     try:
-        data = services.article_full(store, article_id, vector_index=vector_index(request))
+        data = services.article_full(store, article_id, vector_index=vector_index(request),
+                                     text_index=text_index(request))
     except NotFound:
         return not_found(request, f"There is no article {article_id}.")
     if request.method == "GET" and counts_as_read(request):
