@@ -157,18 +157,23 @@ def trending(store: Store, now: datetime | None = None, limit: int = 5,
                          for t in items]}
 
 
-def trending_rail(store: Store, cache: dict, wall: datetime | None = None) -> dict[str, Any]:
-    """The trending rail of every home and article page: the live answer (`trending`),
-    computed once per instant it runs as of (a minute) and kept in `cache`, a dict the caller
-    owns (the web app keeps one per process). Without it the rail was most of an article
-    page's time: 73 of 93 ms on a 200,000-article store, seconds at a million. /trending and
-    its JSON twin still compute afresh."""
-    now = live_instant(store, "24h", wall or datetime.now(timezone.utc))
-    hit = cache.get("rail")
+def live_trending(store: Store, cache: dict, window: str = "24h", limit: int = 5,
+                  keywords: bool = False, wall: datetime | None = None) -> dict[str, Any]:
+    """`trending` as of now, computed once per instant it runs as of (a minute) for each
+    window, limit and keywords asked, and kept in `cache`, a dict the caller owns (the web
+    app keeps one per process). The rail of every home and article page is this call with
+    its defaults: uncached it was most of an article page's time (73 of 93 ms on a
+    200,000-article store, about a second at a million). Polling clients already got one
+    answer a minute (as_of moves by the minute, and its ETag with it)."""
+    if window not in WINDOWS:
+        raise InputError(f"window must be one of {', '.join(WINDOWS)}")
+    now = live_instant(store, window, wall or datetime.now(timezone.utc))
+    key = (window, limit, keywords)
+    hit = cache.get(key)
     if hit is not None and hit[0] == now:
         return hit[1]
-    data = trending(store, now)
-    cache["rail"] = (now, data)  # one assignment: threads at most compute it twice
+    data = trending(store, now, limit, window, keywords)
+    cache[key] = (now, data)  # one assignment: threads at most compute it twice
     return data
 
 

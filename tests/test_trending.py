@@ -155,20 +155,25 @@ def test_a_read_at_the_top_of_the_hour_counts_at_once(store):
                                                                                    minutes=-1)
 
 
-def test_the_rail_is_computed_once_a_minute(store):
-    """Every home and article page shows the rail: it is computed once per instant it runs
-    as of, and a read counts on the rail from the next minute on."""
-    from newsdesk.services import trending_rail
+def test_live_trending_is_computed_once_a_minute(store):
+    """The rail of every home and article page, and /trending live: computed once per
+    instant it runs as of, and a read counts from the next minute on."""
+    from newsdesk.services import live_trending
 
     steady, bursting = build(store)
     aid = store.list_articles(ArticleFilter(story_id=steady, limit=1))[0].id
     wall = T0 + timedelta(days=30, seconds=5)
     store.record_view(aid, wall)
     cache: dict = {}
-    first = trending_rail(store, cache, wall)
+    first = live_trending(store, cache, wall=wall)
     assert [s["id"] for s in first["stories"]] == [steady]
     store.record_view(aid, wall + timedelta(seconds=20))
-    assert trending_rail(store, cache, wall + timedelta(seconds=30)) is first
-    later = trending_rail(store, cache, wall + timedelta(minutes=1))
+    assert live_trending(store, cache, wall=wall + timedelta(seconds=30)) is first
+    later = live_trending(store, cache, wall=wall + timedelta(minutes=1))
     assert later is not first and later["as_of"] > first["as_of"]
     assert later["articles"][0]["views"] == 2 and first["articles"][0]["views"] == 1
+    # each window, limit and keywords asked is its own answer
+    week = live_trending(store, cache, "7d", wall=wall + timedelta(minutes=1))
+    assert week is not later and week["window"] == "7d"
+    topics = live_trending(store, cache, keywords=True, wall=wall + timedelta(minutes=1))
+    assert "keywords" in topics and "keywords" not in later

@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.warm = threading.Event()  # set once _warm has run
     app.state.store = store or open_store(settings.db)
-    app.state.rail_cache = {}  # services.trending_rail's, for this process
+    app.state.trending_cache = {}  # services.live_trending's, for this process
     app.add_middleware(BodySizeLimit)
     # Added before HeadAsGet, so it runs inside it: a HEAD gets the validators of its GET.
     app.add_middleware(ConditionalGet)

@@ -92,7 +92,7 @@ def home(request: Request):
     by_section = services.home(store, request.app.state.settings.section_list)
     return _render(request, "home.html", title="Top stories", by_section=by_section,
                    stories=services.home_stories(store, request.app.state.settings.section_list),
-                   trending=services.trending_rail(store, request.app.state.rail_cache))
+                   trending=services.live_trending(store, request.app.state.trending_cache))
 
 
 def unknown_section(request: Request, name: str, url_of: Callable[[str], str]):
@@ -154,7 +154,7 @@ def _article_page(request: Request, article_id: int, *, thanks: bool = False,
                        a=data, show_summary=_summary_adds(data), csrf=token, thanks=thanks,
                        error=error,
                        form=form or {"kind": "rating", "rating": "", "text": ""},
-                       trending=services.trending_rail(store, request.app.state.rail_cache))
+                       trending=services.live_trending(store, request.app.state.trending_cache))
     response.set_cookie(CSRF_COOKIE, token, max_age=CSRF_MAX_AGE, httponly=True,
                         samesite="strict")
     return response

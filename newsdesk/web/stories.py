@@ -79,12 +79,20 @@ def story_page(request: Request, story_id: Id):
     return _render(request, "story.html", title=data["title"], s=data)
 
 
+def _trending(request: Request, as_of: Optional[str], limit: int, window: str) -> dict:
+    """The live answer from the app's cache (one a minute), a replay computed afresh."""
+    store = request.app.state.store
+    if as_of is None:
+        return services.live_trending(store, request.app.state.trending_cache, window, limit,
+                                      keywords=True)
+    return services.trending(store, parse_as_of(as_of), limit, window, keywords=True)
+
+
 @router.get("/api/trending")
 def api_trending(request: Request, window: str = WINDOW, as_of: Optional[str] = None,
                  limit: int = Query(10, ge=1, le=50)):
     try:
-        return services.trending(request.app.state.store, parse_as_of(as_of), limit, window,
-                                 keywords=True)
+        return _trending(request, as_of, limit, window)
     except InputError as exc:
         raise HTTPException(422, str(exc)) from None
 
@@ -92,8 +100,7 @@ def api_trending(request: Request, window: str = WINDOW, as_of: Optional[str] = 
 @router.get("/trending", response_class=HTMLResponse)
 def trending_page(request: Request, window: str = WINDOW, as_of: Optional[str] = None):
     try:
-        data = services.trending(request.app.state.store, parse_as_of(as_of), 20, window,
-                                 keywords=True)
+        data = _trending(request, as_of, 20, window)
     except InputError as exc:
         return _render(request, "error.html", status_code=422, title="Bad request",
                        message=str(exc))
