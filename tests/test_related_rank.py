@@ -2,6 +2,7 @@
 text neighbours, by closeness of text plus a bonus for the specific names they share."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -77,15 +78,11 @@ def test_the_taiwan_article_ranks_above_boeing_on_the_seed_page(store):
         assert ids[BOEING] not in rail or rail.index(ids[TAIWAN]) < rail.index(ids[BOEING])
 
 
-def test_similar_text_through_the_text_ranking_index_scores_no_fts_rows(sqlite_store):
-    """FTS5 scores every article that shares any of the words (a second an article page at a
-    million articles); with the text ranking index the rail ranks the top few there."""
-    store = sqlite_store
-    ids = _ingest(store, {TAIWAN, BOEING})
-    seed = store.get_article(ids[SEED])
-    ti = textindex.open_text_index(store)
-    statements = []
-    execute = store._execute  # counted, not replaced
+@contextmanager
+def _statements(store):
+    """The SQL statements the store runs inside the block (counted, not replaced)."""
+    statements: list[str] = []
+    execute = store._execute
 
     def counting(sql, params=()):
         statements.append(sql)
@@ -93,9 +90,20 @@ def test_similar_text_through_the_text_ranking_index_scores_no_fts_rows(sqlite_s
 
     store._execute = counting
     try:
-        with_index = [r.id for r in related_articles(store, seed, ti=ti)]
+        yield statements
     finally:
         del store._execute
+
+
+def test_similar_text_through_the_text_ranking_index_scores_no_fts_rows(sqlite_store):
+    """FTS5 scores every article that shares any of the words (a second an article page at a
+    million articles); with the text ranking index the rail ranks the top few there."""
+    store = sqlite_store
+    ids = _ingest(store, {TAIWAN, BOEING})
+    seed = store.get_article(ids[SEED])
+    ti = textindex.open_text_index(store)
+    with _statements(store) as statements:
+        with_index = [r.id for r in related_articles(store, seed, ti=ti)]
     assert not [s for s in statements if "article_fts" in s]
     assert ids[TAIWAN] in with_index
 
@@ -106,18 +114,8 @@ def test_candidates_read_in_a_fixed_number_of_queries(store):
                           "since '82", "Japan enters recession",
                           "North Korea puts military in 'quasi-state of war'"})
     seed = store.get_article(ids[SEED])
-    statements = []
-    execute = store._execute  # counted, not replaced
-
-    def counting(sql, params=()):
-        statements.append(sql)
-        return execute(sql, params)
-
-    store._execute = counting
-    try:
+    with _statements(store) as statements:
         ranked = ranked_candidates(store, seed, 5)
-    finally:
-        del store._execute
     assert len(ranked) >= 4
     assert len(statements) <= 10, statements
 
