@@ -11,6 +11,7 @@ import signal
 import subprocess
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -154,3 +155,21 @@ def stop_process_group(proc: subprocess.Popen, grace: float = 20) -> None:
         proc.wait(grace)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
+
+
+@contextmanager
+def statements_of(store):
+    """The SQL statements (with their parameters) the store runs inside the block: counted,
+    not replaced."""
+    statements: list[tuple[str, tuple]] = []
+    execute = store._execute
+
+    def counting(sql, params=()):
+        statements.append((sql, tuple(params)))
+        return execute(sql, params)
+
+    store._execute = counting
+    try:
+        yield statements
+    finally:
+        del store._execute

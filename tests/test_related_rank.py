@@ -2,7 +2,6 @@
 text neighbours, by closeness of text plus a bonus for the specific names they share."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,8 @@ from newsdesk.rank.related import (BONUS_NAMES, ENTITY_BONUS, Candidate, ranked_
                                    related_articles, specificity)
 from newsdesk.search import textindex, vectors
 from newsdesk.sources.files import read_paths
+
+from conftest import statements_of
 
 CORPUS = Path(__file__).parent.parent / "data" / "corpus"
 SEED = "Japan and South Korea Hold Summit in Nara as China Steps Up Pressure Over Taiwan"
@@ -78,23 +79,6 @@ def test_the_taiwan_article_ranks_above_boeing_on_the_seed_page(store):
         assert ids[BOEING] not in rail or rail.index(ids[TAIWAN]) < rail.index(ids[BOEING])
 
 
-@contextmanager
-def _statements(store):
-    """The SQL statements the store runs inside the block (counted, not replaced)."""
-    statements: list[str] = []
-    execute = store._execute
-
-    def counting(sql, params=()):
-        statements.append(sql)
-        return execute(sql, params)
-
-    store._execute = counting
-    try:
-        yield statements
-    finally:
-        del store._execute
-
-
 def test_similar_text_through_the_text_ranking_index_scores_no_fts_rows(sqlite_store):
     """FTS5 scores every article that shares any of the words (a second an article page at a
     million articles); with the text ranking index the rail ranks the top few there."""
@@ -102,9 +86,9 @@ def test_similar_text_through_the_text_ranking_index_scores_no_fts_rows(sqlite_s
     ids = _ingest(store, {TAIWAN, BOEING})
     seed = store.get_article(ids[SEED])
     ti = textindex.open_text_index(store)
-    with _statements(store) as statements:
+    with statements_of(store) as statements:
         with_index = [r.id for r in related_articles(store, seed, ti=ti)]
-    assert not [s for s in statements if "article_fts" in s]
+    assert not [sql for sql, _ in statements if "article_fts" in sql]
     assert ids[TAIWAN] in with_index
 
 
@@ -114,7 +98,7 @@ def test_candidates_read_in_a_fixed_number_of_queries(store):
                           "since '82", "Japan enters recession",
                           "North Korea puts military in 'quasi-state of war'"})
     seed = store.get_article(ids[SEED])
-    with _statements(store) as statements:
+    with statements_of(store) as statements:
         ranked = ranked_candidates(store, seed, 5)
     assert len(ranked) >= 4
     assert len(statements) <= 10, statements

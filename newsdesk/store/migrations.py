@@ -398,4 +398,24 @@ CREATE INDEX dedup_bands_day ON dedup_bands(band, day);
     ("0016_views_hour_covering", {d: "CREATE INDEX views_hour_article ON "
                                      "views(hour, article_id, count);\n"
                                      "DROP INDEX views_hour;" for d in TYPES}),
+    # Lists run newest first, "listed_at DESC NULLS LAST, id DESC" (stories: "last_seen DESC
+    # NULLS LAST, source_count DESC, id DESC"). PostgreSQL sorts NULL
+    # last going up, so its (x, listed_at) indexes read backwards give NULLS FIRST and it
+    # sorted every article of a section instead (home page 276 ms on a 200,000-article store,
+    # World's newest five 70 ms -> 0.2 ms). SQLite sorts NULL first, and a rowid table's
+    # index ends in the id: its indexes read backwards are this order already.
+    ("0017_listed_newest_first", {
+        "sqlite": "",
+        "postgres": """
+CREATE INDEX articles_listed_newest ON articles(listed_at DESC NULLS LAST, id DESC);
+DROP INDEX articles_listed;
+CREATE INDEX articles_section_listed_newest ON articles(section, listed_at DESC NULLS LAST, id DESC);
+DROP INDEX articles_section_listed;
+CREATE INDEX articles_source_listed_newest ON articles(source_id, listed_at DESC NULLS LAST, id DESC);
+DROP INDEX articles_source_listed;
+CREATE INDEX stories_recent_newest ON stories(last_seen DESC NULLS LAST, source_count DESC, id DESC);
+DROP INDEX stories_recent;
+CREATE INDEX stories_section_newest ON stories(section, last_seen DESC NULLS LAST, source_count DESC, id DESC);
+DROP INDEX stories_section;
+"""}),
 ]

@@ -40,8 +40,8 @@ class ReaderQueries(SQLStore):
 
     def list_stories(self, section: str | None = None, limit: int = 20,
                      since: datetime | None = None, offset: int = 0) -> list[Story]:
-        """Stories with articles, most recently active first (`stories_section` and
-        `stories_recent` serve both orders), from `offset` on."""
+        """Stories with articles, most recently active first (an index serves each order:
+        migration 0017 on PostgreSQL), from `offset` on."""
         where, params = ["article_count > 0"], []
         if section:
             where.append("section = ?"); params.append(section)
