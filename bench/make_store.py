@@ -209,6 +209,24 @@ def story_rows(plan: dict, docs: list[dict]):
                int(plan["story_sources"][k]))
 
 
+def term_df_rows(plan: dict, docs: list[dict]) -> list[tuple[str, int]]:
+    """(term, document frequency) as the stories stage counts them in `story_df`: each base
+    text's terms (cluster.term_counts, names from capitals) once for every article made from
+    it (the paragraph each variation adds is left out), and '' for the number of articles."""
+    from collections import Counter
+
+    from newsdesk.stories import cluster
+
+    uses = np.bincount(plan["base"], minlength=len(docs))
+    df: Counter = Counter()
+    for d, doc in enumerate(docs):
+        if uses[d]:
+            for term in cluster.term_counts(doc["title"], "\n\n".join(doc["paras"])):
+                df[term] += int(uses[d])
+    df[""] = len(plan["base"])
+    return sorted(df.items())
+
+
 # -- SQLite -----------------------------------------------------------------------------------
 def build_sqlite(path: str, n: int, docs, ents, kws, plan, now, seed) -> None:
     import sqlite3
@@ -253,6 +271,7 @@ def build_sqlite(path: str, n: int, docs, ents, kws, plan, now, seed) -> None:
     conn.execute("BEGIN")
     conn.executemany("INSERT INTO views (article_id, hour, count) VALUES (?, ?, ?)",
                      ((a, ts(h), c) for a, h, c in view_rows(plan, now, seed)))
+    conn.executemany("INSERT INTO story_df (term, df) VALUES (?, ?)", term_df_rows(plan, docs))
     conn.execute("COMMIT")
     conn.execute("ANALYZE")
     conn.close()
@@ -344,6 +363,7 @@ def build_pg(url: str, n: int, docs, ents, kws, plan, now, seed) -> None:
             print(f"postgres: {start + len(rows):,} articles {time.strftime('%X')}", flush=True)
         with conn.transaction():
             _copy(conn, "views", "article_id, hour, count", view_rows(plan, now, seed))
+            _copy(conn, "story_df", "term, df", term_df_rows(plan, docs))
         conn.execute("DROP TABLE bulk_articles")
         conn.execute("DROP TABLE bulk_parts")
         conn.execute("CREATE INDEX articles_tsv ON articles USING GIN (tsv) "
@@ -365,6 +385,23 @@ def existing_count(db: str) -> int:
         store.close()
 
 
+def fill_term_df(args, n: int) -> None:
+    """A store built before make_store counted terms gets them (the plan's bases depend on
+    the seed and N only)."""
+    store = open_store(args.db)
+    try:
+        if store._scalar("SELECT COUNT(*) FROM story_df"):
+            return
+        docs = load_docs(args.data, args.corpus)
+        plan = make_plan(n, len(docs), time.time(), args.seed)
+        rows = term_df_rows(plan, docs)
+        with store.transaction():
+            store._insert_rows("INSERT INTO story_df (term, df)", rows, "")
+        print(f"story_df: {len(rows):,} terms counted")
+    finally:
+        store.close()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("data", type=Path, help="the evaluation data folder (/work/shared/data)")
@@ -381,6 +418,7 @@ def main() -> int:
     have = existing_count(args.db)
     if have >= args.n:
         print(f"{args.db} already holds {have:,} articles; reusing it")
+        fill_term_df(args, have)
         return 0
     if have:
         print(f"{args.db} holds {have:,} articles, not {args.n:,}: remove it first",

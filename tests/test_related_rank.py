@@ -101,7 +101,8 @@ def test_candidates_read_in_a_fixed_number_of_queries(store):
     with statements_of(store) as statements:
         ranked = ranked_candidates(store, seed, 5)
     assert len(ranked) >= 4
-    assert len(statements) <= 10, statements
+    # (two of them: the words' document counts, for the rarest few of the text query)
+    assert len(statements) <= 12, statements
 
 
 def test_entities_of_articles_is_article_entities_for_many(store):
@@ -143,3 +144,38 @@ def test_stories_sharing_names_are_found_among_each_name_s_newest_articles(store
     monkeypatch.setattr(story_queries, "ENTITY_SCAN", 2)
     newest = store.entity_story_ids([china, nara])
     assert [(s, n) for s, n, _ in newest] == [(sids[2], 2), (sids[1], 1), (sids[0], 1)]
+
+
+def test_similar_text_without_an_index_asks_the_rarest_words(store):
+    """Where no vector or text ranking index serves it, the any-word query carries the
+    rarest few words of the title and keywords (document counts from the stories stage), not
+    the common ones that match a large share of an archive."""
+    from newsdesk.rank.related import RARE_TERMS, _text_hits
+
+    ids = _ingest(store, {TAIWAN, BOEING})
+    seed = store.get_article(ids[SEED])
+    for _ in range(50):  # "pressure" and "summit" in many articles, the rest in none
+        store.bump_term_df(["w:pressure", "w:summit"])
+    with statements_of(store) as statements:
+        _text_hits(store, seed, 5)
+    [(sql, params)] = [(sql, p) for sql, p in statements if "MATCH" in sql or "@@" in sql]
+    query = " ".join(str(p) for p in params).lower()
+    assert "nara" in query and "pressure" not in query and "summit" not in query
+    assert RARE_TERMS < 12
+
+
+def test_an_any_word_search_ranks_its_newest_matches_only(store, monkeypatch):
+    import newsdesk.store.postgres as pg
+    import newsdesk.store.sqlite as lite
+    from newsdesk.models import Article, Block, Source
+    from newsdesk.store.base import ArticleFilter
+
+    ids = [store.add_article(Article(url=f"h:{i}", title=f"Harbour note {i}", source=Source(
+        name="Port"), body=[Block("paragraph", f"The harbour wall {'repair ' * i}")],
+        content_hash=f"hh{i}")) for i in range(4)]
+    every = {h.article_id for h in store.search_articles("harbour", ArticleFilter(limit=10))}
+    assert every == set(ids)
+    monkeypatch.setattr(lite, "ANY_WORD_POOL", 2)
+    monkeypatch.setattr(pg, "ANY_WORD_POOL", 2)
+    hits = store.search_articles("harbour quay", ArticleFilter(limit=10), any_word=True)
+    assert {h.article_id for h in hits} == set(ids[-2:])

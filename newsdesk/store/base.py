@@ -51,6 +51,13 @@ class StoredQuote:
     source_name: str = ""
 
 
+# An any-word search (the Related rail's similar text where no vector or text ranking index
+# serves it) ranks only its newest ANY_WORD_POOL matches: scoring reads every match, and a
+# few words match tens of thousands of articles of a large archive (PostgreSQL, 200,000
+# articles: 20,000 matches, 200-500 ms). A news rail wants the recent ones anyway.
+ANY_WORD_POOL = 2000
+
+
 @dataclass(slots=True)
 class SearchHit:
     article_id: int

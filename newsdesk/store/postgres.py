@@ -22,7 +22,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from .articles import ArticleQueries
-from .base import ArticleFilter, SearchHit
+from .base import ANY_WORD_POOL, ArticleFilter, SearchHit
 from .enrichment import EnrichmentQueries
 from .feed_entries import FeedEntryQueries
 from .readers import ReaderQueries
@@ -184,10 +184,18 @@ class PostgresStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQuer
         """
         where, params = self._where(flt)
         extra = where.replace(" WHERE ", " AND ", 1)
+        pool = ""
+        if any_word:  # similarity: rank the newest matches only (see ANY_WORD_POOL)
+            # its own CTE, so it runs once (inside the ranking it would be a correlated
+            # subquery, run per article); "id + 0", or the planner walks the primary key
+            # backwards testing every article's tsvector until enough match
+            pool = ("pool AS MATERIALIZED (SELECT m.id FROM articles m, query WHERE "
+                    f"m.tsv @@ query.q ORDER BY m.id + 0 DESC LIMIT {ANY_WORD_POOL}), ")
+            extra += " AND a.id IN (SELECT id FROM pool)"
         func, words = ("to_tsquery", any_words(text)) if any_word else ("plainto_tsquery", text)
         # Headlines are costly, so they are cut only for the page of hits, after the ranking.
         rows = self._all(
-            f"WITH query AS (SELECT {func}(?::regconfig, ?) AS q), "
+            f"WITH query AS (SELECT {func}(?::regconfig, ?) AS q), {pool}"
             "hits AS (SELECT a.id, a.body, ts_rank_cd(?::float4[], a.tsv, query.q, ?) AS score "
             f"FROM articles a, query WHERE a.tsv @@ query.q{extra} "
             "ORDER BY score DESC, a.id LIMIT ? OFFSET ?) "

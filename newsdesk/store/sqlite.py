@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from .articles import ArticleQueries
-from .base import ArticleFilter, SearchHit
+from .base import ANY_WORD_POOL, ArticleFilter, SearchHit
 from .enrichment import EnrichmentQueries
 from .feed_entries import FeedEntryQueries
 from .readers import ReaderQueries
@@ -106,6 +106,10 @@ class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQuerie
             return []
         where, params = self._where(flt)
         extra = where.replace(" WHERE ", " AND ", 1)
+        if any_word:  # similarity: bm25 for the newest matches only, as on PostgreSQL
+            extra += (" AND f.rowid IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ? "
+                      f"ORDER BY rowid DESC LIMIT {ANY_WORD_POOL})")
+            params = [*params, match]
         rows = self._all(
             "SELECT f.rowid AS id, bm25(article_fts, 10.0, 3.0, 1.0) AS score, "
             "snippet(article_fts, 2, '\x02', '\x03', '…', 24) AS snip FROM article_fts f "
