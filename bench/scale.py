@@ -368,6 +368,8 @@ def main() -> int:
         from newsdesk.store.base import open_store
 
         try:
+            if label == "sqlite" and not Path(db).is_file():  # opening would create it
+                raise FileNotFoundError("no such file")
             store = open_store(db)
             n = store.count_articles()
             store.close()
