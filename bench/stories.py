@@ -122,21 +122,17 @@ def main() -> None:
         # "similar text" as the site finds it on SQLite (its text ranking index), and
         # through the store's own full-text search (PostgreSQL's way, and SQLite's without
         # the index); no vectors here, so neither is replaced by the vector index
-        p5 = p5_fts = 0.0
+        p5 = {}  # by way of finding similar text
         for label, ti in (("text ranking index", textindex.open_text_index(store)),
                           ("store full-text search", None)):
             hits = {}
             for doc, aid in articles.items():
                 rel = related_articles(store, store.get_article(aid), 5, ti=ti)
                 hits[doc] = sum(1 for r in rel if gold[by_id[r.id]] == gold[doc]) / 5
-            got = sum(hits.values()) / len(hits)
+            p5[label] = sum(hits.values()) / len(hits)
             halves = [sum(hits[d] for d in part) / max(len(part), 1) for part in (odd, even)]
-            print(f"related articles ({label}): precision@5 {got:.3f} (odd {halves[0]:.3f}, "
-                  f"even {halves[1]:.3f}; missing slots count as misses)")
-            if ti is not None:
-                p5 = got
-            else:
-                p5_fts = got
+            print(f"related articles ({label}): precision@5 {p5[label]:.3f} (odd "
+                  f"{halves[0]:.3f}, even {halves[1]:.3f}; missing slots count as misses)")
         store.close()
 
     best_t, best_f = 0.0, -1.0
@@ -153,7 +149,8 @@ def main() -> None:
     f_base = report("baseline, all topics", base, gold, set(gold))
     report("baseline, odd topics (tuned)", base, gold, odd)
     report("baseline, even topics (held)", base, gold, even)
-    print(f"b3_f1={f_all:.4f} related_p5={p5:.4f} related_p5_fts={p5_fts:.4f} "
+    print(f"b3_f1={f_all:.4f} related_p5={p5['text ranking index']:.4f} "
+          f"related_p5_fts={p5['store full-text search']:.4f} "
           f"baseline_b3_f1={f_base:.4f}")
 
 
