@@ -90,21 +90,29 @@ def open_text_index(store, path: Path | None | str = "auto") -> TextIndex | None
     """The store's text index, loaded when in step, else rebuilt; None on PostgreSQL."""
     if store.dialect != "sqlite":
         return None
+    path = index_path(store) if path == "auto" else (Path(path) if path else None)
+    ti = load_text_index(store, path)
+    return ti if ti is not None else rebuild(store, path)
+
+
+def load_text_index(store, path: Path | None | str = "auto") -> TextIndex | None:
+    """The index in its folder when that is in step with the store (then synced), else None:
+    a rebuild (`rebuild`) reads every article, minutes at a million."""
+    if store.dialect != "sqlite":
+        return None
     import tantivy
 
     path = index_path(store) if path == "auto" else (Path(path) if path else None)
     meta = json.loads((store.get_blob(BLOB) or b"{}").decode())
-    ti = None
-    if (path is not None and meta.get("version") == VERSION and path.is_dir()
+    if not (path is not None and meta.get("version") == VERSION and path.is_dir()
             and tantivy.Index.exists(str(path))):
-        index = tantivy.Index.open(str(path))
-        index.register_tokenizer("newsdesk_en", _analyzer())
-        if index.searcher().num_docs == meta.get("count"):
-            ti = TextIndex(path, index, int(meta.get("seq", 0)))
-    if ti is None:
-        ti = rebuild(store, path)
-    else:
-        sync(store, ti)
+        return None
+    index = tantivy.Index.open(str(path))
+    index.register_tokenizer("newsdesk_en", _analyzer())
+    if index.searcher().num_docs != meta.get("count"):
+        return None
+    ti = TextIndex(path, index, int(meta.get("seq", 0)))
+    sync(store, ti)
     return ti
 
 

@@ -65,18 +65,25 @@ def new_index(model: str = EMBED_MODEL):
 
 def open_index(store, model: str = EMBED_MODEL, path: Path | None | str = "auto") -> VectorIndex:
     """The index for this store, loaded from its file when that is in step, else rebuilt."""
+    vi = load_index(store, model, path)
+    return vi if vi is not None else rebuild(store, model, path)
+
+
+def load_index(store, model: str = EMBED_MODEL,
+               path: Path | None | str = "auto") -> VectorIndex | None:
+    """The index in its file when that is in step with the store (then synced), else None:
+    a rebuild (`rebuild`) adds every stored vector, minutes at a million."""
     path = index_path(store) if path == "auto" else (Path(path) if path else None)
     meta = json.loads((store.get_blob(_meta_name(model)) or b"{}").decode())
-    vi = None
-    if path is not None and path.exists() and meta.get("size") == path.stat().st_size:
-        index = new_index(model)
-        index.load(str(path))
-        count, last = store.embedding_state(model)
-        if len(index) == meta.get("count") and meta.get("seq", 0) <= last:
-            vi = VectorIndex(model, path, index, int(meta["seq"]))
-    if vi is None:
-        vi = VectorIndex(model, path, new_index(model), 0)
-    if sync(store, vi) and vi.path is not None:
+    if path is None or not path.exists() or meta.get("size") != path.stat().st_size:
+        return None
+    index = new_index(model)
+    index.load(str(path))
+    count, last = store.embedding_state(model)
+    if len(index) != meta.get("count") or meta.get("seq", 0) > last:
+        return None
+    vi = VectorIndex(model, path, index, int(meta["seq"]))
+    if sync(store, vi):
         save(store, vi)
     return vi
 

@@ -13,20 +13,23 @@ from ..config import Settings
 from ..store.base import Store, open_store
 from . import api, apidocs, entities, pages, search, stories
 from .caching import ConditionalGet
+from .indexes import DerivedIndexes
 from .params import install_error_pages
 from .security import BodySizeLimit, HeadAsGet
 
 log = logging.getLogger(__name__)
 
 
-def _warm(done: threading.Event) -> None:
+def _warm(indexes: DerivedIndexes, done: threading.Event) -> None:
     """Load what the first article page and the first search would otherwise load inside a
     reader's request: the story clustering modules (datasketch pulls in scikit-learn, about
     0.8 s), the query embedder (about 0.3 s), the country names an entity: filter reads
     (Babel's CLDR data, about 0.05 s) and the verb forms an entity page may need
-    (lemminflect's tables, about 0.9 s). Best effort: a failure here is the first request's
+    (lemminflect's tables, about 0.9 s); and it opens the search indexes, starting any
+    rebuild they need (web/indexes.py). Best effort: a failure here is the first request's
     to report."""
     try:
+        indexes.start()  # first: a large rebuild goes on in its own thread
         from ..stories import cluster  # noqa: F401  (related articles import it lazily)
         from ..enrich.embed import embed_texts
         from ..enrich.names import name_keys
@@ -45,7 +48,7 @@ def _warm(done: threading.Event) -> None:
 @asynccontextmanager
 async def _lifespan(app: FastAPI):
     # In a thread, so the server answers at once; requests meanwhile just wait on the imports.
-    threading.Thread(target=_warm, args=(app.state.warm,), daemon=True,
+    threading.Thread(target=_warm, args=(app.state.indexes, app.state.warm), daemon=True,
                      name="newsdesk-warm").start()
     yield
 
@@ -60,6 +63,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.settings = settings
     app.state.warm = threading.Event()  # set once _warm has run
     app.state.store = store or open_store(settings.db)
+    app.state.indexes = DerivedIndexes(app.state.store)
     app.state.trending_cache = {}  # services.live_trending's, for this process
     app.add_middleware(BodySizeLimit)
     # Added before HeadAsGet, so it runs inside it: a HEAD gets the validators of its GET.

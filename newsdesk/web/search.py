@@ -7,7 +7,6 @@ does not parse answers 400 with the message and the character where it went wron
 from __future__ import annotations
 
 import re
-import threading
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Optional
@@ -29,28 +28,16 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 PAGE = 20
 FEED_ITEMS = 30
 ATOM = "application/atom+xml"
-_INDEX_LOCK = threading.Lock()  # guards opening the one index an app keeps in app.state
 
 
 def vector_index(request: Request):
-    """The app's vector index, opened on first use (None on PostgreSQL with pgvector)."""
-    state = request.app.state
-    store = state.store
-    with _INDEX_LOCK:  # one writer at a time: usearch must not grow while another thread adds
-        if not hasattr(state, "vector_index"):
-            state.vector_index = None if store.has_pgvector() else vectors.open_index(store)
-        if state.vector_index is not None:
-            vectors.sync(store, state.vector_index)  # articles embedded since, by any process
-    return state.vector_index
+    """The app's vector index (None on PostgreSQL with pgvector, or while it is rebuilt)."""
+    return request.app.state.indexes.vectors()
 
 
 def text_index(request: Request):
-    """The app's text ranking index, opened on first use (None on PostgreSQL)."""
-    state = request.app.state
-    with _INDEX_LOCK:  # searches share one index object; sync applies new articles first
-        if not hasattr(state, "text_index"):
-            state.text_index = textindex.open_text_index(state.store)
-    return state.text_index
+    """The app's text ranking index (None on PostgreSQL, or while it is rebuilt)."""
+    return request.app.state.indexes.text()
 
 
 def mark(snippet: str) -> Markup:
@@ -79,6 +66,7 @@ def search_results(request: Request, q: str, mode: str, sort: str, filters: dict
     return {"query": q, "mode": mode, "sort": sort, "filters": filters, "total": res["total"],
             "total_capped": res["total_capped"], "by_meaning": res["by_meaning"],
             "relaxed": res.get("relaxed", False), "every_word": res.get("every_word"),
+            "indexing": request.app.state.indexes.building(),
             "items": items, "facets": {k: [{"value": v, "count": n} for v, n in rows]
                                        for k, rows in res["facets"].items()},
             "offset": offset, "next_offset": offset + limit if res["more"] else None,
@@ -174,7 +162,8 @@ def search_api(request: Request, q: str = Query("", max_length=500, description=
     until it is null. A query of bare words that fewer than five articles hold every one of
     is ranked by any of its words (`relaxed`), the `every_word` articles that hold them all
     first. Facets count source, section, day, entity and keyword over the best 200
-    matches."""
+    matches. `indexing` names the search indexes being rebuilt ("text", "vectors"):
+    meanwhile ranking uses the store's own full-text index and nothing is found by meaning."""
     filters = _filters(section, source, entity, after, before, keyword)
     if not q.strip() and not filters:
         return JSONResponse({"detail": {"message": "give q or a filter", "position": None}}, 400)
