@@ -107,8 +107,10 @@ class SQLiteStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQuerie
         where, params = self._where(flt)
         extra = where.replace(" WHERE ", " AND ", 1)
         if any_word:  # similarity: bm25 for the newest matches only, as on PostgreSQL
-            extra += (" AND f.rowid IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ? "
-                      f"ORDER BY rowid DESC LIMIT {ANY_WORD_POOL})")
+            # As a lower bound on rowid, the pool's oldest: FTS5 reads `rowid IN (pool)` as
+            # one whole MATCH per pool row (2,000 of them: 2.9 s at 200,000 articles, 4 ms so).
+            extra += (" AND f.rowid >= (SELECT MIN(rowid) FROM (SELECT rowid FROM article_fts "
+                      f"WHERE article_fts MATCH ? ORDER BY rowid DESC LIMIT {ANY_WORD_POOL}))")
             params = [*params, match]
         rows = self._all(
             "SELECT f.rowid AS id, bm25(article_fts, 10.0, 3.0, 1.0) AS score, "
