@@ -57,8 +57,7 @@ def test_readers_are_answered_while_a_large_index_is_rebuilt(tmp_path, monkeypat
     held, real = threading.Event(), textindex.rebuild
     monkeypatch.setattr(textindex, "rebuild", lambda *a, **k: held.wait(20) and real(*a, **k))
     app = create_app(Settings(db=store.url), store)
-    # this store is "large"; rebuilt in a thread here, so the held rebuild above is the one run
-    app.state.indexes = DerivedIndexes(store, in_request=len(arts) - 1, in_child=False)
+    app.state.indexes = DerivedIndexes(store, in_request=len(arts) - 1)  # this store is "large"
     with TestClient(app) as client:
         t0 = time.monotonic()
         res = client.get("/api/search", params={"q": word}).json()
@@ -100,7 +99,7 @@ def test_a_failed_rebuild_is_logged_and_tried_again_later(tmp_path, monkeypatch)
         raise OSError("disk full")
 
     monkeypatch.setattr(textindex, "rebuild", failing)
-    indexes = DerivedIndexes(store, in_request=1, in_child=False)
+    indexes = DerivedIndexes(store, in_request=1)
     assert indexes.text() is None
     indexes.wait(10)
     assert indexes.text() is None and len(calls) == 1  # not retried on every request
@@ -112,14 +111,14 @@ def test_a_failed_rebuild_is_logged_and_tried_again_later(tmp_path, monkeypatch)
     store.close()
 
 
-def test_a_large_rebuild_runs_in_a_child_process_and_the_site_loads_what_it_wrote(tmp_path):
+def test_writes_during_a_large_rebuild_are_in_the_index_it_opens(tmp_path):
     store, arts = _site(tmp_path)
     indexes = DerivedIndexes(store, in_request=1)
-    assert indexes.text() is None and indexes.vectors() is None  # under way, in children
+    assert indexes.text() is None and indexes.vectors() is None  # under way, in threads
     late = Article(url="https://example.org/late", title="Zanzibar ferry timetable",
                    source=Source(name="AFP"), content_hash="late",
                    body=[Block("paragraph", "The Zanzibar ferry runs twice a day.")])
-    late.id = store.add_article(late)  # written while the children rebuild
+    late.id = store.add_article(late)  # written during (or just after) the rebuild
     indexes.wait(120)
     assert indexes.building() == []
     ti, vi = indexes.text(), indexes.vectors()
