@@ -165,22 +165,25 @@ def run_summary(store: Store, articles: list[Article]) -> None:
         store.update_article_fields(article.id, summary=text, summary_generated=True)
 
 
-def run_section(store: Store, articles: list[Article]) -> None:
-    """A section the outlet gave, mapped onto the site's list; else the store's classifier,
-    shown only above its confidence threshold; else Uncategorised."""
-    from .sections import UNCATEGORISED, SectionClassifier, classify, map_section, section_text
+def run_section(store: Store, articles: list[Article], sections: list[str] | None = None) -> None:
+    """A section the outlet gave, mapped onto the site's list (NEWSDESK_SECTIONS); else
+    `sections.place`: the store's classifier or the nearest section description, each only
+    where it is sure; else Uncategorised."""
+    from .sections import SectionClassifier, map_section, place, section_text
 
+    sections = sections or _site_sections()
     model = None
     blob = store.get_blob(SECTION_MODEL_BLOB)
     if blob:
         model = SectionClassifier.from_bytes(blob)
+    labels = {a.id: map_section(a.section, sections) if a.section_given else None
+              for a in articles}
+    unsure = [a for a in articles if labels[a.id] is None]
+    placed = place([section_text(a.title, a.text) for a in unsure], model, sections)
+    labels.update(zip((a.id for a in unsure), placed))
     moved: set[int] = set()  # stories some of whose articles changed section
     for article in articles:
-        label = map_section(article.section) if article.section_given else None
-        if label is None:
-            label = UNCATEGORISED
-            if model is not None:
-                label = classify(section_text(article.title, article.text), model)
+        label = labels[article.id]
         if label != article.section:
             store.update_article_fields(article.id, section=label)
             if article.story_id is not None:
@@ -191,18 +194,26 @@ def run_section(store: Store, articles: list[Article]) -> None:
         refresh_story_sections(store, moved)
 
 
+def _site_sections() -> list[str]:
+    """The site's sections, as the web app reads them (config.Settings.sections)."""
+    from ..config import Settings
+
+    return Settings.from_env().section_list
+
+
 def train_section_model(store: Store) -> tuple[int, list[str]]:
     """Train the section classifier on the store's own articles whose outlet gave a section
     that maps onto the site's list; keep it in the store. Returns (examples, labels)."""
     from ..store.base import ArticleFilter, iter_all_ids
     from .sections import SectionClassifier, map_section, section_text
 
+    sections = _site_sections()
     texts, labels = [], []
     ids = list(iter_all_ids(store))
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         for a in store.list_articles(ArticleFilter(ids=chunk, order="id", limit=len(chunk))):
-            mapped = map_section(a.section) if a.section_given else None
+            mapped = map_section(a.section, sections) if a.section_given else None
             if mapped:
                 texts.append(section_text(a.title, a.text))
                 labels.append(mapped)
@@ -303,5 +314,6 @@ def enrich_stages() -> list["Stage"]:
         # as a thing in more articles is that thing ("Safari")
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
-        Stage("section", 2, run_section),  # 2: char n-gram SVM, threshold 0.7
+        Stage("section", 3, run_section),  # 2: char n-gram SVM, threshold 0.7; 3: what it
+        # cannot place goes to the nearest section description; the site's own section list
     ]
