@@ -112,6 +112,7 @@ class Article:
     story_id: int | None = None
     feed_id: int | None = None
     id: int | None = None
+    kicker: str = ""  # the outlet's label before the headline ("Opinion"), split off at ingest
 
     @property
     def text(self) -> str:

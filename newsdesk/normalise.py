@@ -108,6 +108,25 @@ def _clean_media(m: Media, page_url: str) -> Media:
                  credits=[Credit(plain_text(c.name), c.role) for c in m.credits])
 
 
+# A headline's kicker, the outlet's label before a bar ("Opinion | A Global Minimum Tax Means
+# Price Fixing"): up to four words, then the headline. Feeds put it in the title; the reader
+# sees a label above the headline, and the headline (dedup, search, stories) is the rest.
+# The headline has two words or more and no fewer than the label: "Brexit talks stall |
+# Reuters" is a headline and its outlet.
+_KICKER = re.compile(r"^\s*(\w+(?:[ '’-]\w+){0,3})\s*\|\s+(?=\S)")
+
+
+def split_kicker(title: str) -> tuple[str, str]:
+    """(kicker, headline): ("Opinion", "Green Politics") for "Opinion | Green Politics";
+    ("", title) when the title has none."""
+    m = _KICKER.match(title or "")
+    if not m:
+        return "", title or ""
+    kicker, headline = m.group(1), title[m.end():].strip()
+    words = len(headline.split())
+    return (kicker, headline) if words >= max(2, len(kicker.split())) else ("", title)
+
+
 def to_article(item: RawItem, now: datetime | None = None) -> Article:
     """The Article for an extracted item; raises ExtractError when it has no text."""
     now = now or datetime.now(timezone.utc)
@@ -116,7 +135,7 @@ def to_article(item: RawItem, now: datetime | None = None) -> Article:
     # whose text is never read as HTML ("x < y" stays).
     blocks = [Block(b.kind, _SPACE.sub(" ", drop_controls(b.text)).strip()) for b in item.blocks]
     blocks = [b for b in blocks if b.text]
-    title = plain_text(item.title)
+    kicker, title = split_kicker(plain_text(item.title))
     if not any(b.kind == "paragraph" for b in blocks):
         raise ExtractError("no article text found")
     if not title:
@@ -124,7 +143,7 @@ def to_article(item: RawItem, now: datetime | None = None) -> Article:
     digest = content_hash(title, blocks)
     url = canonical_url(drop_controls(item.url)) or f"urn:sha1:{digest}"
     return Article(
-        url=url, title=title, source=source_from(item), body=blocks,
+        url=url, title=title, kicker=kicker, source=source_from(item), body=blocks,
         section=plain_text(item.section), section_given=bool(item.section.strip()),
         byline=plain_text(item.byline), published_at=sane_date(item.published_at, now),
         language=plain_text(item.language or ""), summary=plain_text(item.summary),

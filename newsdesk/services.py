@@ -29,7 +29,7 @@ def iso(dt: datetime | None) -> str | None:
 
 
 def article_brief(a: Article) -> dict[str, Any]:
-    return {"id": a.id, "url": a.url, "title": a.title,
+    return {"id": a.id, "url": a.url, "title": a.title, "kicker": a.kicker,
             "source": {"id": a.source.id, "name": a.source.name}, "section": a.section,
             "published_at": iso(a.published_at), "story_id": a.story_id,
             "summary": {"text": a.summary, "generated": a.summary_generated}}

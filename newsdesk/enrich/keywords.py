@@ -21,6 +21,7 @@ from wordfreq import zipf_frequency
 
 from newsdesk.enrich.names import COMMON_WORD_ZIPF
 from newsdesk.models import Article
+from newsdesk.normalise import split_kicker
 
 MAX_WORDS = 3
 # wordfreq's Zipf scale: ~7.7 for "the", ~3 for a rare word, 0 when unknown; words at or
@@ -46,9 +47,6 @@ CALENDAR_WORDS = frozenset("monday tuesday wednesday thursday friday saturday su
                            "december".split())
 # a token: letters (with inner apostrophes, hyphens, dots as in "U.S."), or a number
 _TOKEN = re.compile(r"[^\W\d_](?:[\w'’.-]*[^\W_])?|\d[\d,.]*")
-# A headline's kicker, the outlet's label before a bar ("Opinion | A Global Minimum Tax ..."):
-# a column's name, not what the article is about.
-_KICKER = re.compile(r"^\s*\w+(?:[ '’-]\w+){0,3}\s*\|\s+")
 _BREAK = re.compile(r"[.!?;:,()\[\]{}\"“”‘«»—–|/]|\s[-']\s|’\s|'\s")
 
 
@@ -140,7 +138,8 @@ def _as_written(placed: Counter[str], positional: Counter[str], names: set[str] 
 
 
 def _headline(article: Article) -> str:
-    return _KICKER.sub("", article.title or "")
+    # ingest splits the kicker off (normalise.split_kicker); an article made elsewhere may not
+    return split_kicker(article.title or "")[1]
 
 
 def _language(article: Article) -> str:

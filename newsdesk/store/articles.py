@@ -8,7 +8,7 @@ from ..models import Article, Feed, Source
 from .base import ArticleFilter
 from .sql import SQLStore, body_to_json, media_to_json
 
-ARTICLE_COLUMNS = """a.id, a.url, a.source_id, a.feed_id, a.title, a.section, a.section_given,
+ARTICLE_COLUMNS = """a.id, a.url, a.source_id, a.feed_id, a.title, a.kicker, a.section, a.section_given,
     a.byline, a.published_at, a.language, a.summary, a.summary_generated, a.body, a.media,
     a.attribution, a.content_hash, a.fetched_at, a.story_id,
     s.name AS source_name, s.site AS source_site, s.country AS source_country,
@@ -114,11 +114,12 @@ class ArticleQueries(SQLStore):
         with self.transaction():
             source = article.source if article.source.id else self.ensure_source(article.source)
             aid = self._insert(
-                "INSERT INTO articles (url, source_id, feed_id, title, section, section_given, "
-                "byline, published_at, language, summary, summary_generated, body, media, "
-                "attribution, content_hash, fetched_at, story_id, listed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article.url, source.id, article.feed_id, article.title, article.section,
+                "INSERT INTO articles (url, source_id, feed_id, title, kicker, section, "
+                "section_given, byline, published_at, language, summary, summary_generated, "
+                "body, media, attribution, content_hash, fetched_at, story_id, listed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article.url, source.id, article.feed_id, article.title, article.kicker,
+                 article.section,
                  int(article.section_given), article.byline, self._ts(article.published_at),
                  article.language, article.summary, int(article.summary_generated),
                  body_to_json(article.body), media_to_json(article.media), article.attribution,

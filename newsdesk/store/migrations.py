@@ -328,6 +328,32 @@ CREATE INDEX entity_short_forms_entity ON entity_short_forms(entity_id)
 """
 
 # (name, {dialect: sql}) in the order they apply.
+def _split_kickers(dialect: str) -> str:
+    """Migration 0018: a kicker column, and the stored titles' kickers split off by the rule of
+    normalise.split_kicker: a label of up to four words of letters, digits, apostrophes and
+    hyphens, " | ", then a headline of two words or more and no fewer than the label's.
+    SQLite has no regular expressions, so it reads the rule with GLOB and counts spaces."""
+    bar = "INSTR(title, ' | ')" if dialect == "sqlite" else "STRPOS(title, ' | ')"
+    label = f"TRIM(SUBSTR(title, 1, {bar} - 1))"
+    headline = f"TRIM(SUBSTR(title, {bar} + 3))"
+
+    def words(x: str) -> str:
+        return f"(1 + LENGTH({x}) - LENGTH(REPLACE({x}, ' ', '')))"
+
+    word_chars = ("NOT GLOB '*[^A-Za-z0-9 ''’-]*'" if dialect == "sqlite"
+                  else "!~ '[^[:alnum:] ''’-]'")
+    sql = f"""
+ALTER TABLE articles ADD COLUMN kicker TEXT NOT NULL DEFAULT '';
+UPDATE articles SET kicker = {label}, title = {headline}
+ WHERE {bar} > 1 AND {label} <> '' AND {label} NOT LIKE '%  %' AND {label} {word_chars}
+   AND {words(label)} <= 4 AND {headline} NOT LIKE '%  %'
+   AND {words(headline)} >= 2 AND {words(headline)} >= {words(label)};
+"""
+    if dialect == "sqlite":  # the text ranking index reads the new titles
+        sql += "INSERT INTO text_index_log (article_id) SELECT id FROM articles WHERE kicker <> '';\n"
+    return sql
+
+
 MIGRATIONS: list[tuple[str, dict[str, str]]] = [
     ("0001_core", {d: CORE.format(**t) for d, t in TYPES.items()}),
     ("0002_fulltext", FULLTEXT),
@@ -418,4 +444,7 @@ DROP INDEX stories_recent;
 CREATE INDEX stories_section_newest ON stories(section, last_seen DESC NULLS LAST, source_count DESC, id DESC);
 DROP INDEX stories_section;
 """}),
+    # A headline's kicker ("Opinion | ...") is its own field (normalise.split_kicker), and
+    # the titles stored before are split by the same rule (see _split_kickers).
+    ("0018_article_kicker", {d: _split_kickers(d) for d in TYPES}),
 ]

@@ -248,7 +248,7 @@ class SQLStore:
     # -- rows -----------------------------------------------------------------------------
     def _article(self, r: Any) -> Article:
         return Article(
-            id=r["id"], url=r["url"], title=r["title"],
+            id=r["id"], url=r["url"], title=r["title"], kicker=r["kicker"],
             source=Source(id=r["source_id"], name=r["source_name"], site=r["source_site"],
                           country=r["source_country"], language=r["source_language"]),
             body=body_from_json(r["body"]), section=r["section"],

@@ -98,6 +98,8 @@ class ArticleBrief(BaseModel):
     id: int
     url: str
     title: str
+    kicker: str = Field(description='the outlet\'s label before its headline ("Opinion"), '
+                                    'split off the title it gave ("Opinion | ..."); or ""')
     source: SourceRef
     section: str
     published_at: Optional[str]
