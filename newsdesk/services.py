@@ -131,8 +131,10 @@ def live_instant(store: Store, window: str, wall: datetime) -> datetime:
     too, so a read store is live."""
     now = wall.replace(second=0, microsecond=0) + timedelta(minutes=1)
     newest = store.newest_published()
-    read_now = store.most_viewed(now - WINDOWS[window], now + timedelta(hours=1), 1)
-    if newest and newest < now - WINDOWS[window] and not read_now:
+    # the window's reads are asked only of a store with nothing new in the window: a live
+    # site's every page skips that query (3 ms an article page at 200,000 articles)
+    if newest and newest < now - WINDOWS[window] and not store.most_viewed(
+            now - WINDOWS[window], now + timedelta(hours=1), 1):
         return newest + timedelta(minutes=1)
     return now
 
