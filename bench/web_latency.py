@@ -10,6 +10,11 @@ is a browser's, so article pages record a view). Prints each route's median and 
 the last line is `name=value` pairs (`about_p50_ms=... article_p50_ms=...`). The article is
 the newest one in a story, the story the largest (or `--article`, `--story`).
 
+With `--minutes N`, the article page is then asked without pause for N minutes: the
+first requests after each minute turns pay for what is computed once a minute (the trending
+rail), so `minute_turn_max_ms` is the slowest request in the first 2 s of each minute and
+`steady_p99_ms` the 99th percentile of the rest.
+
 Then `--bursts` times: 10.5 s of quiet (anyio retires a worker thread idle for 10 s), and
 `--clients` readers at once each ask every route; `burst_p50_ms` is the median over those
 requests. On PostgreSQL, `pg_backends` is how many server connections the web process holds
@@ -100,6 +105,21 @@ def bursts(base: str, paths: list[str], rounds: int, clients: int) -> list[float
     return times
 
 
+def across_minutes(client: httpx.Client, path: str, minutes: float
+                   ) -> tuple[list[float], list[float]]:
+    """Times (ms) of `path` asked without pause for `minutes`: (in the first 2 s of a
+    minute, the rest)."""
+    turns: list[float] = []
+    steady: list[float] = []
+    end = time.time() + minutes * 60
+    while time.time() < end:
+        start_wall, start = time.time(), time.perf_counter()
+        client.get(path)
+        ms = (time.perf_counter() - start) * 1000
+        (turns if start_wall % 60 < 2.0 or (time.time() % 60) < start_wall % 60 else steady).append(ms)
+    return turns, steady
+
+
 def serve(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "NEWSDESK_DB": named(url), "PYTHONPATH": str(ROOT)}
     code = ("import uvicorn; from newsdesk.web.app import create_app; "
@@ -128,6 +148,8 @@ def main() -> None:
     parser.add_argument("--story", type=int)
     parser.add_argument("--bursts", type=int, default=3, help="bursts after 10.5 s of quiet")
     parser.add_argument("--clients", type=int, default=6, help="readers at once in a burst")
+    parser.add_argument("--minutes", type=float, default=0.0,
+                        help="then ask the article page for this long, across minute turns")
     args = parser.parse_args()
 
     article, story = pick_ids(args.store)
@@ -152,6 +174,7 @@ def main() -> None:
                     times[name].append((time.perf_counter() - start) * 1000)
                     if status not in (200, 404):
                         raise SystemExit(f"{path}: {status}")
+            turns, steady = across_minutes(client, routes["article"], args.minutes)
         burst = bursts(f"http://127.0.0.1:{port}", list(routes.values()), args.bursts,
                        args.clients)
         held = pg_backends(args.store)
@@ -171,6 +194,13 @@ def main() -> None:
         pairs.append(f"burst_p50_ms={statistics.median(burst):.2f}")
     if held is not None:
         pairs.append(f"pg_backends={held}")
+    if turns:
+        print(f"{args.minutes:g} minutes of article pages: {len(turns)} in the first 2 s of a "
+              f"minute, max {max(turns):.1f} ms (the five slowest "
+              f"{', '.join(f'{t:.0f}' for t in sorted(turns)[-5:])}); the other {len(steady)}: p99 "
+              f"{sorted(steady)[int(len(steady) * 0.99) - 1]:.1f} ms")
+        pairs += [f"minute_turn_max_ms={max(turns):.1f}",
+                  f"steady_p99_ms={sorted(steady)[int(len(steady) * 0.99) - 1]:.1f}"]
     print(" ".join(pairs))
 
 

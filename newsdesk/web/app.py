@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ..config import Settings
+from ..services import TrendingCache
 from ..store.base import Store, open_store
 from . import api, apidocs, entities, pages, search, stories
 from .caching import ConditionalGet
@@ -64,7 +65,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     app.state.warm = threading.Event()  # set once _warm has run
     app.state.store = store or open_store(settings.db)
     app.state.indexes = DerivedIndexes(app.state.store)
-    app.state.trending_cache = {}  # services.live_trending's, for this process
+    app.state.trending_cache = TrendingCache()  # services.live_trending's, this process's
     app.add_middleware(BodySizeLimit)
     # Added before HeadAsGet, so it runs inside it: a HEAD gets the validators of its GET.
     app.add_middleware(ConditionalGet)
