@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from .. import services
 from ..errors import NotFound, QueryError
-from ..search import hybrid, textindex, vectors
+from ..search import hybrid
 from ..store.base import ArticleFilter
 from .params import MOVED, Id, Offset, clamp_offset
 
