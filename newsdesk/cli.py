@@ -117,14 +117,18 @@ def train_sections(db: Optional[str] = DB_OPTION) -> None:
         raise typer.Exit(1)
     stage = next(s for s in default_stages() if s.name == "section")
     ids = list(iter_all_ids(store))
+    failed = 0
     with _progress() as progress:
         task = progress.add_task("re-classify", total=len(ids))
         for start in range(0, len(ids), 200):
-            enrich_articles(store, ids[start:start + 200], [stage])
+            failed += enrich_articles(store, ids[start:start + 200], [stage]).get("section", 0)
             progress.advance(task, len(ids[start:start + 200]))
     typer.echo(f"trained on {n} articles with sections {', '.join(labels)}; "
-               f"{len(ids)} articles re-classified")
+               f"{len(ids) - failed} articles re-classified"
+               + (f", {failed} failed (the error is recorded on each)" if failed else ""))
     store.close()
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -161,7 +165,10 @@ def demo(host: str = typer.Option("127.0.0.1"), port: int = typer.Option(8000),
         console.print(f"ingest {entry.path.name}")
         ingest([str(entry.path)], source=entry.source, section=entry.section,
                no_enrich=False, db=db)
-    train_sections(db=db)
+    try:
+        train_sections(db=db)
+    except typer.Exit:  # it said which failed; the site still serves what was stored
+        pass
     if not no_serve:
         serve(host=host, port=port, db=db)
 

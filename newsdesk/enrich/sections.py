@@ -276,6 +276,8 @@ def place(texts: list[str], model: SectionClassifier | None,
     this rule 95%, 82% right). Elsewhere the model decides above its threshold, then the
     description where it is sure; else Uncategorised. With all five BBC sections trained, the
     rule costs precision 0.992 -> 0.973 and gives a section to 98.4% instead of 97.1%."""
+    if not texts:  # a batch whose outlets all gave a section
+        return []
     nearest = zero_shot(texts, sections)
     if model is None:
         return nearest
