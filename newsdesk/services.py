@@ -6,6 +6,7 @@ JSON twin never disagree.
 """
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
@@ -22,6 +23,8 @@ from .rank.trending import (WINDOWS, most_read, trending_entities, trending_keyw
                              trending_stories)
 from .sources.poll import feed_health
 from .store.base import ArticleFilter, Store
+
+log = logging.getLogger(__name__)
 
 FEEDBACK_KINDS = ("rating", "comment", "error")
 MAX_FEEDBACK_TEXT = 4000
@@ -213,11 +216,20 @@ def live_trending(store: Store, cache: TrendingCache, window: str = "24h", limit
             running = cache.refreshing.get(key)
             if running is None or not running.is_alive():
                 cache.refreshing[key] = threading.Thread(
-                    target=_refresh, args=(store, cache, key, now), daemon=True,
+                    target=_refresh_quietly, args=(store, cache, key, now), daemon=True,
                     name="newsdesk-trending")
                 cache.refreshing[key].start()
         return hit.data
     return _refresh(store, cache, key, now)
+
+
+def _refresh_quietly(store: Store, cache: TrendingCache, key: tuple, now: datetime) -> None:
+    """_refresh in a thread: a failure is logged, and once the answer is older than
+    STALE_FOR the next reader's request computes it (and reports what fails)."""
+    try:
+        _refresh(store, cache, key, now)
+    except Exception:
+        log.exception("refreshing trending %s failed", key)
 
 
 def _refresh(store: Store, cache: TrendingCache, key: tuple, now: datetime) -> dict[str, Any]:
