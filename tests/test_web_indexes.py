@@ -127,3 +127,38 @@ def test_writes_during_a_large_rebuild_are_in_the_index_it_opens(tmp_path):
     assert [i for i, _ in hits] == [late.id]  # the site's index caught up with the late write
     assert len(vi.index) == len(arts)
     store.close()
+
+
+def test_a_large_backlog_is_applied_beside_the_readers(tmp_path, monkeypatch):
+    """An index in step with an older store (articles written while the site was down or
+    nobody searched) catches up in a thread, on opening and later; readers meanwhile get
+    the store's own index, and then the caught-up one."""
+    store, arts = _site(tmp_path)
+    textindex.open_text_index(store)  # saved in step with these articles
+    late = []
+    for i in range(3):  # written since: more than this site applies in a request
+        a = Article(url=f"https://example.org/late{i}", title=f"Zanzibar ferry notice {i}",
+                    source=Source(name="AFP"), content_hash=f"late{i}",
+                    body=[Block("paragraph", "The Zanzibar ferry runs twice a day.")])
+        a.id = store.add_article(a)
+        late.append(a.id)
+    held, real = threading.Event(), textindex.sync
+    monkeypatch.setattr(textindex, "sync", lambda *a, **k: held.wait(20) and real(*a, **k))
+    indexes = DerivedIndexes(store, in_request=2)
+    t0 = time.monotonic()
+    assert indexes.text() is None and indexes.building() == ["text"]
+    assert time.monotonic() - t0 < 10  # the catch-up is held for 20 s
+    held.set()
+    indexes.wait(30)
+    ti = indexes.text()
+    hits, _ = textindex.ranked(store, ti, textindex.any_word(["zanzibar"]), limit=5)
+    assert sorted(i for i, _ in hits) == late
+    # later, three more written without a search between: caught up the same way
+    for i in range(3, 6):
+        store.add_article(Article(url=f"https://example.org/late{i}", title=f"Ferry {i}",
+                                  source=Source(name="AFP"), content_hash=f"late{i}",
+                                  body=[Block("paragraph", "The Zanzibar ferry is late.")]))
+    assert indexes.text() is None
+    indexes.wait(30)
+    assert indexes.text() is ti and textindex.backlog(store, ti) == 0
+    store.close()

@@ -95,9 +95,11 @@ def open_text_index(store, path: Path | None | str = "auto") -> TextIndex | None
     return ti if ti is not None else rebuild(store, path)
 
 
-def load_text_index(store, path: Path | None | str = "auto") -> TextIndex | None:
-    """The index in its folder when that is in step with the store (then synced), else None:
-    a rebuild (`rebuild`) reads every article, minutes at a million."""
+def load_text_index(store, path: Path | None | str = "auto",
+                    catch_up: bool = True) -> TextIndex | None:
+    """The index in its folder when that is in step with the store, else None: a rebuild
+    (`rebuild`) reads every article, minutes at a million. With `catch_up`, the articles
+    written since it was saved are applied first (`sync`)."""
     if store.dialect != "sqlite":
         return None
     import tantivy
@@ -112,7 +114,8 @@ def load_text_index(store, path: Path | None | str = "auto") -> TextIndex | None
     if index.searcher().num_docs != meta.get("count"):
         return None
     ti = TextIndex(path, index, int(meta.get("seq", 0)))
-    sync(store, ti)
+    if catch_up:
+        sync(store, ti)
     return ti
 
 
@@ -132,6 +135,11 @@ def rebuild(store, path: Path | None) -> TextIndex:
         after = rows[-1][0]
     _commit(store, ti, writer)
     return ti
+
+
+def backlog(store, ti: TextIndex) -> int:
+    """How many text writes the index has not applied yet (log positions, an upper bound)."""
+    return max(0, store.text_log_last() - ti.seq)
 
 
 def sync(store, ti: TextIndex) -> int:
