@@ -68,6 +68,10 @@ def test_migration_0018_splits_the_titles_stored_before(store):
                                       "Heard on the Street | Banks Rally as Rates Fall",
                                       "Heard on the Street | Banks Rally",
                                       "Brexit talks stall | Reuters", "Markets | "])]
+    from newsdesk.models import Story
+
+    story = store.save_story(Story(title="Opinion | A Global Minimum Tax Means Price Fixing"))
+    store.update_article_fields(ids[0], story_id=story)
     # the store as migration 0017 left it: no kicker column, the titles as given
     with store.transaction():
         store._execute("ALTER TABLE articles DROP COLUMN kicker")
@@ -78,3 +82,4 @@ def test_migration_0018_splits_the_titles_stored_before(store):
                    ("Heard on the Street", "Banks Rally as Rates Fall"),
                    ("", "Heard on the Street | Banks Rally"),
                    ("", "Brexit talks stall | Reuters"), ("", "Markets | ")]
+    assert store.get_story(story).title == "A Global Minimum Tax Means Price Fixing"

@@ -332,7 +332,8 @@ def _split_kickers(dialect: str) -> str:
     """Migration 0018: a kicker column, and the stored titles' kickers split off by the rule of
     normalise.split_kicker: a label of up to four words of letters, digits, apostrophes and
     hyphens, " | ", then a headline of two words or more and no fewer than the label's.
-    SQLite has no regular expressions, so it reads the rule with GLOB and counts spaces."""
+    SQLite has no regular expressions, so it reads the rule with GLOB and counts spaces.
+    A story titled by such an article's title takes its headline."""
     bar = "INSTR(title, ' | ')" if dialect == "sqlite" else "STRPOS(title, ' | ')"
     label = f"TRIM(SUBSTR(title, 1, {bar} - 1))"
     headline = f"TRIM(SUBSTR(title, {bar} + 3))"
@@ -348,6 +349,11 @@ UPDATE articles SET kicker = {label}, title = {headline}
  WHERE {bar} > 1 AND {label} <> '' AND {label} NOT LIKE '%  %' AND {label} {word_chars}
    AND {words(label)} <= 4 AND {headline} NOT LIKE '%  %'
    AND {words(headline)} >= 2 AND {words(headline)} >= {words(label)};
+UPDATE stories SET title = (SELECT a.title FROM articles a WHERE a.story_id = stories.id
+                              AND a.kicker <> '' AND stories.title = a.kicker || ' | ' || a.title
+                            ORDER BY a.id LIMIT 1)
+ WHERE EXISTS (SELECT 1 FROM articles a WHERE a.story_id = stories.id AND a.kicker <> ''
+                 AND stories.title = a.kicker || ' | ' || a.title);
 """
     if dialect == "sqlite":  # the text ranking index reads the new titles
         sql += "INSERT INTO text_index_log (article_id) SELECT id FROM articles WHERE kicker <> '';\n"
