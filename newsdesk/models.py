@@ -115,6 +115,12 @@ class Article:
     kicker: str = ""  # the outlet's label before the headline ("Opinion"), split off at ingest
 
     @property
+    def indexed_title(self) -> str:
+        """The title as full-text search reads it: with its kicker (a search for "opinion"
+        finds the opinion pieces)."""
+        return f"{self.kicker} {self.title}" if self.kicker else self.title
+
+    @property
     def text(self) -> str:
         """The body as plain text, blocks separated by blank lines."""
         return "\n\n".join(b.text for b in self.body)

@@ -57,6 +57,9 @@ def test_the_bundled_wsj_feed_shows_opinion_as_a_label(tmp_path):
         page = client.get(f"/articles/{opinion[0]['id']}").text
         assert '<span class="label">Opinion</span>' in page
         assert f'<h1 id="headline">{opinion[0]["title"]}</h1>' in page
+        # the label is searchable, as it was while it stood in the title
+        found = client.get("/api/search", params={"q": "opinion", "mode": "text"}).json()
+        assert {a["id"] for a in opinion} <= {h["id"] for h in found["items"]}
     store.close()
 
 

@@ -125,7 +125,7 @@ class ArticleQueries(SQLStore):
                  body_to_json(article.body), media_to_json(article.media), article.attribution,
                  article.content_hash, self._ts(article.fetched_at), article.story_id,
                  self._ts(article.published_at or article.fetched_at)))
-            self._index_text(aid, article.title, article.summary, article.text)
+            self._index_text(aid, article.indexed_title, article.summary, article.text)
         return aid
 
     def _index_text(self, article_id: int, title: str, summary: str, body: str) -> None:
@@ -194,6 +194,6 @@ class ArticleQueries(SQLStore):
                               "fetched_at) WHERE id = ?", (article_id,))
             if "summary" in fields or "title" in fields:
                 a = self.get_article(article_id)
-                self._index_text(article_id, a.title, a.summary, a.text)
+                self._index_text(article_id, a.indexed_title, a.summary, a.text)
             elif "section" in fields or "published_at" in fields:
                 self._text_fields_changed(article_id)
