@@ -143,6 +143,22 @@ def test_the_section_stage_maps_onto_the_configured_sections(sqlite_store, monke
     art.id = sqlite_store.add_article(art)
     run_section(sqlite_store, [art])
     assert sqlite_store.get_article(art.id).section == "Opinion"
+    # an item's kicker is its own label, before its feed's section (WSJ's world feed)
+    item = Article(url="u:op2", title="Rubio Plays Good Cop", kicker="Opinion",
+                   source=Source(name="WSJ"), section="World News", section_given=True,
+                   body=[Block("paragraph", "The secretary of state has a role.")],
+                   content_hash="op2")
+    item.id = sqlite_store.add_article(item)
+    run_section(sqlite_store, [item])
+    assert sqlite_store.get_article(item.id).section == "Opinion"
+    other = Article(url="u:op3", title="Rubio Plays Bad Cop", kicker="Opinion",
+                    source=Source(name="WSJ"), section="World News", section_given=True,
+                    body=[Block("paragraph", "The secretary of state has a role.")],
+                    content_hash="op3")
+    other.id = sqlite_store.add_article(other)
+    monkeypatch.setenv("NEWSDESK_SECTIONS", "World,Business")  # a kicker no section names
+    run_section(sqlite_store, [other])
+    assert sqlite_store.get_article(other.id).section == "World"
 
 
 def test_an_article_no_model_can_place_takes_the_nearest_section_description(sqlite_store,

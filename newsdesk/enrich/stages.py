@@ -169,15 +169,14 @@ def run_section(store: Store, articles: list[Article], sections: list[str] | Non
     """A section the outlet gave, mapped onto the site's list (NEWSDESK_SECTIONS); else
     `sections.place`: the store's classifier or the nearest section description, each only
     where it is sure; else Uncategorised."""
-    from .sections import SectionClassifier, map_section, place, section_text
+    from .sections import SectionClassifier, place, section_text
 
     sections = sections or _site_sections()
     model = None
     blob = store.get_blob(SECTION_MODEL_BLOB)
     if blob:
         model = SectionClassifier.from_bytes(blob)
-    labels = {a.id: map_section(a.section, sections) if a.section_given else None
-              for a in articles}
+    labels = {a.id: given_section(a, sections) for a in articles}
     unsure = [a for a in articles if labels[a.id] is None]
     placed = place([section_text(a.title, a.text) for a in unsure], model, sections)
     labels.update(zip((a.id for a in unsure), placed))
@@ -194,6 +193,19 @@ def run_section(store: Store, articles: list[Article], sections: list[str] | Non
         refresh_story_sections(store, moved)
 
 
+def given_section(article: Article, sections: list[str]) -> str | None:
+    """The site section the outlet gave this article, if any maps: its headline's kicker
+    first ("Opinion", "Markets": the item's own label), then the section its page or feed
+    gave (the whole feed's, often)."""
+    from .sections import map_section
+
+    for name in (article.kicker, article.section if article.section_given else ""):
+        label = map_section(name, sections) if name else None
+        if label:
+            return label
+    return None
+
+
 def _site_sections() -> list[str]:
     """The site's sections, as the web app reads them (config.Settings.sections)."""
     from ..config import Settings
@@ -205,7 +217,7 @@ def train_section_model(store: Store) -> tuple[int, list[str]]:
     """Train the section classifier on the store's own articles whose outlet gave a section
     that maps onto the site's list; keep it in the store. Returns (examples, labels)."""
     from ..store.base import ArticleFilter, iter_all_ids
-    from .sections import SectionClassifier, map_section, section_text
+    from .sections import SectionClassifier, section_text
 
     sections = _site_sections()
     texts, labels = [], []
@@ -213,7 +225,7 @@ def train_section_model(store: Store) -> tuple[int, list[str]]:
     for start in range(0, len(ids), 500):
         chunk = ids[start:start + 500]
         for a in store.list_articles(ArticleFilter(ids=chunk, order="id", limit=len(chunk))):
-            mapped = map_section(a.section, sections) if a.section_given else None
+            mapped = given_section(a, sections)
             if mapped:
                 texts.append(section_text(a.title, a.text))
                 labels.append(mapped)
