@@ -136,29 +136,20 @@ def test_the_section_stage_maps_onto_the_configured_sections(sqlite_store, monke
     from newsdesk.enrich.stages import SECTION_MODEL_BLOB
 
     sqlite_store.put_blob(SECTION_MODEL_BLOB, model.to_bytes())  # and nothing left to place
-    art = Article(url="u:op", title="Green Politics and Global Stability",
-                  source=Source(name="WSJ"), section="Opinion", section_given=True,
-                  body=[Block("paragraph", "A breakup of Canada becomes unlikely.")],
-                  content_hash="op")
-    art.id = sqlite_store.add_article(art)
-    run_section(sqlite_store, [art])
-    assert sqlite_store.get_article(art.id).section == "Opinion"
+
+    def placed(title: str, section: str, kicker: str = "") -> str:
+        art = Article(url=f"u:{title}", title=title, kicker=kicker, source=Source(name="WSJ"),
+                      section=section, section_given=True, content_hash=title,
+                      body=[Block("paragraph", "The secretary of state has a role.")])
+        art.id = sqlite_store.add_article(art)
+        run_section(sqlite_store, [art])
+        return sqlite_store.get_article(art.id).section
+
+    assert placed("Green Politics and Global Stability", "Opinion") == "Opinion"
     # an item's kicker is its own label, before its feed's section (WSJ's world feed)
-    item = Article(url="u:op2", title="Rubio Plays Good Cop", kicker="Opinion",
-                   source=Source(name="WSJ"), section="World News", section_given=True,
-                   body=[Block("paragraph", "The secretary of state has a role.")],
-                   content_hash="op2")
-    item.id = sqlite_store.add_article(item)
-    run_section(sqlite_store, [item])
-    assert sqlite_store.get_article(item.id).section == "Opinion"
-    other = Article(url="u:op3", title="Rubio Plays Bad Cop", kicker="Opinion",
-                    source=Source(name="WSJ"), section="World News", section_given=True,
-                    body=[Block("paragraph", "The secretary of state has a role.")],
-                    content_hash="op3")
-    other.id = sqlite_store.add_article(other)
+    assert placed("Rubio Plays Good Cop", "World News", kicker="Opinion") == "Opinion"
     monkeypatch.setenv("NEWSDESK_SECTIONS", "World,Business")  # a kicker no section names
-    run_section(sqlite_store, [other])
-    assert sqlite_store.get_article(other.id).section == "World"
+    assert placed("Rubio Plays Bad Cop", "World News", kicker="Opinion") == "World"
 
 
 def test_an_article_no_model_can_place_takes_the_nearest_section_description(sqlite_store,
