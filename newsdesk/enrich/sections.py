@@ -283,10 +283,10 @@ def place(texts: list[str], model: SectionClassifier | None,
         return nearest
     known = {label for label in model.labels if label in sections}
     out = []
-    for text, by_topic, (label, confidence) in zip(texts, nearest, model.predict_many(texts)):
+    for by_topic, label in zip(nearest, classify_many(texts, model)):
         if by_topic != UNCATEGORISED and by_topic not in known:
             out.append(by_topic)
-        elif confidence >= CLASSIFY_THRESHOLD and label in sections and text.strip():
+        elif label != UNCATEGORISED and label in sections:
             out.append(label)
         else:
             out.append(by_topic)
@@ -295,7 +295,17 @@ def place(texts: list[str], model: SectionClassifier | None,
 
 def classify(text: str, model: SectionClassifier, threshold: float = CLASSIFY_THRESHOLD) -> str:
     """The predicted section, or "Uncategorised" when the model is less sure than `threshold`."""
-    if not text or not text.strip():
-        return UNCATEGORISED
-    label, confidence = model.predict(text)
-    return label if confidence >= threshold else UNCATEGORISED
+    return classify_many([text], model, threshold)[0]
+
+
+def classify_many(texts: list[str], model: SectionClassifier,
+                  threshold: float = CLASSIFY_THRESHOLD) -> list[str]:
+    """`classify` for many texts in one pass of the model."""
+    labels = [UNCATEGORISED] * len(texts)
+    some = [i for i, t in enumerate(texts) if t and t.strip()]
+    if not some:  # the model takes no empty batch
+        return labels
+    for i, (label, confidence) in zip(some, model.predict_many([texts[i] for i in some])):
+        if confidence >= threshold:
+            labels[i] = label
+    return labels
