@@ -98,8 +98,8 @@ class Article:
     title: str
     source: Source
     body: list[Block] = field(default_factory=list)
-    section: str = ""
-    section_given: bool = False  # True when the outlet gave it, False when predicted
+    section: str = ""  # the site's section (NEWSDESK_SECTIONS) once the section stage ran
+    section_given: bool = False  # True when mapped from what the outlet gave, False when predicted
     byline: str = ""
     published_at: datetime | None = None
     language: str = ""
@@ -113,6 +113,15 @@ class Article:
     feed_id: int | None = None
     id: int | None = None
     kicker: str = ""  # the outlet's label before the headline ("Opinion"), split off at ingest
+    # The section as the outlet named it ("World news", "Obituaries"), kept as given: the
+    # section stage maps it afresh whenever the site's list changes.
+    outlet_section: str = ""
+
+    @property
+    def given_section_name(self) -> str:
+        """The outlet's own section name: `outlet_section`, or for an article made with only
+        a given `section` (not yet mapped), that."""
+        return self.outlet_section or (self.section if self.section_given else "")
 
     @property
     def indexed_title(self) -> str:

@@ -145,6 +145,7 @@ def to_article(item: RawItem, now: datetime | None = None) -> Article:
     return Article(
         url=url, title=title, kicker=kicker, source=source_from(item), body=blocks,
         section=plain_text(item.section), section_given=bool(item.section.strip()),
+        outlet_section=plain_text(item.section),
         byline=plain_text(item.byline), published_at=sane_date(item.published_at, now),
         language=plain_text(item.language or ""), summary=plain_text(item.summary),
         summary_generated=False, media=[_clean_media(m, url) for m in item.media],

@@ -65,6 +65,7 @@ def article_full(store: Store, article_id: int, *, with_related: bool = True,
         "keywords": store.article_keywords(a.id),
         "attribution": a.attribution,
         "section_given": a.section_given,
+        "outlet_section": a.outlet_section,
         "related": [],
     })
     if with_related:

@@ -241,3 +241,38 @@ def test_train_sections_re_classifies_every_article_and_says_what_failed(tmp_pat
     result = CliRunner().invoke(app, ["train-sections", "--db", db])
     assert result.exit_code == 0, result.output
     assert "6 articles re-classified" in result.output and "failed" not in result.output
+
+
+def test_the_outlets_own_section_survives_the_section_stage(sqlite_store, monkeypatch):
+    """The section stage writes the site's section, and keeps the outlet's own name beside
+    it: a section the site's list did not name yet maps once the list names it, and a
+    predicted section is never taken for a given one (so never trained on). Before, the stage
+    wrote over the outlet's name and left `section_given` true on a predicted label."""
+    from newsdesk.enrich.stages import SECTION_MODEL_BLOB, run_section
+    from newsdesk.models import Article, Block, Source
+
+    monkeypatch.setenv("NEWSDESK_SECTIONS", "World,Business")
+    model = SectionClassifier.train(["Markets fell.", "Shares rose.", "Profits grew.",
+                                     "Troops moved.", "Talks stalled.", "Envoys met."],
+                                    ["Business"] * 3 + ["World"] * 3)
+    sqlite_store.put_blob(SECTION_MODEL_BLOB, model.to_bytes())
+    obituary = Article(url="u:obit", title="A life in shipping", source=Source(name="Gazette"),
+                       section="Obituaries", section_given=True, content_hash="obit",
+                       body=[Block("paragraph", "Markets fell as shares in her firm rose.")])
+    world = Article(url="u:world", title="Envoys meet", source=Source(name="Gazette"),
+                    section="World news", section_given=True, content_hash="world",
+                    body=[Block("paragraph", "Envoys met as talks stalled.")])
+    for a in (obituary, world):
+        a.id = sqlite_store.add_article(a)
+    run_section(sqlite_store, [obituary, world])
+    obit, wld = (sqlite_store.get_article(a.id) for a in (obituary, world))
+    assert obit.section in ("Business", "World", UNCATEGORISED)
+    assert not obit.section_given  # placed, not given
+    assert obit.outlet_section == "Obituaries"
+    assert (wld.section, wld.section_given, wld.outlet_section) == ("World", True, "World news")
+    monkeypatch.setenv("NEWSDESK_SECTIONS", "World,Business,Obituaries")
+    sqlite_store.put_blob(SECTION_MODEL_BLOB, b"")
+    run_section(sqlite_store, [obit, wld])
+    obit = sqlite_store.get_article(obituary.id)
+    assert (obit.section, obit.section_given, obit.outlet_section) == (
+        "Obituaries", True, "Obituaries")

@@ -180,12 +180,14 @@ def run_section(store: Store, articles: list[Article], sections: list[str] | Non
     unsure = [a for a in articles if labels[a.id] is None]
     placed = place([section_text(a.title, a.text) for a in unsure], model, sections)
     labels.update(zip((a.id for a in unsure), placed))
+    unsure_ids = {a.id for a in unsure}
     moved: set[int] = set()  # stories some of whose articles changed section
     for article in articles:
         label = labels[article.id]
-        if label != article.section:
-            store.update_article_fields(article.id, section=label)
-            if article.story_id is not None:
+        given = article.id not in unsure_ids
+        if label != article.section or given != article.section_given:
+            store.update_article_fields(article.id, section=label, section_given=given)
+            if article.story_id is not None and label != article.section:
                 moved.add(article.story_id)
     if moved:  # placed before this run (a retrained model): their stories follow them
         from ..stories.stage import refresh_story_sections
@@ -199,7 +201,7 @@ def given_section(article: Article, sections: list[str]) -> str | None:
     gave (the whole feed's, often)."""
     from .sections import map_section
 
-    for name in (article.kicker, article.section if article.section_given else ""):
+    for name in (article.kicker, article.given_section_name):
         label = map_section(name, sections) if name else None
         if label:
             return label

@@ -9,7 +9,7 @@ from .base import ArticleFilter
 from .sql import SQLStore, body_to_json, media_to_json
 
 ARTICLE_COLUMNS = """a.id, a.url, a.source_id, a.feed_id, a.title, a.kicker, a.section, a.section_given,
-    a.byline, a.published_at, a.language, a.summary, a.summary_generated, a.body, a.media,
+    a.outlet_section,    a.byline, a.published_at, a.language, a.summary, a.summary_generated, a.body, a.media,
     a.attribution, a.content_hash, a.fetched_at, a.story_id,
     s.name AS source_name, s.site AS source_site, s.country AS source_country,
     s.language AS source_language"""
@@ -115,12 +115,12 @@ class ArticleQueries(SQLStore):
             source = article.source if article.source.id else self.ensure_source(article.source)
             aid = self._insert(
                 "INSERT INTO articles (url, source_id, feed_id, title, kicker, section, "
-                "section_given, byline, published_at, language, summary, summary_generated, "
+                "section_given, outlet_section, byline, published_at, language, summary, summary_generated, "
                 "body, media, attribution, content_hash, fetched_at, story_id, listed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (article.url, source.id, article.feed_id, article.title, article.kicker,
                  article.section,
-                 int(article.section_given), article.byline, self._ts(article.published_at),
+                 int(article.section_given), article.given_section_name, article.byline, self._ts(article.published_at),
                  article.language, article.summary, int(article.summary_generated),
                  body_to_json(article.body), media_to_json(article.media), article.attribution,
                  article.content_hash, self._ts(article.fetched_at), article.story_id,

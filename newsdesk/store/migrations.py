@@ -453,4 +453,14 @@ DROP INDEX stories_section;
     # A headline's kicker ("Opinion | ...") is its own field (normalise.split_kicker), and
     # the titles stored before are split by the same rule (see _split_kickers).
     ("0018_article_kicker", {d: _split_kickers(d) for d in TYPES}),
+    # The outlet's own section name beside the site's: the section stage wrote the site's
+    # over it, and a section it predicted kept section_given, so the next training read its
+    # own guesses as given. Rows stored before keep what they have: a given section is
+    # copied (mapped already, or the outlet's name where none mapped). A section predicted
+    # over an outlet's name cannot be told from a given one: no raw item is kept to recover
+    # the name from, so it stays given.
+    ("0019_article_outlet_section", {d: "ALTER TABLE articles ADD COLUMN outlet_section TEXT "
+                                        "NOT NULL DEFAULT '';\n"
+                                        "UPDATE articles SET outlet_section = section "
+                                        "WHERE section_given = 1;" for d in TYPES}),
 ]

@@ -118,7 +118,8 @@ class ArticleOut(ArticleBrief):
     dates: list[DateOut]
     keywords: list[str]
     attribution: str
-    section_given: bool
+    section_given: bool  # mapped from the outlet's own section, not predicted
+    outlet_section: str  # the section as the outlet named it ("World news"), "" if none
     related: list[RelatedOut]
     wire: Optional[dict] = None  # other outlets that ran the same wire text, and their changes
 
