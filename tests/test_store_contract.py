@@ -171,7 +171,8 @@ def test_due_feeds_order_never_checked_first_then_oldest(store):
 # -- articles ------------------------------------------------------------------------------
 def test_article_round_trip(store):
     art = make_article(
-        7, section="business", section_given=True, byline="Jane Roe", language="en",
+        7, section="Business", section_given=True, outlet_section="Business > Économie",
+        kicker="Analysis", byline="Jane Roe", language="en",
         published_at=datetime(2024, 2, 29, 23, 30, tzinfo=timezone(timedelta(hours=-5))),
         fetched_at=datetime(2024, 3, 1, 6, 0),  # naive: taken as UTC
         summary="A summary with 100% of the facts.", summary_generated=True,
@@ -182,7 +183,8 @@ def test_article_round_trip(store):
     aid = store.add_article(art)
     got = store.get_article(aid)
     assert got.id == aid and got.source.id and got.source.name == "Outlet A"
-    for name in ("url", "title", "section", "section_given", "byline", "language", "summary",
+    for name in ("url", "title", "kicker", "section", "section_given", "outlet_section",
+                 "byline", "language", "summary",
                  "summary_generated", "attribution", "content_hash", "body", "media"):
         assert getattr(got, name) == getattr(art, name), name
     assert is_utc(got.published_at) and got.published_at == datetime(2024, 3, 1, 4, 30,
