@@ -84,7 +84,17 @@ def enrich(all_articles: bool = typer.Option(False, "--all", help="re-run every 
     from .pipeline import default_stages, enrich_articles, outdated_ids
     from .store.base import iter_all_ids
 
+    from .enrich.stages import place_all_sections, section_list_change
+
     store = _store(db)
+    change = section_list_change(store)
+    if change:  # NEWSDESK_SECTIONS changed: every article is placed on the new list
+        typer.echo(f"the site's sections changed ({', '.join(change[0])} -> "
+                   f"{', '.join(change[1])}): placing every article again")
+        with _progress() as progress:
+            task = progress.add_task("sections", total=store.count_articles())
+            placed, failed = place_all_sections(store, lambda n: progress.advance(task, n))
+        typer.echo(f"{placed} articles placed" + (f", {failed} failed" if failed else ""))
     stages = default_stages()
     ids = list(iter_all_ids(store)) if all_articles else outdated_ids(store, stages)
     failures: dict[str, int] = {}
@@ -103,11 +113,9 @@ def enrich(all_articles: bool = typer.Option(False, "--all", help="re-run every 
 
 @app.command("train-sections")
 def train_sections(db: Optional[str] = DB_OPTION) -> None:
-    """Retrain the section classifier on the store's articles that came with a section, then
-    re-classify the articles that did not."""
-    from .enrich.stages import train_section_model
-    from .pipeline import default_stages, enrich_articles
-    from .store.base import iter_all_ids
+    """Retrain the section classifier on the store's articles whose outlet gave a section,
+    then place every article again on the site's sections (NEWSDESK_SECTIONS)."""
+    from .enrich.stages import place_all_sections, train_section_model
 
     store = _store(db)
     try:
@@ -115,16 +123,11 @@ def train_sections(db: Optional[str] = DB_OPTION) -> None:
     except ValueError as exc:
         console.print(f"[red]cannot train: {exc}[/red]")
         raise typer.Exit(1)
-    stage = next(s for s in default_stages() if s.name == "section")
-    ids = list(iter_all_ids(store))
-    failed = 0
     with _progress() as progress:
-        task = progress.add_task("re-classify", total=len(ids))
-        for start in range(0, len(ids), 200):
-            failed += enrich_articles(store, ids[start:start + 200], [stage]).get("section", 0)
-            progress.advance(task, len(ids[start:start + 200]))
+        task = progress.add_task("re-classify", total=store.count_articles())
+        placed, failed = place_all_sections(store, lambda n: progress.advance(task, n))
     typer.echo(f"trained on {n} articles with sections {', '.join(labels)}; "
-               f"{len(ids) - failed} articles re-classified"
+               f"{placed} articles re-classified"
                + (f", {failed} failed (the error is recorded on each)" if failed else ""))
     store.close()
     if failed:
@@ -142,6 +145,11 @@ def serve(host: str = typer.Option("127.0.0.1", help="address to listen on"),
 
     settings = Settings.from_env(db=db)
     app_ = create_app(settings)
+    from .enrich.stages import section_list_change
+
+    if section_list_change(app_.state.store):  # the menu shows the new list at once
+        console.print("[yellow]the site's sections (NEWSDESK_SECTIONS) changed since the "
+                      "articles were placed: `newsdesk enrich` places them again[/yellow]")
     console.print(f"newsdesk on http://{host}:{port}/  (store: {settings.db}; admin: "
                   f"http://{host}:{port}/admin/feedback?token={settings.admin_token})")
     uvicorn.run(app_, host=host, port=port, log_level="warning")

@@ -276,3 +276,36 @@ def test_the_outlets_own_section_survives_the_section_stage(sqlite_store, monkey
     obit = sqlite_store.get_article(obituary.id)
     assert (obit.section, obit.section_given, obit.outlet_section) == (
         "Obituaries", True, "Obituaries")
+
+
+def test_enrich_places_every_article_again_when_the_site_sections_change(tmp_path,
+                                                                         monkeypatch):
+    """A change of NEWSDESK_SECTIONS moves the stored articles at the next `newsdesk enrich`
+    (the stage's version did not change, so before, they stayed where the old list put
+    them), and once only."""
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+    from newsdesk.models import Article, Block, Source
+    from newsdesk.pipeline import default_stages, enrich_articles
+    from newsdesk.store.base import open_store
+
+    monkeypatch.setenv("NEWSDESK_SECTIONS", "World,Business")
+    db = str(tmp_path / "s.db")
+    store = open_store(db)
+    ids = [store.add_article(Article(url=f"u:{n}", title=f"Item {n}", source=Source(name="O"),
+                                     section=given, section_given=True, content_hash=str(n),
+                                     body=[Block("paragraph", "Envoys met as talks stalled.")]))
+           for n, given in enumerate(["Obituaries", "World news"])]
+    enrich_articles(store, ids, default_stages())
+    assert store.get_article(ids[0]).section != "Obituaries"
+    store.close()
+    monkeypatch.setenv("NEWSDESK_SECTIONS", "World,Business,Obituaries")
+    result = CliRunner().invoke(app, ["enrich", "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "sections changed (World, Business -> World, Business, Obituaries)" in result.output
+    store = open_store(db)
+    assert [store.get_article(i).section for i in ids] == ["Obituaries", "World"]
+    store.close()
+    again = CliRunner().invoke(app, ["enrich", "--db", db])
+    assert again.exit_code == 0 and "sections changed" not in again.output

@@ -6,7 +6,7 @@ Bump a stage's version when its output changes; `newsdesk enrich` then re-runs i
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from ..models import Article, Entity
 from ..store.base import EntityLink, Store
@@ -15,6 +15,9 @@ if TYPE_CHECKING:
     from ..pipeline import Stage
 
 SECTION_MODEL_BLOB = "sections.model"
+# The site's section list the store's articles were placed on, comma-joined: when
+# NEWSDESK_SECTIONS no longer says the same, `newsdesk enrich` places every article again.
+SECTION_LIST_BLOB = "sections.site-list"
 MIN_SECTION_EXAMPLES = 3
 
 
@@ -172,6 +175,8 @@ def run_section(store: Store, articles: list[Article], sections: list[str] | Non
     from .sections import SectionClassifier, place, section_text
 
     sections = sections or _site_sections()
+    if store.get_blob(SECTION_LIST_BLOB) is None:  # the store's first articles
+        store.put_blob(SECTION_LIST_BLOB, ",".join(sections).encode())
     model = None
     blob = store.get_blob(SECTION_MODEL_BLOB)
     if blob:
@@ -206,6 +211,36 @@ def given_section(article: Article, sections: list[str]) -> str | None:
         if label:
             return label
     return None
+
+
+def section_list_change(store: Store) -> tuple[list[str], list[str]] | None:
+    """(the list the store's articles were placed on, the site's list now) when they
+    differ; None when they agree or the store placed nothing yet."""
+    blob = store.get_blob(SECTION_LIST_BLOB)
+    now = _site_sections()
+    if blob is None or blob.decode() == ",".join(now):
+        return None
+    return [s for s in blob.decode().split(",") if s], now
+
+
+def place_all_sections(store: Store, advance: Callable[[int], None] = lambda n: None,
+                       batch: int = 200) -> tuple[int, int]:
+    """Run the section stage on every article (the site's list or the model changed), then
+    record the list they now stand on. Returns (placed, failed); `advance(n)` after each
+    batch. While any failed, the list is not recorded, so the next `enrich` tries again."""
+    from ..pipeline import default_stages, enrich_articles
+    from ..store.base import iter_all_ids
+
+    stage = next(s for s in default_stages() if s.name == "section")
+    ids = list(iter_all_ids(store))
+    failed = 0
+    for start in range(0, len(ids), batch):
+        chunk = ids[start:start + batch]
+        failed += enrich_articles(store, chunk, [stage]).get("section", 0)
+        advance(len(chunk))
+    if not failed:
+        store.put_blob(SECTION_LIST_BLOB, ",".join(_site_sections()).encode())
+    return len(ids) - failed, failed
 
 
 def _site_sections() -> list[str]:
