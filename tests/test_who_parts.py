@@ -557,3 +557,46 @@ def test_pointing_at_a_thing_is_no_speech():
                          'and tables adorned with colorful gumball "pills".',
                          '"Safety," said Grimm, a Donald Trump supporter.')
     assert [q.text for q in analysed.quotes if q.kind == "direct"] == ["Safety,"]
+
+
+def test_a_title_case_headline_is_read_in_sentence_case():
+    """WSJ's feed headlines (the demo corpus) are in Title Case, which the small model read
+    as one long name (`Trump Weighs Initial Limited Strike` an organisation). Everyday words
+    go to lower case for the model; names stay: the first word, a country or a month, what
+    the body or the store writes with a capital, a rare word; same length, so offsets hold."""
+    from newsdesk.enrich.nlp import sentence_case
+
+    title = "Trump Weighs Initial Limited Strike to Force Iran Into Nuclear Deal"
+    read = sentence_case(title, "The president is weighing options.")
+    assert read == "Trump weighs initial limited strike to force Iran into nuclear deal"
+    assert len(read) == len(title)
+    title = "Supreme Court Justices Strike Down Trump’s Tariffs in January, Says Kalshi"
+    assert sentence_case(title, "The Supreme Court ruled on Friday.",
+                         is_name=lambda w: w == "Trump") == (
+        "Supreme Court justices strike down Trump’s tariffs in January, says Kalshi")
+    # a headline in sentence case, or in capitals (nlp.recase reads those), is left alone
+    for title in ("Apple unveils iPod nano", "EU REJECTS GERMAN CALL TO BOYCOTT BRITISH LAMB"):
+        assert sentence_case(title, "") == title
+
+
+def test_title_case_headline_names_join_the_article(sqlite_store):
+    """Through the who stage: a teaser whose headline names Iran and the store's Donald
+    Trump links both (a WSJ headline of the demo corpus, its America made Iran); before, the
+    model read `Trump Can Prevent a War Among Iran` as one organisation and linked neither."""
+    from newsdesk.enrich.stages import StoreKnownEntities
+    from newsdesk.enrich.who import analyse
+    from newsdesk.models import Article, Block, Source
+
+    known = Article(url="u:1", title="Donald Trump speaks", source=Source(name="O"),
+                    content_hash="1", body=[Block("paragraph", "Donald Trump said Iran and "
+                                                  "Israel would talk. Trump spoke in Ohio.")])
+    known.id = sqlite_store.add_article(known)
+    from newsdesk.enrich.stages import enrich_stages
+    from newsdesk.pipeline import enrich_articles
+
+    enrich_articles(sqlite_store, [known.id], enrich_stages())
+    teaser = Article(url="u:2", title="Trump Can Prevent a War Among Iran’s Mideast Neighbors",
+                     source=Source(name="WSJ"), content_hash="2",
+                     body=[Block("paragraph", "The president has a role to play.")])
+    names = {(m.canonical, m.type) for m in analyse(teaser, StoreKnownEntities(sqlite_store)).entities}
+    assert {("Donald Trump", "PERSON"), ("Iran", "PLACE")} <= names

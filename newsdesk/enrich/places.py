@@ -80,6 +80,30 @@ def expansion(letters: str) -> str:
     return found[0]
 
 
+@lru_cache(maxsize=1)
+def proper_words() -> frozenset[str]:
+    """Words English always capitalises, in lower case: CLDR's one-word English names of
+    territories and languages (`iran`, `india`, `russian`), days and months. A Title Case
+    headline keeps their capital where wordfreq, which ignores case, finds them common. The
+    words of longer names (`united`, `south`, `new`) are everyday words too; "may" is one."""
+    from babel import Locale
+
+    en = Locale("en")
+    words = {name.lower() for names in (en.territories.values(), en.languages.values())
+             for name in names if re.fullmatch(r"[A-Z][^\W\d_]*", name)}
+    words.update(v.lower() for v in en.days["format"]["wide"].values())
+    words.update(v.lower() for v in en.months["format"]["wide"].values())
+    return frozenset(words - {"may"})
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """CLDR's English names of territories of two words or more, in lower case (`north
+    korea`, `south africa`, `middle east` is none), with the everyday ones (`great britain`)."""
+    names = {n.lower() for n in territories().values() if " " in n}
+    return frozenset(names | {n.lower() for n in COMMON_NAMES if " " in n})
+
+
 # Everyday English names of countries that CLDR's English names are not: an outlet that
 # writes "Britain" and one that writes "U.K." name one country. Kept short and unambiguous
 # in news (not "Korea", nor "England", a part of the UK, as country_converter reads it);

@@ -33,6 +33,16 @@ class StoreKnownEntities:
     def weight(self, key: str, type: str) -> int:
         return self.store.entity_article_count(key, type)
 
+    def names_written(self, key: str) -> list[str]:
+        """The stored names and aliases under this key, of any type, as written, and those
+        this one-word form stands for (`trump` -> Donald Trump)."""
+        out = []
+        for entity in self.store.entities_by_key(key):
+            out += [entity.name, *entity.aliases]
+        for type_ in ("PERSON", "ORG"):
+            out += self.store.names_by_short_form(key, type_)
+        return out
+
 
 def short_forms(name: str, type_: str, mentions: list[str]) -> list[str]:
     """Keys of the one-word forms these mentions use for the longer `name`, the forms a later
@@ -279,7 +289,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 20, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
+        Stage("who", 21, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
         # 8: a bare surname or acronym is the one entity articles called so; no title is
         # stripped from an organisation's name ("General Motors" was "Motors"); 9: a headline's
@@ -360,7 +370,9 @@ def enrich_stages() -> list["Stage"]:
         # company's officers ("vice president of Dacia"); "... Mutual", "... Securities",
         # "... Industries", "... Technologies", "... Motors" are organisations; a lone word
         # opening an organisation's longer name is it ("Northrop"); a PERSON the store links
-        # as a thing in more articles is that thing ("Safari")
+        # as a thing in more articles is that thing ("Safari");
+        # 21: a Title Case headline is read in sentence case (nlp.sentence_case): its names
+        # the body or store knows are linked ("Trump Can Prevent a War Among Iran" was one ORG)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 3, run_section),  # 2: char n-gram SVM, threshold 0.7; 3: what it

@@ -6,11 +6,12 @@ form), `analyse(article, known=None)`,
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from newsdesk.enrich import dates, entities, quotes, roles
 from newsdesk.enrich.entities import KnownEntities, entity_key
-from newsdesk.enrich.nlp import article_texts, locate, parse
+from newsdesk.enrich.nlp import article_texts, locate, parse, sentence_case
 from newsdesk.models import Article, EntityMention, Enrichment
 
 __all__ = ["analyse", "analyse_each", "analyse_many", "entity_key", "KnownEntities"]
@@ -34,9 +35,32 @@ def analyse_each(articles: list[Article], known: KnownEntities | None = None
     of a batch that says only `Obama` finds the Barack Obama the first one named)."""
     prepared = [article_texts(a) for a in articles]
     docs = list(parse(text for text, _ in prepared))
-    heads = list(parse((a.title or "" for a in articles), names_only=True))
+    is_name = _store_name(known)
+    heads = list(parse((sentence_case(a.title or "", text, is_name)
+                        for a, (text, _) in zip(articles, prepared)), names_only=True))
     for article, doc, head, (text, starts) in zip(articles, docs, heads, prepared):
         yield _enrich(article, doc, head, text, starts, known)
+
+
+def _store_name(known: KnownEntities | None):
+    """Whether the store has a headline's word or words written so in a name (`Trump` of
+    Donald Trump, `Australian`, `Supreme Court`; not `Aim` for AIM), for `sentence_case`;
+    one answer per text for the batch. A KnownEntities without `names_written` (it is
+    optional) knows none."""
+    names_written = getattr(known, "names_written", None)
+    if names_written is None:
+        return lambda text: False
+
+    @functools.lru_cache(maxsize=4096)
+    def is_name(text: str) -> bool:
+        words = text.split()
+        for name in names_written(entity_key(text)):
+            held = name.split()
+            if any(held[i:i + len(words)] == words for i in range(len(held) - len(words) + 1)):
+                return True
+        return False
+
+    return is_name
 
 
 def analyse(article: Article, known: KnownEntities | None = None) -> Enrichment:
