@@ -600,3 +600,25 @@ def test_title_case_headline_names_join_the_article(sqlite_store):
                      body=[Block("paragraph", "The president has a role to play.")])
     names = {(m.canonical, m.type) for m in analyse(teaser, StoreKnownEntities(sqlite_store)).entities}
     assert {("Donald Trump", "PERSON"), ("Iran", "PLACE")} <= names
+
+
+def test_a_headline_name_run_on_past_a_possessive_is_two_names(sqlite_store):
+    """The Economist's "Denmark braces for Donald Trump’s Greenland tariffs" (demo corpus):
+    the model reads `Donald Trump’s Greenland` as one person, a name nobody knows, so the
+    headline linked no Trump; its owner is the store's Donald Trump."""
+    from newsdesk.enrich.stages import StoreKnownEntities, enrich_stages
+    from newsdesk.enrich.who import analyse
+    from newsdesk.models import Article, Block, Source
+    from newsdesk.pipeline import enrich_articles
+
+    known = Article(url="u:1", title="Tariffs", source=Source(name="O"), content_hash="1",
+                    body=[Block("paragraph", "Donald Trump spoke in Ohio on Monday.")])
+    known.id = sqlite_store.add_article(known)
+    enrich_articles(sqlite_store, [known.id], enrich_stages())
+    teaser = Article(url="u:2", title="Denmark braces for Donald Trump’s Greenland tariffs",
+                     source=Source(name="The Economist"), content_hash="2",
+                     body=[Block("paragraph", "The economy is well prepared, but more exposed "
+                                              "than it used to be")])
+    found = analyse(teaser, StoreKnownEntities(sqlite_store)).entities
+    assert ("Donald Trump", "PERSON") in {(m.canonical, m.type) for m in found}
+    assert "Donald Trump’s Greenland" not in {m.text for m in found}

@@ -530,7 +530,7 @@ def _people_after_bodies(text: str, spans: list[tuple[int, int, str]]
     return out
 
 
-_INNER_POSSESSIVE = re.compile(r"(?<=\w)['’]s? (?=[A-Z])")
+INNER_POSSESSIVE = re.compile(r"(?<=\w)['’]s? (?=[A-Z])")
 
 
 def _possessors_apart(text: str, spans: list[tuple[int, int, str]]
@@ -542,7 +542,7 @@ def _possessors_apart(text: str, spans: list[tuple[int, int, str]]
     named = {text[s:e]: t for s, e, t in spans}
     out = []
     for s, e, t in spans:
-        m = _INNER_POSSESSIVE.search(text, s, e)
+        m = INNER_POSSESSIVE.search(text, s, e)
         owner = text[s:m.start()] if m else ""
         if owner in named and owner != text[s:e]:
             out += [(s, m.start(), named[owner]), (m.end(), e, t)]
