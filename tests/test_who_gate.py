@@ -41,10 +41,11 @@ def test_title_case_headline_gate():
     the model read such a line as one long name and linked far fewer."""
     bench = _bench("headline_names")
     f1 = bench.run(bench.read_conll(CONLL)[0::2][:60])  # held-out half: 57 headlines
-    # Measured 0.431 (the headline as the model read it before: 0.303) on this slice
-    # (2026-12-07); the same sentences in their own casing: 0.475.
-    assert f1["title_case"] >= 0.40
-    assert f1["title_case"] > f1["baseline"] + 0.08
+    # Measured 0.535 (the headline given to the model as it is: 0.442) on this slice
+    # (2026-12-07; before sentence_case and new people from headlines: 0.303); the same
+    # sentences in their own casing: 0.629.
+    assert f1["title_case"] >= 0.50
+    assert f1["title_case"] > f1["baseline"] + 0.05
 
 
 @pytest.mark.skipif(not (POLNEAR_DEV / "text").is_dir(), reason=f"PolNeAR not present at {POLNEAR_DEV}")

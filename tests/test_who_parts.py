@@ -622,3 +622,25 @@ def test_a_headline_name_run_on_past_a_possessive_is_two_names(sqlite_store):
     found = analyse(teaser, StoreKnownEntities(sqlite_store)).entities
     assert ("Donald Trump", "PERSON") in {(m.canonical, m.type) for m in found}
     assert "Donald Trump’s Greenland" not in {m.text for m in found}
+
+
+def test_a_headline_gives_a_persons_full_name_and_no_run_on(sqlite_store):
+    """A teaser that names nobody under "Jerome Powell punches back" (The Economist, demo
+    corpus) is about Jerome Powell, a name the store never saw; before, a headline linked
+    only names the body or the store knew. A run-on of a name and a verb or an acronym
+    ("Trump Mulls", "Christine Lagarde WSJ") makes no person."""
+    from newsdesk.enrich.who import analyse
+    from newsdesk.models import Article, Block, Source
+
+    def people(title: str, body: str) -> set[str]:
+        article = Article(url="u", title=title, source=Source(name="x"),
+                          body=[Block("paragraph", body)])
+        return {m.canonical for m in analyse(article).entities if m.type == "PERSON"}
+
+    assert people("Jerome Powell punches back",
+                  "The chairman of the central bank defended its independence.") == {
+        "Jerome Powell"}
+    assert not people("Trump Mulls a North American Trade Pact Without Canada",
+                      "Officials are weighing options.")
+    assert not people("Christine Lagarde WSJ Interview Transcript",
+                      "The interview has been edited.")
