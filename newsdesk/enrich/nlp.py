@@ -74,18 +74,28 @@ def recase(text: str, casings: dict[str, str] | None = None) -> str:
     return _WORD.sub(one, text)
 
 
-def _casings(lines: list[str]) -> dict[str, str]:
+def _casings(lines: list[str], only: set[str] | None = None) -> dict[str, str]:
     """The usual casing of each word in the article's ordinary (not upper-case) lines.
 
     A word seen at the start of a sentence only is capitalised there by position, so it
     counts as upper-case only when it is also capitalised mid-sentence or never seen lower."""
+    words = _WORD
+    if only is not None:  # a headline's words are all that is asked about: find just those
+        if not only:
+            return {}
+        words = re.compile("(?<![^\\W\\d_])(?:" + "|".join(
+            re.escape(w) for w in sorted(only, key=len, reverse=True)) + ")(?![^\\W\\d_])",
+            re.IGNORECASE)
     seen: dict[str, Counter] = {}
     for line in lines:
         if mostly_upper(line):
             continue
-        for m in _WORD.finditer(line):
+        for m in words.finditer(line):
             word = m.group(0)
-            initial = m.start() == 0 or line[:m.start()].rstrip().endswith((".", "\"", "!", "?", ":"))
+            k = m.start() - 1  # the mark before the word (slicing the line each time was
+            while k >= 0 and line[k].isspace():  # quadratic in a long paragraph)
+                k -= 1
+            initial = k < 0 or line[k] in ".\"!?:"
             seen.setdefault(word.lower(), Counter())[word] += 0.5 if initial else 1
     return {low: forms.most_common(1)[0][0] for low, forms in seen.items()}
 
@@ -98,6 +108,9 @@ def _casings(lines: list[str]) -> dict[str, str]:
 # CoNLL sentences set in Title Case (bench/headline_names.py, tuned half) every bar from 0
 # to 4.0 gave F 0.523-0.528.
 TITLE_COMMON_ZIPF = 3.0
+# Longer "headlines" (a hostile or broken feed's) are given to the model as they are: each
+# word may cost a store lookup and each run a search of the body.
+HEADLINE_CHARS = 300
 
 
 def is_title_case(line: str) -> bool:
@@ -117,13 +130,13 @@ def sentence_case(title: str, body: str,
     as TITLE_COMMON_ZIPF is too, unless English always capitalises it (`Iran`, `Friday`:
     places.proper_words) or `is_name` (the store's names: `Trump`) says it is a name; else
     (a rare word, a name most likely) it is kept."""
-    if not is_title_case(title):
-        return title
+    if not is_title_case(title) or len(title) > HEADLINE_CHARS:
+        return title  # a "headline" longer than any is no Title Case line to mend
     from wordfreq import zipf_frequency
 
     from .places import proper_words
 
-    casings = _casings(body.split("\n"))
+    casings = _casings(body.split("\n"), {w.lower() for w in _WORD.findall(title)})
     kept = _named_runs(title, body, is_name)
 
     def one(m: re.Match) -> str:
