@@ -600,7 +600,8 @@ def test_title_case_headline_names_join_the_article(sqlite_store):
     teaser = Article(url="u:2", title="Trump Can Prevent a War Among Iran’s Mideast Neighbors",
                      source=Source(name="WSJ"), content_hash="2",
                      body=[Block("paragraph", "The president has a role to play.")])
-    names = {(m.canonical, m.type) for m in analyse(teaser, StoreKnownEntities(sqlite_store)).entities}
+    found = analyse(teaser, StoreKnownEntities(sqlite_store)).entities
+    names = {(m.canonical, m.type) for m in found}
     assert {("Donald Trump", "PERSON"), ("Iran", "PLACE")} <= names
 
 
@@ -646,3 +647,7 @@ def test_a_headline_gives_a_persons_full_name_and_no_run_on(sqlite_store):
                       "Officials are weighing options.")
     assert not people("Christine Lagarde WSJ Interview Transcript",
                       "The interview has been edited.")
+    # a rare verb form of a common word is no name's ("Embarks": "embark")
+    assert "Kim Embarks" not in people(
+        "A Confident Kim Embarks on New Era of Defiance at North Korea Conclave",
+        "The leader set out his plans.")

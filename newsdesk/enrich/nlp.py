@@ -127,9 +127,10 @@ def sentence_case(title: str, body: str,
     length. The small model reads Title Case as one long name (`Trump Weighs Initial Limited
     Strike` was an organisation). Each capitalised word after the first takes the casing the
     article's body gives it; else a function word is lower-cased; else one at least as common
-    as TITLE_COMMON_ZIPF is too, unless English always capitalises it (`Iran`, `Friday`:
-    places.proper_words) or `is_name` (the store's names: `Trump`) says it is a name; else
-    (a rare word, a name most likely) it is kept."""
+    as TITLE_COMMON_ZIPF, or an inflected form of one ("Embarks", "Mulls"), is too, unless
+    English always capitalises it (`Iran`, `Friday`: places.proper_words) or `is_name` (the
+    store's names: `Trump`) says it is a name; else (a rare word, a name most likely) it is
+    kept."""
     if not is_title_case(title) or len(title) > HEADLINE_CHARS:
         return title  # a "headline" longer than any is no Title Case line to mend
     from wordfreq import zipf_frequency
@@ -149,14 +150,24 @@ def sentence_case(title: str, body: str,
             out = casings[low]
         elif low in STOP_WORDS:
             out = low
-        elif (zipf_frequency(low, "en") >= TITLE_COMMON_ZIPF and low not in proper_words()
-              and not is_name(word)):
+        elif ((zipf_frequency(low, "en") >= TITLE_COMMON_ZIPF or _inflected(low))
+              and low not in proper_words() and not is_name(word)):
             out = low
         else:
             out = word
         return out if len(out) == len(word) else word
 
     return _WORD.sub(one, title)
+
+
+def _inflected(low: str) -> bool:
+    """A verb's or a plural's form of a common word ("embarks", "mulls", "ousts")."""
+    from wordfreq import zipf_frequency
+
+    stems = [low[:-1]] if low.endswith("s") and not low.endswith("ss") else []
+    if low.endswith("es"):
+        stems.append(low[:-2])
+    return any(zipf_frequency(s, "en") >= TITLE_COMMON_ZIPF - 0.5 for s in stems if len(s) > 2)
 
 
 def _named_runs(title: str, body: str, is_name: Callable[[str], bool]) -> set[int]:
