@@ -651,3 +651,18 @@ def test_a_headline_gives_a_persons_full_name_and_no_run_on(sqlite_store):
     assert "Kim Embarks" not in people(
         "A Confident Kim Embarks on New Era of Defiance at North Korea Conclave",
         "The leader set out his plans.")
+
+
+def test_only_an_english_headline_is_read_in_sentence_case(monkeypatch):
+    """A German headline capitalises its nouns ("Neue Regeln für Banken in Europa" looks
+    like Title Case) and English word frequencies say nothing of its words."""
+    from newsdesk.enrich import who
+    from newsdesk.models import Article, Block, Source
+
+    seen = []
+    monkeypatch.setattr(who, "sentence_case", lambda t, b, n=None: seen.append(t) or t)
+    for language, title in (("de", "Neue Regeln für Banken in Europa"),
+                            ("en", "New Rules for Banks in Europe")):
+        who.analyse(Article(url="u", title=title, source=Source(name="x"), language=language,
+                            body=[Block("paragraph", "Text.")]))
+    assert seen == ["New Rules for Banks in Europe"]

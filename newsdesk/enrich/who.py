@@ -36,7 +36,10 @@ def analyse_each(articles: list[Article], known: KnownEntities | None = None
     prepared = [article_texts(a) for a in articles]
     docs = list(parse(text for text, _ in prepared))
     is_name = _store_name(known)
+    # English headlines only: Title Case is an English habit, and the word frequencies that
+    # tell a common word are English ones (a German headline capitalises its nouns)
     heads = list(parse((sentence_case(a.title or "", text, is_name)
+                        if (a.language or "en").lower().startswith("en") else a.title or ""
                         for a, (text, _) in zip(articles, prepared)), names_only=True))
     for article, doc, head, (text, starts) in zip(articles, docs, heads, prepared):
         yield _enrich(article, doc, head, text, starts, known)
