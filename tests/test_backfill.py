@@ -112,7 +112,7 @@ def test_backfill_wait_returns_when_the_workers_are_done_not_when_the_queues_loo
             stderr=subprocess.PIPE, text=True)
         # Freeze the worker once it holds the item's first stage task: every queue is empty
         # (the one task is delivered, not yet acknowledged), and the article not enriched.
-        wait_for(lambda: b"newsdesk.stage" in log.read_bytes(), 240, "a stage task")
+        wait_for(lambda: b"Task newsdesk.stage[" in log.read_bytes(), 240, "a stage task")
         os.killpg(worker.pid, signal.SIGSTOP)
         try:
             time.sleep(4)  # the old --wait looked at the queues every second

@@ -57,3 +57,30 @@ def test_requests_on_new_threads_leave_no_connections_behind(tmp_path):
     gc.collect()
     assert len(store._all_conns) <= 3  # was one per request: 30 and more
     store.close()
+
+
+def test_close_leaves_a_connection_another_thread_is_using(tmp_path):
+    """close() while another thread writes: that thread's connection is closed when the
+    thread ends, not under its statement. Closing it there crashed the process (the web
+    app's warm-up thread saving its text index state while a test closed the store: a
+    segmentation fault in CI's run of the suite)."""
+    errors = []
+    for round_ in range(20):
+        store = open_store(str(tmp_path / f"c{round_}.db"))
+
+        def work():
+            try:
+                for _ in range(500):
+                    store.put_blob("state", b"x" * 1000)
+                    store.get_blob("state")
+            except sqlite3.Error as exc:  # pragma: no cover - what the old close() risked
+                errors.append(exc)
+
+        writer = threading.Thread(target=work)
+        writer.start()
+        store.close()  # while the writer is at it
+        writer.join()
+        conn = store._local.__dict__.get("conn")
+        assert conn is None  # this thread's is gone
+    gc.collect()
+    assert not errors

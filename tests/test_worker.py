@@ -68,8 +68,11 @@ def test_kill_9_mid_task_loses_nothing_and_stores_nothing_twice(broker_name, cel
     try:
         assert enqueue_items(celery, _items()) == 3
         # Kill as soon as the first worker has taken an enrichment task: loading the language
-        # model alone takes it well over the moment of the kill, so the task is mid-way.
-        wait_for(lambda: b"newsdesk.stage" in log.read_bytes(), 240, "a stage task to start")
+        # model alone takes it well over the moment of the kill, so the task is mid-way. (The
+        # worker's banner lists "newsdesk.stage" among its tasks: waiting for that killed it
+        # at start-up, sometimes between Redis handing it the first item and recording it
+        # as unacknowledged, and the item was lost with it; the test hung.)
+        wait_for(lambda: b"Task newsdesk.stage[" in log.read_bytes(), 240, "a stage task to start")
         os.killpg(first.pid, signal.SIGKILL)
         first.wait(10)
     finally:

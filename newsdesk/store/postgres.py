@@ -86,6 +86,7 @@ class PostgresStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQuer
                     FeedEntryQueries, StoryQueries):
     dialect = "postgres"
     lock_row = " FOR UPDATE"
+    thread_owned_connections = False  # pooled: close() closes every one
 
     # Idle connections kept for the next statement or transaction; while more threads are
     # inside one at once, more are opened, and closed when given back past this many.

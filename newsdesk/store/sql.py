@@ -78,12 +78,17 @@ class SQLStore:
     # Appended to a SELECT that reads a row to merge into it; SQLite's BEGIN IMMEDIATE already
     # serialises writers, PostgreSQL needs FOR UPDATE so concurrent merges are not lost.
     lock_row = ""
+    # Each connection serves the thread that opened it (SQLite); PostgreSQL's are pooled.
+    thread_owned_connections = True
 
     def __init__(self, url: str):
         self.url = url
         self._local = threading.local()
         self._all_conns: list[Any] = []
         self._conns_lock = threading.Lock()
+        # id(connection) -> the thread it serves, weakly: a thread must be free to go, and its
+        # connection with it (`_retire`)
+        self._owners: dict[int, weakref.ref[threading.Thread]] = {}
 
     # -- connections and transactions -------------------------------------------------
     # SQLite: each thread keeps its own connection (opening one is cheap and in-process),
@@ -97,12 +102,14 @@ class SQLStore:
         conn = self._connect()
         with self._conns_lock:
             self._all_conns.append(conn)
+            self._owners[id(conn)] = weakref.ref(threading.current_thread())
         return conn
 
     def _forget(self, conn: Any) -> None:
         with self._conns_lock:
             if any(c is conn for c in self._all_conns):
                 self._all_conns.remove(conn)
+                self._owners.pop(id(conn), None)
 
     def _conn(self) -> Any:
         """This thread's connection."""
@@ -194,13 +201,26 @@ class SQLStore:
             self._unhold(conn)
 
     def close(self) -> None:
+        """Close this thread's connection and those of threads that have ended. Another live
+        thread's is left to that thread, closed when it ends (`_retire`): closing a SQLite
+        connection under a statement another thread is running crashed the process (a web
+        app's warm-up thread writing its index state while a test closed the store)."""
+        me = threading.current_thread()
         with self._conns_lock:
+            keep = []
             for conn in self._all_conns:
+                ref = self._owners.get(id(conn))
+                owner = ref() if ref is not None else None
+                if (self.thread_owned_connections and owner is not None and owner is not me
+                        and owner.is_alive()):
+                    keep.append(conn)
+                    continue
+                self._owners.pop(id(conn), None)
                 try:
                     conn.close()
                 except Exception:  # a connection of a finished thread may be gone already
                     pass
-            self._all_conns.clear()
+            self._all_conns[:] = keep
         self._local = threading.local()
 
     # -- values -------------------------------------------------------------------------
