@@ -103,8 +103,8 @@ def _casings(lines: list[str], only: set[str] | None = None) -> dict[str, str]:
 # A word at least this common (wordfreq's Zipf scale, which ignores case: "weighs" 3.7,
 # "cancels" 3.1, "Kalshi" 1.9) is read in lower case in a Title Case headline unless the
 # article, English or the store writes it with a capital (sentence_case). A headline links
-# only names the body or the store knows, and those keep their capital, so a low bar costs
-# no link and keeps a headline's verbs off its names ("Trump Weighs" read as a person). On
+# names the body or the store knows, which keep their capital, and people's full names, so a
+# low bar costs few links and keeps a headline's verbs off its names ("Trump Weighs"). On
 # CoNLL sentences set in Title Case (bench/headline_names.py, tuned half) every bar from 0
 # to 4.0 gave F 0.523-0.528.
 TITLE_COMMON_ZIPF = 3.0
