@@ -374,7 +374,7 @@ def test_an_owner_named_on_its_own_is_apart_from_its_thing():
     spans = [(text.index(n), text.index(n) + len(n), t) for n, t in
              (("Apple Computer", "ORG"), ("Apple Computer's Mac OS", "ORG"),
               ("New People's Party", "ORG"), ("Airbus", "ORG"), ("Airbus' Delivery Center", "ORG"))]
-    found = _spans(text, entities._possessors_apart(text, sorted(spans)))
+    found = _spans(text, entities.possessors_apart(text, sorted(spans)))
     assert {("Mac OS", "ORG"), ("Delivery Center", "ORG"), ("New People's Party", "ORG")} <= found
     assert not any("'" in n and n != "New People's Party" for n, _ in found)
 

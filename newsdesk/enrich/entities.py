@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from dateparser.timezones import timezone_info_list
 from spacy.tokens import Doc
@@ -296,7 +297,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     spans = _name_words_before(doc, view, spans)
     spans = _add_pattern_orgs(text, spans)
     spans = _people_after_bodies(text, spans)
-    spans = _possessors_apart(text, spans)
+    spans = possessors_apart(text, spans)
     spans = drop_slugs(text, spans)
     spans, teams = layout_rules(text, spans)
     spans = _listed_people(view, _facilities(view, spans))
@@ -533,21 +534,21 @@ def _people_after_bodies(text: str, spans: list[tuple[int, int, str]]
 INNER_POSSESSIVE = re.compile(r"(?<=\w)['’]s? (?=[A-Z])")
 
 
-def _possessors_apart(text: str, spans: list[tuple[int, int, str]]
-                      ) -> list[tuple[int, int, str]]:
-    """A span `A's B` whose `A` the article names on its own elsewhere is two names, the
-    owner and its thing (`Apple Computer's Mac OS`, `Airbus' Delivery Center` beside `Apple
-    Computer`, `Airbus`); a name that holds a possessive stays whole (`New People's Party`,
-    `Korean People's Army`: no `New People` is named)."""
-    named = {text[s:e]: t for s, e, t in spans}
+def possessors_apart(text: str, spans: list[tuple[int, int, str]],
+                     owner_type: Callable[[str], str | None] | None = None
+                     ) -> list[tuple[int, int, str]]:
+    """A span `A's B` whose `A` is a name of its own is two names, the owner and its thing
+    (`Apple Computer's Mac OS`, `Airbus' Delivery Center` beside `Apple Computer`,
+    `Airbus`); a name that holds a possessive stays whole (`New People's Party`, `Korean
+    People's Army`: no `New People` is named). `owner_type` says whether `A` is a name and
+    its type; by default, when the text names it on its own among `spans`."""
+    if owner_type is None:
+        owner_type = {text[s:e]: t for s, e, t in spans}.get
     out = []
     for s, e, t in spans:
         m = INNER_POSSESSIVE.search(text, s, e)
-        owner = text[s:m.start()] if m else ""
-        if owner in named and owner != text[s:e]:
-            out += [(s, m.start(), named[owner]), (m.end(), e, t)]
-        else:
-            out.append((s, e, t))
+        kind = owner_type(text[s:m.start()]) if m else None
+        out += [(s, m.start(), kind), (m.end(), e, t)] if kind else [(s, e, t)]
     return out
 
 

@@ -186,7 +186,7 @@ def run_section(store: Store, articles: list[Article], sections: list[str] | Non
 
     sections = sections or _site_sections()
     if store.get_blob(SECTION_LIST_BLOB) is None:  # the store's first articles
-        store.put_blob(SECTION_LIST_BLOB, ",".join(sections).encode())
+        _record_section_list(store, sections)
     model = None
     blob = store.get_blob(SECTION_MODEL_BLOB)
     if blob:
@@ -249,8 +249,12 @@ def place_all_sections(store: Store, advance: Callable[[int], None] = lambda n: 
         failed += enrich_articles(store, chunk, [stage]).get("section", 0)
         advance(len(chunk))
     if not failed:
-        store.put_blob(SECTION_LIST_BLOB, ",".join(_site_sections()).encode())
+        _record_section_list(store, _site_sections())
     return len(ids) - failed, failed
+
+
+def _record_section_list(store: Store, sections: list[str]) -> None:
+    store.put_blob(SECTION_LIST_BLOB, ",".join(sections).encode())
 
 
 def _site_sections() -> list[str]:

@@ -78,7 +78,11 @@ def _enrich(article: Article, doc, head, text: str, starts: list[int],
     if known is not None:
         spans = entities.known_types(text, spans, known)
         head_spans = entities.known_types(title, head_spans, known)
-    head_spans = _owners_apart(title, head_spans, {text[s:e]: t for s, e, t in spans}, known)
+    # the model runs a headline's names on past a possessive ("Russia’s Central Bank", "Fed’s
+    # Daly"), a whole nobody knows: an owner the body or the store names is a name apart
+    body_types = {text[s:e]: t for s, e, t in spans}
+    head_spans = entities.possessors_apart(
+        title, head_spans, lambda owner: body_types.get(owner) or _known_type(owner, known))
     body = [(text[s:e], t) for s, e, t in spans]
     before = [text[max(0, s - 40):s] for s, _, _ in spans]
     names = entities.canonical_names(body, known, before=before)
@@ -109,7 +113,7 @@ def _new_person(title: str, start: int, end: int, head) -> bool:
     capitalised words, none an acronym ("Christine Lagarde WSJ"), the last one a singular
     proper noun to the tagger ("Trump Mulls" ends in a plural one). On CoNLL sentences set
     in Title Case as headlines (bench/headline_names.py) this linked 0.70 of their people
-    (0.14 before), three in four of those right; a possessive's owner is `_owners_apart`'s."""
+    (0.14 before), three in four of those right; a possessive's owner is split off before."""
     words = title[start:end].split()
     tokens = [tok for tok in head if start <= tok.idx < end]
     return (2 <= len(words) <= 3 and bool(tokens) and tokens[-1].tag_ == "NNP"
@@ -117,22 +121,8 @@ def _new_person(title: str, start: int, end: int, head) -> bool:
                     not w.endswith(("'s", "’s", "'", "’")) for w in words))
 
 
-def _owners_apart(title: str, spans: list[tuple[int, int, str]], body: dict[str, str],
-                  known: KnownEntities | None) -> list[tuple[int, int, str]]:
-    """A headline span `A's B` whose `A` the body names, or the store, is two names, the
-    owner and its thing: the model runs a headline's names on past a possessive
-    ("Russia’s Central Bank", "Fed’s Daly"), and the whole is a name nobody knows. The owner
-    takes the body's type for it, else the one the store links it as most."""
-    out = []
-    for s, e, t in spans:
-        m = entities.INNER_POSSESSIVE.search(title, s, e)
-        owner = title[s:m.start()] if m else ""
-        kind = body.get(owner) or (_known_type(owner, known) if owner else None)
-        out += [(s, m.start(), kind), (m.end(), e, t)] if kind else [(s, e, t)]
-    return out
-
-
 def _known_type(name: str, known: KnownEntities | None) -> str | None:
+    """The type the store links `name` as most, or None where it knows no such name."""
     if known is None:
         return None
     weights = {t: known.weight(entity_key(name, t), t) for t in ("PERSON", "ORG", "PLACE", "NORP")}
