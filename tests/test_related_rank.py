@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from newsdesk.pipeline import ingest_items
-from newsdesk.rank.related import (BONUS_NAMES, ENTITY_BONUS, Candidate, ranked_candidates,
-                                   related_articles, specificity)
+from newsdesk.rank.related import (BONUS_NAMES, ENTITY_BONUS, WORDING_FLOOR, Candidate,
+                                   ranked_candidates, related_articles, specificity)
 from newsdesk.search import textindex, vectors
 from newsdesk.sources.files import read_paths
 
@@ -18,6 +18,10 @@ CORPUS = Path(__file__).parent.parent / "data" / "corpus"
 SEED = "Japan and South Korea Hold Summit in Nara as China Steps Up Pressure Over Taiwan"
 TAIWAN = "U.S. Arms Sale to Taiwan in Limbo Amid Pressure Campaign From China"
 BOEING = "Boeing rolls out first 787 Dreamliner to go into service"
+ENVOY = "How Former Prince Andrew’s Trade-Envoy Role Sowed the Seeds of His Downfall"
+ARREST = "Former Prince Andrew Released After Arrest in Epstein Probe"
+UNRELATED = {"Apple Inc. CEO Steve Jobs on medical leave",
+             "Mary Barra appointed as General Motors chief"}
 
 
 # -- scoring --------------------------------------------------------------------------------
@@ -46,6 +50,16 @@ def test_specific_shared_names_lift_and_are_the_reason():
     assert specific.score > close.score
     # only the specific names are given, the most specific first
     assert specific.reason == "shares Xi Jinping, Beijing"
+
+
+def test_a_candidate_sharing_neither_wording_nor_specific_names_is_not_related():
+    far = Candidate(article=None, closeness=0.62, shared=[("United States", 0.1)],
+                    wording=WORDING_FLOOR / 2)
+    assert not far.related
+    worded = Candidate(article=None, closeness=0.62, shared=[], wording=WORDING_FLOOR)
+    named = Candidate(article=None, closeness=0.62, wording=0.0,
+                      shared=[("Xi Jinping", 0.8), ("Beijing", 0.7)])
+    assert worded.related and named.related
 
 
 def test_bonus_counts_the_most_specific_names_only():
@@ -79,6 +93,20 @@ def test_the_taiwan_article_ranks_above_boeing_on_the_seed_page(store):
         assert ids[BOEING] not in rail or rail.index(ids[TAIWAN]) < rail.index(ids[BOEING])
 
 
+def test_the_rail_leaves_out_what_is_merely_least_far(store):
+    """A small store has few articles near any one: the rail shows those, not the nearest
+    of the rest (the demo put Steve Jobs's medical leave beside Prince Andrew's downfall)."""
+    ids = _ingest(store, {ENVOY, ARREST, *UNRELATED})
+    envoy = store.get_article(ids[ENVOY])
+    vi = vectors.open_index(store)
+    vectors.sync(store, vi)
+    ti = textindex.open_text_index(store)
+    for indexes in ({"vi": vi}, {"ti": ti}, {}):
+        rail = {r.id for r in related_articles(store, envoy, **indexes)}
+        assert ids[ARREST] in rail, indexes
+        assert not rail & {ids[t] for t in UNRELATED}, indexes
+
+
 def test_similar_text_through_the_text_ranking_index_scores_no_fts_rows(sqlite_store):
     """FTS5 scores every article that shares any of the words (a second an article page at a
     million articles); with the text ranking index the rail ranks the top few there."""
@@ -100,9 +128,13 @@ def test_candidates_read_in_a_fixed_number_of_queries(store):
     seed = store.get_article(ids[SEED])
     with statements_of(store) as statements:
         ranked = ranked_candidates(store, seed, 5)
-    assert len(ranked) >= 4
-    # (two of them: the words' document counts, for the rarest few of the text query)
-    assert len(statements) <= 12, statements
+    assert len(ranked) >= 2
+    # document counts of words (two queries each time: the words', and the articles'): for
+    # the rarest few of the text query's, the article's own, and a batch of `limit`
+    # candidates' (their wording); the rest is a fixed few
+    counts = [sql for sql, _ in statements if "FROM story_df WHERE" in sql]
+    assert len(statements) - len(counts) <= 10, statements
+    assert len(counts) <= 6, statements
 
 
 def test_entities_of_articles_is_article_entities_for_many(store):
