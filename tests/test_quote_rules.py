@@ -139,3 +139,32 @@ def test_a_clause_hung_on_the_verb_past_a_comma_is_nobody_s_words():
                     "E1, which will be available exclusively from Cingular Wireless in the "
                     "United States, Virgin will be in the UK.")[0].quotes
     assert found == []
+
+
+def test_a_person_stating_words_after_the_outlet_that_quoted_them_speaks_them():
+    # Wikinews, "Reports: 'streamlined' UK asylum process ..." (2023, CC BY 2.5; in the demo
+    # corpus): the paper that quoted the critics is not who says the words
+    _, quotes = _quotes(
+        "The Guardian cited examples of complicated questions with over fifty words, including: "
+        "\"Were you subject to human trafficking during your journey to or after you arrived in "
+        "the UK?\"",
+        "It quoted critics like immigration barrister Colin Yeo, and Joint Council for the "
+        "Welfare of Immigrants campaigner Caitlin Boswell, with Boswell stating: \"People "
+        "fleeing desperate circumstances clearly need this government to make quicker and "
+        "fairer asylum decisions, but this latest move from government is clumsy, unthinking "
+        "and could put people’s safety at risk.",
+        "\"No one’s right to refuge should be jeopardised because they weren't able to fill in "
+        "an unwieldy form in a language they don’t speak.\"")
+    assert [q.speaker for q in quotes][1:] == ["Caitlin Boswell", "Caitlin Boswell"]
+
+
+def test_a_rare_first_name_before_the_models_surname_is_the_persons():
+    # same article: the model names "Solomon" alone, after an organisation
+    result, quotes = _quotes(
+        "After the leak, CEO of the Refugee Council Enver Solomon told Sky News any process "
+        "\"must be well thought out\".")
+    assert [q.speaker for q in quotes] == ["Enver Solomon"]
+    assert "Solomon" not in {m.canonical for m in result.entities}
+    # an office before a surname stays the office (CoNLL: `Ambassador Albright`)
+    result, _ = _quotes("Ambassador Albright met the ministers in Geneva on Tuesday.")
+    assert "Ambassador Albright" not in {m.canonical for m in result.entities}

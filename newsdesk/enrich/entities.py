@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from dateparser.timezones import timezone_info_list
 from spacy.tokens import Doc
+from wordfreq import zipf_frequency
 
 from newsdesk.enrich.evidence import DESCRIPTOR, country_names, name_evidence, settled
 from newsdesk.enrich.layout import drop_slugs, layout_rules
@@ -428,18 +429,32 @@ def _written_inside(view: str, words: str) -> bool:
     return False
 
 
+# A first name is rarer than this as a word (`Enver` 2.2, `Didier` 3.0); `Ambassador` (4.4)
+# and `Cardinal` (3.9) before a surname are the person's office. A word English text never
+# uses (Zipf 0) is no first name it knows either (`Trofej Beograd`, a tournament)
+FIRST_NAME_ZIPF = 3.5
+
+
 def _name_words_before(doc: Doc, view: str, spans: list[tuple[int, int, str]]
                        ) -> list[tuple[int, int, str]]:
     """`Internet Explorer`: the model sometimes tags an organisation or product from its
     last word (`Explorer`), and the article's repeats of that word then all name it so. A
     capitalised word right before such a span, inside the sentence, in no other name or date
-    (`December GM`, `Today Apple`) and no title, is the name's own."""
+    (`December GM`, `Today Apple`) and no title, is the name's own. So is a rare proper
+    noun right before a person the model named by the surname alone (`Enver Solomon`)."""
     taken = {i for s, e, _ in spans for i in range(s, e)}
     out = []
     for s, e, t in spans:
-        if t == "ORG":
+        # `CEO of the Refugee Council Enver Solomon`: the model's person is the surname
+        # alone; a first name is a proper noun and no common word (`Chancellor` is a title)
+        surname = t == "PERSON" and " " not in view[s:e]
+        if t == "ORG" or surname:
             tok = doc.char_span(s, e, alignment_mode="expand")
-            for _ in range(2):
+            for _ in range(1 if surname else 2):
+                if surname and tok is not None and tok.start > 0 and (
+                        doc[tok.start - 1].tag_ != "NNP"
+                        or not 0 < zipf_frequency(doc[tok.start - 1].lower_, "en") < FIRST_NAME_ZIPF):
+                    break
                 prev = doc[tok.start - 1] if tok is not None and tok.start > 0 else None
                 # a sentence's first word is capitalised anyway: it is the name's when the
                 # article also writes the two together inside a sentence (`Internet

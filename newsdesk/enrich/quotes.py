@@ -73,7 +73,7 @@ _WEAK = {f for lemma in ["believe", "think", "agree", "estimate", "charge", "des
 # Verbs that only people (or their organisations) do: a subject of one of these speaks,
 # where `the advertisement suggests`, `she recalls` need not report words.
 _SPEECH = {f for lemma in ("say tell add reply respond ask answer write tweet explain insist argue "
-                           "declare warn joke quip retort exclaim shout yell testify concede").split()
+                           "declare warn joke quip retort exclaim shout yell testify concede state").split()
            for f in _forms(lemma)}
 # A few quoted words right after these are a name for a thing (`commonly called "apps"`,
 # `the so-called "toxic assets"`, `is known as "the Worldliner"`), whatever reporting verb
