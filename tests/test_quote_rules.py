@@ -168,3 +168,23 @@ def test_a_rare_first_name_before_the_models_surname_is_the_persons():
     # an office before a surname stays the office (CoNLL: `Ambassador Albright`)
     result, _ = _quotes("Ambassador Albright met the ministers in Geneva on Tuesday.")
     assert "Ambassador Albright" not in {m.canonical for m in result.entities}
+
+
+def test_what_someone_is_kept_from_saying_is_no_report():
+    # same article: the laws bar migrants from claiming asylum; nobody claims anything
+    result, _ = _quotes(
+        "Sunak has made tackling migration one of his main priorities, with laws banning "
+        "illegal migrants from claiming asylum in the UK expected next month.")
+    assert not [q for q in result.quotes if q.cue == "claiming"]
+    # a range of things said is still said
+    result, _ = _quotes("Her answers ranged from claiming the plan would save money to "
+                        "recounting how it began.")
+    assert [q.cue for q in result.quotes if q.kind == "indirect"] == ["claiming"]
+
+
+def test_a_word_the_article_named_alone_before_is_no_surname():
+    # (a PolNeAR article's case, reworded): the model reads every "Twitter" as a person;
+    # the account "Wilayat Twitter" must not rename the company's mentions
+    result, _ = _quotes("Twitter said it had closed thousands of accounts. Some of them gave "
+                        "their location as ''Wilayat Twitter,'' or the province of Twitter.")
+    assert {m.canonical for m in result.entities if m.text == "Twitter"} == {"Twitter"}

@@ -419,6 +419,17 @@ def _cue_of(last, doc: Doc, marks) -> Token | None:
     return None
 
 
+# Verbs that keep someone from doing a thing: `barred from saying` reports nothing said.
+_KEPT_FROM = frozenset(f for lemma in ("prevent prohibit block refrain discourage "
+                                       "restrain preclude exclude disqualify").split()
+                       for f in _forms(lemma)) | {"ban", "bans", "banned", "banning", "bar", "bars",
+                                                  "barred", "barring", "stop", "stops", "stopped",
+                                                  "stopping", "keep", "keeps", "kept", "keeping",
+                                                  "forbid", "forbids", "forbade", "forbidden",
+                                                  "forbidding", "deter", "deters", "deterred",
+                                                  "deterring"}
+
+
 def _is_cue(tok: Token, doc: Doc, parenthetical: bool = False) -> bool:
     word = tok.text.lower()
     nxt = doc[tok.i + 1].lower_ if tok.i + 1 < len(doc) else ""
@@ -427,6 +438,11 @@ def _is_cue(tok: Token, doc: Doc, parenthetical: bool = False) -> bool:
     if parenthetical and word in ("went", "goes", "go") and nxt == "on":
         return True
     if word not in CUES or not tok.tag_.startswith("VB"):
+        return False
+    if tok.tag_ == "VBG" and tok.dep_ == "pcomp" and tok.head.lower_ == "from" and (
+            tok.head.head.lower_ in _KEPT_FROM):
+        # `banning migrants from claiming asylum`: what was kept from being said (`ranged
+        # from claiming ... to recounting ...` says it)
         return False
     # Verbs of thought or report attribute a quote only parenthetically (`, she posted.`).
     return parenthetical or word not in _WEAK
