@@ -296,7 +296,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     spans = _join_legal_forms(text, _join_people_to_their_body(text, spans))
     spans = _without_letters_after_names(text, spans)
     spans = _name_words_before(doc, view, spans)
-    spans = _add_pattern_orgs(text, spans)
+    spans = _add_pattern_orgs(view, spans)
     spans = _people_after_bodies(text, spans)
     spans = possessors_apart(text, spans)
     spans = drop_slugs(text, spans)

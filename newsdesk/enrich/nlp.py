@@ -184,12 +184,21 @@ def _named_runs(title: str, body: str, is_name: Callable[[str], bool]) -> set[in
             run = words[i:j]
             phrase = title[run[0].start():run[-1].end()]
             if all(w.group(0)[0].isupper() for w in run) and (
-                    phrase in body or phrase.lower() in place_names() or is_name(phrase)):
+                    phrase in body or phrase.lower() in place_names()
+                    # the store's name, unless this article writes it as common words:
+                    # "Kenya’s Central Bank Cuts ..." over "Kenya’s central bank cut" is
+                    # no store's "Central Bank" (Russia's, named so in another article)
+                    or is_name(phrase) and not _written_lower(phrase, body)):
                 kept.update(w.start() for w in run)
                 i = j - 1
                 break
         i += 1
     return kept
+
+
+def _written_lower(phrase: str, body: str) -> bool:
+    """Whether the body writes the phrase in lower case, as words (`central bank`)."""
+    return re.search(rf"(?<![^\W\d_]){re.escape(phrase.lower())}(?![^\W\d_])", body) is not None
 
 
 def article_texts(article: Article) -> tuple[str, list[int]]:
