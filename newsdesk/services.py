@@ -18,6 +18,7 @@ from typing import Any
 from .enrich.summary import trace_summary
 from .errors import InputError
 from .models import Article, Feedback
+from .normalise import drop_controls
 from .rank.related import related_articles
 from .rank.trending import (WINDOWS, most_read, trending_entities, trending_keywords,
                              trending_stories)
@@ -270,7 +271,9 @@ def add_feedback(store: Store, article_id: int, kind: str, rating: int | None, t
     store.get_article(article_id)  # NotFound for a missing article
     if kind not in FEEDBACK_KINDS:
         raise InputError(f"kind must be one of {', '.join(FEEDBACK_KINDS)}")
-    text = (text or "").strip()
+    # a control character a form or client sent is nothing a reader wrote (and a NUL is
+    # no text PostgreSQL can hold)
+    text = drop_controls(text or "").strip()
     if len(text) > MAX_FEEDBACK_TEXT:
         raise InputError(f"text is over {MAX_FEEDBACK_TEXT} characters")
     if kind == "rating":

@@ -200,3 +200,24 @@ def test_quotes_page_shows_the_latest_quotes_before_any_search(site):
     assert len(last["items"]) == 1 and last["next_offset"] is None
     assert site.get("/api/quotes?offset=-1").status_code == 422
     assert 'rel="next"' in site.get("/quotes?limit=2").text
+
+
+def test_a_nul_character_in_an_address_is_a_clear_400_on_both_backends(site):
+    """PostgreSQL's text cannot hold a NUL: `/api/quotes?speaker=%00` reached the driver and
+    answered 500 there (SQLite read it as the end of the string and matched every quote)."""
+    for url in ("/api/search?q=a%00b", "/api/quotes?speaker=%00", "/api/articles?section=%00",
+                "/api/stories?section=%00", "/feeds/search?q=a%00", "/api/trending?as_of=%00"):
+        r = site.get(url)
+        assert r.status_code == 400, (url, r.status_code)
+        assert "NUL" in r.json()["detail"]
+    page = site.get("/search?q=a%00b")  # a page answers with a page
+    assert page.status_code == 400 and "text/html" in page.headers["content-type"]
+    assert "NUL" in page.text
+
+
+def test_feedback_text_keeps_no_control_characters(site):
+    r = site.post(f"/api/articles/{site.seed_id}/feedback",
+                  json={"kind": "comment", "text": "spelling\u0000 of the name\u0007"})
+    assert r.status_code == 201
+    stored = {f.id: f for f in site.store.list_feedback()}[r.json()["id"]]
+    assert stored.text == "spelling of the name"

@@ -6,7 +6,7 @@ import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from ..config import Settings
@@ -15,7 +15,7 @@ from ..store.base import Store, open_store
 from . import api, apidocs, entities, pages, search, stories
 from .caching import ConditionalGet
 from .indexes import DerivedIndexes
-from .params import install_error_pages
+from .params import install_error_pages, no_nul_in_address
 from .security import BodySizeLimit, HeadAsGet
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     settings = settings or Settings.from_env()
     # FastAPI's /docs and /redoc need a CDN and inline scripts; apidocs serves /docs instead.
     app = FastAPI(title="newsdesk", version="0.1.0", lifespan=_lifespan, docs_url=None,
-                  redoc_url=None,
+                  redoc_url=None, dependencies=[Depends(no_nul_in_address)],
                   description="A self-hosted news platform: articles, stories, entities, "
                               "quotes, search and trending, computed offline.")
     app.state.settings = settings
