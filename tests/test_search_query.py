@@ -65,6 +65,9 @@ def test_punctuation_and_colons_in_pasted_titles_are_words():
     ("", 0, "empty"),
     ("title: Japan", 0, "no space may follow"),
     ("x" * 501, 500, "longer than"),
+    # 250 levels ran this recursive parser out of stack: a 500 on every search route
+    ("(" * 249 + "a" + ")" * 249, 32, "nest more than 32 deep"),
+    ("NOT " * 100 + "a", 128, "nest more than 32 deep"),
 ])
 def test_errors_say_where(query, position, words):
     with pytest.raises(QueryError) as err:

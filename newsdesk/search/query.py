@@ -96,12 +96,24 @@ def _tokens(text: str) -> list[tuple[str, str, int]]:
     return out
 
 
+# Brackets and NOTs nest at most this deep: each level is a few frames of this recursive
+# parser (and of the compilers that walk the tree), and 250 levels of "((((a))))" ran out
+# of Python's stack, a 500. No query a person writes comes near.
+MAX_NESTING = 32
+
+
 class _Parser:
     # A class only for the cursor over the token list; the tree it builds is plain data.
     def __init__(self, text: str):
         self.text = text
         self.toks = _tokens(text)
         self.i = 0
+        self.depth = 0
+
+    def deeper(self, pos: int) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise QueryError(f"brackets and NOTs nest more than {MAX_NESTING} deep", pos)
 
     def peek(self) -> tuple[str, str, int] | None:
         return self.toks[self.i] if self.i < len(self.toks) else None
@@ -142,7 +154,10 @@ class _Parser:
             raise QueryError("the query ends where a word was expected", len(self.text))
         if tok[0] in ("NOT", "-"):
             self.take()
-            return Not(self.unary())
+            self.deeper(tok[2])
+            node = Not(self.unary())
+            self.depth -= 1
+            return node
         return self.primary("")
 
     def primary(self, field: str):
@@ -151,11 +166,13 @@ class _Parser:
             raise QueryError("the query ends where a word was expected", len(self.text))
         kind, value, pos = self.take()
         if kind == "(":
+            self.deeper(pos)
             node = self.or_expr()
             close = self.peek()
             if close is None or close[0] != ")":
                 raise QueryError("'(' is not closed", pos)
             self.take()
+            self.depth -= 1
             return _with_field(node, field, pos) if field else node
         if kind == "field":
             if field:
