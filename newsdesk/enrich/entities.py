@@ -44,7 +44,7 @@ _CAP = r"(?:[A-Z][\w&'’.-]*)"
 # ... and companies' heads, which are never "of" anything (`Renault Samsung Motors of Korea`)
 _COMPANY_HEADS = "Mutual|Securities|Industries|Technologies|Motors"
 _ORG_RE = re.compile(
-    rf"\b(?:{_CAP}\s+){{1,4}}(?:{_ORG_HEADS})\b(?!-)(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}})?"
+    rf"\b(?:{_CAP}\s+){{1,4}}(?:{_ORG_HEADS})\b(?!-)(?:\s+(?:of|for)(?:\s+the)?(?:\s+{_CAP}){{1,3}}){{0,2}}"
     # a university's campus is part of its name: `University of North Carolina at Greensboro`
     # and `... at Chapel Hill` are two universities (GUM's Warhol article had one)
     rf"|\b(?:University|College)\s+of(?:\s+{_CAP}){{1,3}}\s+at(?:\s+{_CAP}){{1,2}}"
