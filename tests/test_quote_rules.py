@@ -188,3 +188,22 @@ def test_a_word_the_article_named_alone_before_is_no_surname():
     result, _ = _quotes("Twitter said it had closed thousands of accounts. Some of them gave "
                         "their location as ''Wilayat Twitter,'' or the province of Twitter.")
     assert {m.canonical for m in result.entities if m.text == "Twitter"} == {"Twitter"}
+
+
+def test_the_person_named_after_a_role_at_an_organisation_speaks():
+    # Wikinews, Chrysler restructuring (demo corpus, CC BY 2.5)
+    _, quotes = _quotes(
+        "\"It's hard to say if it's enough... but the stock is reacting nicely,\" said chief "
+        "investment officer at Solaris Asset Management, Tim Ghriskey.")
+    assert [q.speaker for q in quotes] == ["Tim Ghriskey"]
+
+
+def test_no_indirect_report_is_cut_from_inside_a_direct_quote():
+    # Wikinews, GM bankruptcy (demo corpus): the parser began a sentence inside the quote, and
+    # "said" got "'s why they're going to have to file for bankruptcy" as what was said
+    result, quotes = _quotes(
+        "\"They said no. That's it. They tried. That's why they're going to have to file for "
+        "bankruptcy,\" said a university professor from the University of Michigan who "
+        "specializes in bankruptcy.")
+    assert [q.text[:14] for q in quotes] == ["They said no. "]
+    assert not [q for q in result.quotes if q.kind == "indirect" and q.text.startswith("'")]

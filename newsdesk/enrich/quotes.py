@@ -523,6 +523,9 @@ def _name_after_dash(doc: Doc, text: str, qe: int, marks) -> Span | None:
 _CLAUSE_BREAKS = {",", ";", ":", "-", "–", "—"}
 
 
+_CLITICS = frozenset({"'s", "'re", "'ve", "'ll", "'d", "'m", "n't"})
+
+
 def _indirect(doc: Doc, text: str, starts: list[int], spans, marks) -> list[Quote]:
     """`X said (that) <clause>` and `according to X, <clause>` outside quotation marks."""
     out = []
@@ -550,7 +553,9 @@ def _indirect(doc: Doc, text: str, starts: list[int], spans, marks) -> list[Quot
                     # "said that, over the past few weeks, ...": what was said starts after it
                     while content and content[0].text in _CLAUSE_BREAKS:
                         content.pop(0)
-            if len(content) < 4:
+            if len(content) < 4 or content[0].lower_.replace("’", "'") in _CLITICS:
+                # (a clause opens with no clitic: `That's why ...," said X` parsed from inside
+                # a quote gave "'s why they're going to ...")
                 continue
             lo, hi = content[0].idx, content[-1].idx + len(content[-1])
             quote = _quote_from_cue(doc, text, starts, spans, tok, before=lo)

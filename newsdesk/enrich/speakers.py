@@ -205,8 +205,10 @@ def resolve(doc: Doc, text: str, spans, subj: Token, lo: int, hi: int,
                       for p in c.children if p.dep_ == "pobj" and p.ent_type_ == "PERSON"]
         last = max(head.subtree, key=lambda t: t.i)
         first = next((e.start for e in doc.ents if e.start <= last.i < e.end), last.i)
-        if (head.tag_ in ("NN", "NNS") and last.i > head.i and last.ent_type_ == "PERSON"
-                and first > 0 and doc[first - 1].ent_type_ == "ORG"):
+        after_org = first > 0 and (doc[first - 1].ent_type_ == "ORG" or (
+            # `chief investment officer at Solaris Asset Management, Tim Ghriskey`
+            first > 1 and doc[first - 1].text == "," and doc[first - 2].ent_type_ == "ORG"))
+        if head.tag_ in ("NN", "NNS") and last.i > head.i and last.ent_type_ == "PERSON" and after_org:
             # `Chief investment officer at Fort Pitt Capital Group Charlie Smith said`: a
             # role's holder named last, straight after the organisation (not `a spokesman
             # for John Smith`, whose words are the spokesman's, nor `a lawyer representing
