@@ -207,3 +207,11 @@ def test_no_indirect_report_is_cut_from_inside_a_direct_quote():
         "specializes in bankruptcy.")
     assert [q.text[:14] for q in quotes] == ["They said no. "]
     assert not [q for q in result.quotes if q.kind == "indirect" and q.text.startswith("'")]
+
+
+def test_of_two_subjects_the_parser_gives_a_verb_the_person_speaks():
+    # Wikinews, the US Air Force tanker contract (demo corpus, CC BY 2.5)
+    _, quotes = _quotes(
+        "USAF's chief of staff General Duncan McNab stated \"The tanker is the number-one "
+        "procurement priority for us right now.\"")
+    assert [q.speaker for q in quotes] == ["Duncan McNab"]
