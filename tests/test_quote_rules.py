@@ -215,3 +215,12 @@ def test_of_two_subjects_the_parser_gives_a_verb_the_person_speaks():
         "USAF's chief of staff General Duncan McNab stated \"The tanker is the number-one "
         "procurement priority for us right now.\"")
     assert [q.speaker for q in quotes] == ["Duncan McNab"]
+
+
+def test_a_source_lists_cited_headlines_are_no_quotes():
+    # Wikinews' "Sources" (demo corpus, CC BY 2.5): quoted titles, each with outlet and date
+    result, quotes = _quotes(
+        "\"Sensitive government document found on rainy Ottawa street\" — CBC.ca, August 15, 2008\n"
+        "\"Environment Canada security report found on street\" — Toronto Star, August 15, 2008\n"
+        "“We will not stop until the plant is closed for good.” — Pamela Padilla\n")
+    assert [q.speaker for q in quotes] == ["Pamela Padilla"]

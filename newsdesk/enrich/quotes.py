@@ -110,6 +110,8 @@ def find_quotes(doc: Doc, text: str, starts: list[int],
     prev: Quote | None = None
     prev_end = -1
     for qs, qe in quoted:
+        if _cited(text, qe):
+            continue
         quote, path = _attribute(doc, text, starts, spans, qs, qe, marks)
         block, start = locate(starts, qs)
         if not quote.speaker and prev is not None and _adjacent(text, prev_end, qs):
@@ -503,6 +505,19 @@ def _name_at_colon(doc: Doc, text: str, qs: int, marks) -> Span | None:
 _NAME_WORD = r"(?:[A-Z][\w'’-]*\.?|de|van|von|da|del|la)"
 _SIGNED = re.compile(r"[”\"'’»]?[ \t\u00a0]*[―—–][ \t\u00a0]*(" + _NAME_WORD + r"(?:[ \u00a0]+" + _NAME_WORD
                      + r"){0,5})[ \t\u00a0]*(?=[\n,;(]|$)")
+
+
+# After a quoted title, a dash, an outlet and a publication date ending the line: a source
+# list's citation (Wikinews' "Sources": `"..." — CBC.ca, August 15, 2008`).
+_CITATION = re.compile(r"[”\"'’»]?[ \t\u00a0]*[―—–][ \t\u00a0]*[^\n,]{1,80},[ \t\u00a0]*"
+                       r"(?:[A-Z][a-z]+\.?[ \u00a0]+\d{1,2},?[ \u00a0]+|"
+                       r"\d{1,2}[ \u00a0]+[A-Z][a-z]+\.?,?[ \u00a0]+)?(?:1[89]|20)\d\d[ \t\u00a0.]*(?=\n|$)")
+
+
+def _cited(text: str, qe: int) -> bool:
+    """A quoted title signed with an outlet and a date (`"Headline" — Toronto Star, August
+    15, 2008`): an article a source list cites, not words anyone said."""
+    return _CITATION.match(text, qe) is not None
 
 
 def _name_after_dash(doc: Doc, text: str, qe: int, marks) -> Span | None:
