@@ -104,6 +104,14 @@ def place_names() -> frozenset[str]:
     return frozenset(names | {n.lower() for n in COMMON_NAMES if " " in n})
 
 
+@lru_cache(maxsize=1)
+def country_names() -> frozenset[str]:
+    """CLDR's English names of countries and territories (by letter code: `Vietnam`, `North
+    Korea`, `European Union`), and the everyday ones (`Britain`), as written."""
+    return frozenset({name for code, name in territories().items() if code.isalpha()}
+                     | set(COMMON_NAMES))
+
+
 # Everyday English names of countries that CLDR's English names are not: an outlet that
 # writes "Britain" and one that writes "U.K." name one country. Kept short and unambiguous
 # in news (not "Korea", nor "England", a part of the UK, as country_converter reads it);

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from newsdesk.enrich import dates, entities, quotes, roles
+from newsdesk.enrich import dates, entities, places, quotes, roles
 from newsdesk.enrich.entities import KnownEntities, entity_key
 from newsdesk.enrich.nlp import article_texts, locate, parse, sentence_case
 from newsdesk.models import Article, EntityMention, Enrichment
@@ -146,7 +146,10 @@ def _headline_mentions(title: str, spans: list[tuple[int, int, str]], names: lis
     for (s, e, t), name in zip(spans, names):
         if (name, t) not in in_body and not (
                 known is not None and known.weight(entity_key(name, t), t) > 0) and not (
-                t == "PERSON" and head is not None and _new_person(title, s, e, head)):
+                t == "PERSON" and head is not None and _new_person(title, s, e, head)) and not (
+                # a country is a name whoever writes it ("Vietnam’s growth is fast—but fragile"
+                # over a teaser naming nothing)
+                t == "PLACE" and title[s:e] in places.country_names()):
             continue
         out.append(EntityMention(text=title[s:e], type=t, block=HEADLINE, start=s, end=e,
                                  canonical=name))
