@@ -449,8 +449,8 @@ def _name_words_before(doc: Doc, view: str, spans: list[tuple[int, int, str]]
         # alone; a first name is a proper noun and no common word (`Chancellor` is a title).
         # An article gives a person's full name before the surname alone: a word it used
         # alone before is some other name (`Twitter ... "Wilayat Twitter"`, an account)
-        surname = t == "PERSON" and " " not in view[s:e] and not re.search(
-            rf"\b{re.escape(view[s:e])}\b", view[:s])
+        surname = t == "PERSON" and " " not in view[s:e] and not re.compile(
+            rf"\b{re.escape(view[s:e])}\b").search(view, 0, s)
         if t == "ORG" or surname:
             tok = doc.char_span(s, e, alignment_mode="expand")
             for _ in range(1 if surname else 2):

@@ -34,20 +34,18 @@ RARE_TERMS = 5  # words of the any-word query where no text ranking index serves
 BONUS_NAMES = 3
 SPECIFIC = 0.5
 REASON_BONUS = 1.2
-# A candidate after the same story is shown only when it shares this much distinctive
-# wording with the article (TF-IDF cosine, names included) or shares specific names (its
-# reason): else a small or one-sided archive fills the rail with whatever is least far
-# ("Apple CEO Steve Jobs on medical leave" beside Prince Andrew's trade-envoy role: 0.008).
-# The static embedding's cosines cannot say this (unrelated ECB+ topics score a median
-# 0.83). On ECB+ (bench/stories.py) 0.08 keeps 95% of the candidates of an article's own
-# topic and drops 83% of the others (odd topics; even: 94%, 86%). Rails of 100 ECB+
-# articles (--limit 100): a share of 0.53 from another topic falls to 0.22 (0.12: 0.10,
-# but precision@5 falls), and precision@5 holds at every store size; headline-and-lead
-# teasers (--lead 1) lose 0.004 of it through the text ranking index.
-WORDING_FLOOR = 0.08
-# The wording is read from each text's first WORDING_CHARS: the lead carries the story (as
-# for the embeddings), and a long archive article's every word cost ~10 ms an article page.
-WORDING_CHARS = 2000
+# A candidate after the same story is shown only when it shares specific names (its reason)
+# or this much distinctive wording with the article: the TF-IDF cosine (names included) of
+# the article to its story's centroid, as the stories stage keeps it. Else a small or
+# one-sided archive fills the rail with whatever is least far ("Apple CEO Steve Jobs on
+# medical leave" beside Prince Andrew's trade-envoy role). The static embedding's cosines
+# cannot say this (unrelated ECB+ topics score a median 0.83). bench/stories.py, ECB+: on
+# rails of 100 articles (--limit 100) the share from another topic falls from 0.53 to 0.17
+# with precision@5 held (0.08: 0.26 off-topic; 0.12: 0.13, but precision@5 falls); whole
+# set: precision@5 0.9557 -> 0.9549, off-topic 0.0028 -> 0; teasers (--lead 1) off-topic
+# 0.046 -> 0.030. (The cosine of the two articles' leads did as well at 0.08 and cost two
+# to three times as much an article page: each candidate's text counted.)
+WORDING_FLOOR = 0.10
 SPARE = 2  # candidates read beyond the rail's slots: the rail skips repeats of a wire text
 
 
@@ -152,7 +150,7 @@ class Candidate:
     article: Article
     closeness: float
     shared: list[tuple[str, float]]
-    wording: float = 1.0  # TF-IDF cosine of the two texts (the closeness, without vectors)
+    wording: float = 1.0  # TF-IDF cosine of the article to this one's story centroid
 
     @property
     def bonus(self) -> float:
@@ -216,7 +214,9 @@ def ranked_candidates(store: Store, article: Article, limit: int,
     weighted by how specific each name is; those sharing neither specific names nor
     distinctive wording (WORDING_FLOOR) are left out, and only the first `limit` (and
     SPARE) of the rest come back. A bounded number of candidates, and a fixed number of
-    queries (and one a batch of `limit` candidates read for their wording)."""
+    queries (and one a batch of `limit` candidates, for their stories' centroids)."""
+    from ..stories import cluster
+
     mine = {e.entity_id: e.name for e in store.article_entities(article.id) if e.type in NAMED}
     ids = [aid for story_id, _n, aid in store.entity_story_ids(list(mine)[:8], limit * 3)
            if story_id != article.story_id]
@@ -234,59 +234,36 @@ def ranked_candidates(store: Store, article: Article, limit: int,
     name_terms = {"n:" + name.casefold() for names in shared.values() for name in names}
 
     closeness = _embedding_closeness(store, article, others, vi)
-    # Where the vectors give the closeness, the wording is read only down the ranking until
-    # the rail is full: term counts of every candidate's text cost ~10 ms an article page.
-    wording = _Wording(store, article, name_terms, others if closeness is None else [])
+    # without vectors, the closeness is the TF-IDF cosine of the texts (stories.cluster's)
+    texts = [article] + (others if closeness is None else [])
+    counts = {a.id: cluster.term_counts(a.title, a.text) for a in texts}
+    df, n = store.term_df(name_terms | {t for c in counts.values() for t in c})
+    vecs = {i: cluster.vectorise(c, df, n) for i, c in counts.items()}
     if closeness is None:
-        closeness = wording.cosines
+        closeness = {a.id: cluster.cosine(vecs[article.id], vecs[a.id]) for a in others}
 
     ranked = []
     for a in others:
-        specs = sorted(((name, specificity(wording.df.get("n:" + name.casefold(), 0), wording.n))
+        specs = sorted(((name, specificity(df.get("n:" + name.casefold(), 0), n))
                         for name in shared[a.id]), key=lambda ns: -ns[1])
         ranked.append(Candidate(a, closeness[a.id], specs))
     ranked.sort(key=lambda c: (-c.score, c.article.id))
+    # The wording a candidate shares is the article's cosine to the centroid the stories
+    # stage keeps for the candidate's story: one query a batch of `limit`, read down the
+    # ranking until the rail is full, and no candidate's text counted here.
     shown: list[Candidate] = []
     for start in range(0, len(ranked), limit):
         batch = ranked[start:start + limit]
-        wording.add([c.article for c in batch if not c.specific_names])
+        centroids = store.story_vectors(sorted({c.article.story_id for c in batch
+                                                if c.article.story_id is not None
+                                                and not c.specific_names}))
         for c in batch:
-            c.wording = wording.cosines.get(c.article.id, 1.0)
+            centroid = centroids.get(c.article.story_id)
+            c.wording = cluster.cosine(vecs[article.id], centroid[0]) if centroid else 0.0
         shown += [c for c in batch if c.related]
         if len(shown) >= limit + SPARE:
             break
     return [(c.article, c.reason) for c in shown]
-
-
-class _Wording:
-    """TF-IDF cosines (stories.cluster's vectors, the store's document counts) of candidates
-    to the article, read a batch at a time: one document-count query a batch."""
-
-    def __init__(self, store: Store, article: Article, name_terms: set[str],
-                 others: list[Article]) -> None:
-        from ..stories import cluster
-
-        self.store, self.cluster = store, cluster
-        mine = cluster.term_counts(article.title, article.text[:WORDING_CHARS])
-        self.asked = name_terms | set(mine)  # terms whose counts were read (absent: 0)
-        self.df, self.n = store.term_df(self.asked)
-        self.vec = cluster.vectorise(mine, self.df, self.n)
-        self.cosines: dict[int, float] = {}
-        self.add(others)
-
-    def add(self, articles: list[Article]) -> None:
-        articles = [a for a in articles if a.id not in self.cosines]
-        if not articles:
-            return
-        counts = {a.id: self.cluster.term_counts(a.title, a.text[:WORDING_CHARS])
-                  for a in articles}
-        new = {t for c in counts.values() for t in c} - self.asked
-        if new:
-            self.df.update(self.store.term_df(new)[0])
-            self.asked |= new
-        for i, c in counts.items():
-            self.cosines[i] = self.cluster.cosine(self.vec, self.cluster.vectorise(c, self.df,
-                                                                                   self.n))
 
 
 def related_articles(store: Store, article: Article, limit: int = 5, vi=None,
