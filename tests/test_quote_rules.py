@@ -1,7 +1,10 @@
 """Rules of quote attribution that PolNeAR's dev split showed missing: quotes signed with a
 dash, curly quotes nested in curly quotes, a spaced straight closing mark, the speaking verb
-nearest the quote, a parenthetical `X said,`, and `it` for an organisation."""
+nearest the quote, a parenthetical `X said,`, and `it` for an organisation; and those the
+demo corpus's pages showed wrong (speakers and names a reader saw misattributed)."""
 from __future__ import annotations
+
+import pytest
 
 from newsdesk.enrich.nlp import model_text
 from newsdesk.enrich.quote_marks import quote_spans
@@ -190,12 +193,18 @@ def test_a_word_the_article_named_alone_before_is_no_surname():
     assert {m.canonical for m in result.entities if m.text == "Twitter"} == {"Twitter"}
 
 
-def test_the_person_named_after_a_role_at_an_organisation_speaks():
-    # Wikinews, Chrysler restructuring (demo corpus, CC BY 2.5)
-    _, quotes = _quotes(
-        "\"It's hard to say if it's enough... but the stock is reacting nicely,\" said chief "
-        "investment officer at Solaris Asset Management, Tim Ghriskey.")
-    assert [q.speaker for q in quotes] == ["Tim Ghriskey"]
+@pytest.mark.parametrize("text, speaker", [
+    # Wikinews, Chrysler restructuring (demo corpus, CC BY 2.5): the person named after a
+    # role at an organisation and a comma speaks
+    ("\"It's hard to say if it's enough... but the stock is reacting nicely,\" said chief "
+     "investment officer at Solaris Asset Management, Tim Ghriskey.", "Tim Ghriskey"),
+    # Wikinews, the US Air Force tanker contract: of two subjects the parser hangs on the
+    # verb, the person speaks
+    ("USAF's chief of staff General Duncan McNab stated \"The tanker is the number-one "
+     "procurement priority for us right now.\"", "Duncan McNab"),
+])
+def test_the_person_the_parse_half_lost_speaks(text, speaker):
+    assert [q.speaker for q in _quotes(text)[1]] == [speaker]
 
 
 def test_no_indirect_report_is_cut_from_inside_a_direct_quote():
@@ -207,14 +216,6 @@ def test_no_indirect_report_is_cut_from_inside_a_direct_quote():
         "specializes in bankruptcy.")
     assert [q.text[:14] for q in quotes] == ["They said no. "]
     assert not [q for q in result.quotes if q.kind == "indirect" and q.text.startswith("'")]
-
-
-def test_of_two_subjects_the_parser_gives_a_verb_the_person_speaks():
-    # Wikinews, the US Air Force tanker contract (demo corpus, CC BY 2.5)
-    _, quotes = _quotes(
-        "USAF's chief of staff General Duncan McNab stated \"The tanker is the number-one "
-        "procurement priority for us right now.\"")
-    assert [q.speaker for q in quotes] == ["Duncan McNab"]
 
 
 def test_a_source_lists_cited_headlines_are_no_quotes():
