@@ -43,8 +43,9 @@ def test_title_case_headline_gate():
     f1 = bench.run(bench.read_conll(CONLL)[0::2][:60])  # held-out half: 57 headlines
     # Measured 0.535 (the headline given to the model as it is: 0.442) on this slice
     # (2026-12-07; before sentence_case and new people from headlines: 0.303); the same
-    # sentences in their own casing: 0.629.
-    assert f1["title_case"] >= 0.50
+    # sentences in their own casing: 0.629. Who v31 (a headline's countries and "... Bank"
+    # read in sentence case): 0.577, as it is 0.459, own casing 0.652.
+    assert f1["title_case"] >= 0.55
     assert f1["title_case"] > f1["baseline"] + 0.05
 
 
