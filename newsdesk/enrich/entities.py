@@ -454,11 +454,10 @@ def _name_words_before(doc: Doc, view: str, spans: list[tuple[int, int, str]]
         if t == "ORG" or surname:
             tok = doc.char_span(s, e, alignment_mode="expand")
             for _ in range(1 if surname else 2):
-                if surname and tok is not None and tok.start > 0 and (
-                        doc[tok.start - 1].tag_ != "NNP"
-                        or not 0 < zipf_frequency(doc[tok.start - 1].lower_, "en") < FIRST_NAME_ZIPF):
-                    break
                 prev = doc[tok.start - 1] if tok is not None and tok.start > 0 else None
+                if surname and prev is not None and (
+                        prev.tag_ != "NNP" or not 0 < zipf_frequency(prev.lower_, "en") < FIRST_NAME_ZIPF):
+                    break
                 # a sentence's first word is capitalised anyway: it is the name's when the
                 # article also writes the two together inside a sentence (`Internet
                 # Explorer's market share` and `Microsoft's Internet Explorer 9`)

@@ -45,8 +45,10 @@ _STANCE_LEMMAS = (
 ).split()
 _IRREGULAR = {"say": ["said", "says", "saying"], "tell": ["told", "tells", "telling"],
               "write": ["wrote", "writes", "written", "writing"],
-              "think": ["thought", "thinks", "thinking"], "read": ["reads", "reading"]}
-_DOUBLING = {"admit", "quip", "dub", "refer", "slam"}
+              "think": ["thought", "thinks", "thinking"], "read": ["reads", "reading"],
+              "keep": ["kept", "keeps", "keeping"],
+              "forbid": ["forbade", "forbidden", "forbids", "forbidding"]}
+_DOUBLING = {"admit", "quip", "dub", "refer", "slam", "ban", "bar", "stop", "deter"}
 
 
 def _forms(lemma: str) -> list[str]:
@@ -422,14 +424,9 @@ def _cue_of(last, doc: Doc, marks) -> Token | None:
 
 
 # Verbs that keep someone from doing a thing: `barred from saying` reports nothing said.
-_KEPT_FROM = frozenset(f for lemma in ("prevent prohibit block refrain discourage "
-                                       "restrain preclude exclude disqualify").split()
-                       for f in _forms(lemma)) | {"ban", "bans", "banned", "banning", "bar", "bars",
-                                                  "barred", "barring", "stop", "stops", "stopped",
-                                                  "stopping", "keep", "keeps", "kept", "keeping",
-                                                  "forbid", "forbids", "forbade", "forbidden",
-                                                  "forbidding", "deter", "deters", "deterred",
-                                                  "deterring"}
+_KEPT_FROM = frozenset(f for lemma in ("prevent prohibit block refrain discourage restrain "
+                                       "preclude exclude disqualify ban bar stop deter keep "
+                                       "forbid").split() for f in _forms(lemma))
 
 
 def _is_cue(tok: Token, doc: Doc, parenthetical: bool = False) -> bool:

@@ -46,11 +46,11 @@ def subject(doc: Doc, cue: Token, marks=()) -> Token | None:
         # from the paragraph before.
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")
                     and not inside(c.idx, marks) and "\n\n" not in _between(doc, c, verb)]
-        # two subjects are a misparse of one: `USAF's chief of staff General Duncan McNab
-        # stated` hangs both `chief` and `McNab` on the verb; the person is who speaks
-        subj = next((c for c in subjects if c.ent_type_ == "PERSON"), None) if len(subjects) > 1 \
-            else None
-        subj = subj or (subjects[0] if subjects else None)
+        if len(subjects) > 1:
+            # two subjects are a misparse of one: `USAF's chief of staff General Duncan McNab
+            # stated` hangs both `chief` and `McNab` on the verb; the person is who speaks
+            subjects.sort(key=lambda c: c.ent_type_ != "PERSON")
+        subj = subjects[0] if subjects else None
         if subj is not None and subj.dep_ == "nsubjpass":
             # `Sanders was asked by host Bill Maher`: the agent speaks.
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
