@@ -434,3 +434,27 @@ def test_a_title_made_a_name_by_its_capital_is_no_story_keyword(store):
     assert not {"threatens", "threatened", "friday"} & set(lowered), story.keywords
     assert "tariffs" in lowered, story.keywords
     assert "China" in story.keywords and "Donald Trump" in story.keywords, story.keywords
+
+
+def test_a_story_is_headed_by_a_headline_not_a_standfirst_sent_as_a_title(store):
+    """A feed that sends a standfirst as an item's title ("Key inflation metrics tracked by the
+    Fed accelerated at the end of last year, underscoring why ...") headed the demo's Fed
+    story: the headline score sums its words' weight, so the longest sentence won."""
+    from newsdesk.stories import cluster
+
+    rows = docs()
+    event = max({d["subtopic"] for d in rows}, key=lambda t: sum(d["subtopic"] == t for d in rows))
+    members = [d for d in rows if d["subtopic"] == event][:4]
+    articles = [to_article(d) for d in members]
+    # one outlet's item titled with its own lead sentences, as such feeds do
+    long = next(a for a in articles if len(" ".join(b.text for b in a.body[:2]).split()) > 30)
+    long.title = " ".join(b.text for b in long.body[:2])
+    for a in articles:
+        a.id = store.add_article(a)
+        assign(store, a, [])
+    sid = store.get_article(long.id).story_id
+    together = [a for a in articles if store.get_article(a.id).story_id == sid]
+    assert len(together) >= 2
+    title = store.get_story(sid).title
+    assert title != long.title and len(title.split()) <= cluster.HEADLINE_MAX_WORDS, title
+    assert title in {a.title for a in together}
