@@ -196,8 +196,10 @@ def join_tokens(tokens: list[str]) -> str:
             merged[-1] += tok  # "I' d", "O' Leary"
         elif (tok[:1] == "’" and tok[1:].lower() in CONTRACTIONS and merged[-1][-1:].isalnum()):
             merged[-1] += tok  # "world ’s": Moses joins a straight apostrophe's only
-        elif tok.lower() in ("n't", "'t", "n’t") and merged[-1].isalpha():
-            merged[-1] += tok  # "do n't": Moses only joins contractions that start with '
+        elif tok.lower() in ("n't", "'t", "n’t", "n`t") and merged[-1].isalpha():
+            # "do n't": Moses only joins contractions that start with '; "ca n`t" (a backtick
+            # for the apostrophe, three times in GUM_news_sensitive) is written with one
+            merged[-1] += tok.replace("`", "'")
         elif NUMBER.match(tok) and CURRENCY_PREFIX.match(merged[-1]):
             merged[-1] += tok  # "US$ 2.2": Moses knows bare currency symbols only
         elif NUMBER.match(tok) and len(merged) > 1 and \
