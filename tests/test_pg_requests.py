@@ -132,3 +132,21 @@ def test_a_page_without_store_work_sends_no_statements(pg):
         assert client.get("/about").status_code == 404
         assert client.get("/static/site.css").status_code == 200
     assert sent == []
+
+
+def test_a_lost_pooled_connection_is_replaced_and_forgotten(pg):
+    """An idle pooled connection the server dropped (a restart, an idle timeout) is passed
+    over for a new one, and the store remembers only the connections it still has: the
+    connection list and a separate owner map used to forget it in one place only."""
+    store, name = pg
+    store.count_articles()
+    assert len(store._idle) == 1
+    lost = store._idle[0]
+    with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE application_name = %s", (name,))
+    for _ in range(3):
+        store.count_articles()
+    assert lost.closed and store._idle and lost not in store._idle
+    assert list(store._conns) == [id(c) for c in store._idle]
+    assert backends(name) == 1

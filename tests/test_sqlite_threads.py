@@ -37,9 +37,9 @@ def _use_in_thread(store) -> sqlite3.Connection:
 def test_a_finished_thread_s_connection_is_closed(tmp_path):
     store = open_store(str(tmp_path / "t.db"))
     store.count_articles()  # this thread's own connection stays
-    before = len(store._all_conns)
+    before = len(store._conns)
     conns = [_use_in_thread(store) for _ in range(5)]
-    assert len(store._all_conns) == before
+    assert len(store._conns) == before
     for conn in conns:
         with pytest.raises(sqlite3.ProgrammingError):
             conn.execute("SELECT 1")
@@ -55,7 +55,7 @@ def test_requests_on_new_threads_leave_no_connections_behind(tmp_path):
     for _ in range(30):
         assert client.get("/api/articles").status_code == 200
     gc.collect()
-    assert len(store._all_conns) <= 3  # was one per request: 30 and more
+    assert len(store._conns) <= 3  # was one per request: 30 and more
     store.close()
 
 

@@ -14,6 +14,7 @@ it; migration 0002 sets it up), indexed by GIN without a pending list (migration
 from __future__ import annotations
 
 import re
+import select
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any, Iterator, Sequence
@@ -82,6 +83,19 @@ def mixed_row(cursor: Any) -> Any:
     return make
 
 
+def _hung_up(conn: psycopg.Connection) -> bool:
+    """Whether the server spoke to an idle connection: it only does so to end it (a restart,
+    `pg_terminate_backend`, `idle_session_timeout`: a FATAL notice, then the socket closes),
+    as this store never LISTENs. psycopg learns of it only from the next statement, which
+    fails: after a restart, each of the pool's idle connections failed one request. A poll
+    of the socket costs a system call, not a round trip."""
+    try:
+        readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    except (OSError, ValueError, psycopg.Error):
+        return True
+    return bool(readable)
+
+
 class PostgresStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQueries,
                     FeedEntryQueries, StoryQueries):
     dialect = "postgres"
@@ -104,9 +118,10 @@ class PostgresStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQuer
         with self._conns_lock:
             while self._idle:
                 conn = self._idle.pop()  # the most recently used: its backend's caches are warm
-                if not conn.closed:
+                if not conn.closed and not _hung_up(conn):
                     return conn
-                self._all_conns.remove(conn)
+                self._forget(conn, locked=True)
+                conn.close()
         return self._open()
 
     def _give_back(self, conn: psycopg.Connection) -> None:
@@ -114,12 +129,10 @@ class PostgresStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQuer
         # failed COMMIT leaves it otherwise), and still this store's (close() may have run).
         reusable = not conn.closed and conn.info.transaction_status == TransactionStatus.IDLE
         with self._conns_lock:
-            ours = any(c is conn for c in self._all_conns)
-            if reusable and ours and len(self._idle) < self.max_idle:
+            if reusable and self._owns(conn) and len(self._idle) < self.max_idle:
                 self._idle.append(conn)
                 return
-            if ours:
-                self._all_conns.remove(conn)
+            self._forget(conn, locked=True)
         conn.close()
 
     def _conn(self) -> psycopg.Connection:

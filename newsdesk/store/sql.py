@@ -84,11 +84,11 @@ class SQLStore:
     def __init__(self, url: str):
         self.url = url
         self._local = threading.local()
-        self._all_conns: list[Any] = []
         self._conns_lock = threading.Lock()
-        # id(connection) -> the thread it serves, weakly: a thread must be free to go, and its
-        # connection with it (`_retire`)
-        self._owners: dict[int, weakref.ref[threading.Thread]] = {}
+        # Every open connection, by id, with the thread it serves held weakly (a thread must
+        # be free to go, and its connection with it: `_retire`). One map, so a connection is
+        # never forgotten in one place and remembered in another.
+        self._conns: dict[int, tuple[Any, weakref.ref[threading.Thread]]] = {}
 
     # -- connections and transactions -------------------------------------------------
     # SQLite: each thread keeps its own connection (opening one is cheap and in-process),
@@ -101,15 +101,21 @@ class SQLStore:
         """A new connection, remembered so that close() closes it."""
         conn = self._connect()
         with self._conns_lock:
-            self._all_conns.append(conn)
-            self._owners[id(conn)] = weakref.ref(threading.current_thread())
+            self._conns[id(conn)] = (conn, weakref.ref(threading.current_thread()))
         return conn
 
-    def _forget(self, conn: Any) -> None:
-        with self._conns_lock:
-            if any(c is conn for c in self._all_conns):
-                self._all_conns.remove(conn)
-                self._owners.pop(id(conn), None)
+    def _owns(self, conn: Any) -> bool:
+        """Whether this store opened the connection and has not closed it (under _conns_lock)."""
+        held = self._conns.get(id(conn))
+        return held is not None and held[0] is conn
+
+    def _forget(self, conn: Any, locked: bool = False) -> None:
+        """Stop remembering a connection (pass locked=True when holding _conns_lock)."""
+        if not locked:
+            with self._conns_lock:
+                return self._forget(conn, locked=True)
+        if self._owns(conn):
+            del self._conns[id(conn)]
 
     def _conn(self) -> Any:
         """This thread's connection."""
@@ -207,20 +213,16 @@ class SQLStore:
         app's warm-up thread writing its index state while a test closed the store)."""
         me = threading.current_thread()
         with self._conns_lock:
-            keep = []
-            for conn in self._all_conns:
-                ref = self._owners.get(id(conn))
-                owner = ref() if ref is not None else None
+            for key, (conn, ref) in list(self._conns.items()):
+                owner = ref()
                 if (self.thread_owned_connections and owner is not None and owner is not me
                         and owner.is_alive()):
-                    keep.append(conn)
                     continue
-                self._owners.pop(id(conn), None)
+                del self._conns[key]
                 try:
                     conn.close()
                 except Exception:  # a connection of a finished thread may be gone already
                     pass
-            self._all_conns[:] = keep
         self._local = threading.local()
 
     # -- values -------------------------------------------------------------------------
