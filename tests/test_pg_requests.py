@@ -143,7 +143,7 @@ def test_a_lost_pooled_connection_is_replaced_and_forgotten(pg):
     assert len(store._idle) == 1
     lost = store._idle[0]
     with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        admin.execute("SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
                       "WHERE application_name = %s", (name,))
     for _ in range(3):
         store.count_articles()
