@@ -335,5 +335,22 @@ from .search.cli import search_app  # noqa: E402  (search owns its commands)
 
 app.add_typer(search_app, name="search")
 
+
+
+def run() -> None:
+    """The `newsdesk` command: the Typer app, where a store that is down or out of reach (a
+    PostgreSQL server not running, a SQLite file on a missing volume) is told in one line and
+    exit status 2, not a page of traceback; any other error keeps its traceback."""
+    from .store.base import store_unreachable
+
+    try:
+        app()
+    except Exception as exc:
+        if not store_unreachable(exc):
+            raise
+        console.print(f"[red]cannot reach the store: {' '.join(str(exc).split())}[/red]")
+        raise SystemExit(2) from None
+
+
 if __name__ == "__main__":
-    app()
+    run()

@@ -36,6 +36,7 @@ from typing import Any, Iterable
 from celery import Celery
 
 from .models import Block, Credit, Media, RawItem
+from .store.base import store_unreachable
 
 log = logging.getLogger("newsdesk.worker")
 INGEST_QUEUE = "ingest"
@@ -84,29 +85,21 @@ def make_celery(broker: str, queue_prefix: str | None = None) -> Celery:
 MAX_RETRIES = 12
 
 
-def _transient() -> tuple[type[BaseException], ...]:
-    import sqlite3
-
-    import psycopg
-
-    return (psycopg.OperationalError, sqlite3.OperationalError)
-
-
 def retrying(fn):
     @functools.wraps(fn)
     def run(task, *args, notes=None):
         try:
             return fn(task, *args, notes=notes)
-        except _transient() as exc:
+        except Exception as exc:
+            if not store_unreachable(exc):  # a fault of the item or of ours: no retry helps
+                notify(task.app, notes, "error")
+                raise
             if task.request.retries < MAX_RETRIES:
                 log.warning("store unavailable (%s); retry %d of %d", exc,
                             task.request.retries + 1, MAX_RETRIES)
                 _store().close()  # its connections may be dead; the next use opens new ones
                 raise task.retry(exc=exc, countdown=min(2 ** task.request.retries, 60))
             notify(task.app, notes, "error")  # given up: whoever waits must not wait forever
-            raise
-        except Exception:
-            notify(task.app, notes, "error")
             raise
     return run
 

@@ -121,14 +121,19 @@ def test_database_dropping_the_workers_connections_loses_nothing(celery_app, tmp
         wait_for(lambda: store.count_articles() == 1, 120, "the first item to be stored")
         store.close()
         with psycopg.connect(PG_ADMIN, autocommit=True) as admin:
-            killed = admin.execute("SELECT COUNT(pg_terminate_backend(pid)) FROM "
+            # the database refuses connections for a while (a failover), after ending them all
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            killed = admin.execute("SELECT COUNT(pg_terminate_backend(pid, 5000)) FROM "
                                    "pg_stat_activity WHERE datname = %s", (name,)).fetchone()[0]
-        assert killed >= 1  # the worker's own connection was among them
-        enqueue_items(celery, items[1:])
+            assert killed >= 1  # the worker's own connection was among them
+            enqueue_items(celery, items[1:])
+            # the worker meets it, and retries instead of acknowledging the items
+            wait_for(lambda: b"store unavailable" in log.read_bytes(), 120,
+                     "the worker to find the store unavailable")
+            admin.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
         store = open_store(db)
         wait_for(lambda: store.count_articles() == len(items), 120,
-                  "the items sent after the connections dropped")
-        assert b"store unavailable" in log.read_bytes()  # it did meet the dead connection
+                 "the items sent while the database was away")
         store.close()
     finally:
         stop_process_group(worker)  # the stage tasks nobody consumed go with the queues

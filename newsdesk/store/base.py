@@ -93,6 +93,7 @@ class Store(Protocol):
     def migrate(self) -> list[str]: ...
     def transaction(self) -> AbstractContextManager[None]: ...
     def close(self) -> None: ...
+    def ping(self) -> None: ...  # one trivial statement: raises when the store is unreachable
 
     # sources and feeds
     def ensure_source(self, source: Source) -> Source: ...
@@ -218,6 +219,28 @@ class Store(Protocol):
     def last_embedding_seq(self) -> int: ...
     def get_embeddings(self, model: str, ids: list[int]) -> dict[int, bytes]: ...
     def has_pgvector(self) -> bool: ...
+
+
+# SQLite's errors of a store that is there but busy or out of reach (a long write holding the
+# lock past busy_timeout, a file gone or on a failing disk); its other OperationalErrors
+# ("no such table") are faults of ours.
+_SQLITE_UNREACHABLE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR",
+                       "SQLITE_FULL")
+
+
+def store_unreachable(exc: BaseException) -> bool:
+    """Whether an error says the store is down or busy (worth retrying: a web answer's 503, a
+    worker's retry), not that a request or newsdesk is wrong (PostgreSQL: a refused or lost
+    connection, a server shutting down, a statement timeout, a deadlock, all psycopg's
+    OperationalError)."""
+    import sqlite3
+
+    import psycopg
+
+    if isinstance(exc, psycopg.OperationalError):
+        return True
+    return isinstance(exc, sqlite3.OperationalError) and (
+        getattr(exc, "sqlite_errorname", "") or "").startswith(_SQLITE_UNREACHABLE)
 
 
 def open_store(url: str | None) -> Store:

@@ -206,6 +206,10 @@ class SQLStore:
         finally:
             self._unhold(conn)
 
+    def ping(self) -> None:
+        """One trivial statement; raises when the store cannot be reached (a health check)."""
+        self._scalar("SELECT 1")
+
     def close(self) -> None:
         """Close this thread's connection and those of threads that have ended. Another live
         thread's is left to that thread, closed when it ends (`_retire`): closing a SQLite

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from typing import Literal, Optional
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from .. import services
 from ..errors import InputError, NotFound
-from .params import Id, Offset, OptionalId
+from ..store.base import store_unreachable
+from .params import RETRY_AFTER_S, UNAVAILABLE, Id, Offset, OptionalId
 from .search import text_index, vector_index
 from .security import client_id
 
@@ -206,3 +208,29 @@ def get_sections(request: Request):
                       for name, items in services.home(_store(request),
                                                        settings.section_list).items()]}
 
+
+
+class Health(BaseModel):
+    status: Literal["ok", "unavailable"]
+    store: str = Field(description="the backend: sqlite or postgres")
+    detail: Optional[str] = None
+
+
+@router.get("/health", response_model=Health,
+            responses={503: {"model": Health, "description": "the store cannot be reached"}})
+def health(request: Request, response: Response):
+    """For a load balancer, a container runtime or a monitor: 200 while the store answers a
+    trivial statement, else 503 (no article is read, so it costs the same at any size).
+    Never cached: each call asks the store."""
+    store = _store(request)
+    kind = getattr(store, "dialect", "") or type(store).__name__
+    try:
+        store.ping()
+    except Exception as exc:
+        if not store_unreachable(exc):
+            raise
+        return JSONResponse({"status": "unavailable", "store": kind, "detail": UNAVAILABLE},
+                            status_code=503, headers={"Retry-After": str(RETRY_AFTER_S),
+                                                      "Cache-Control": "no-store"})
+    response.headers["Cache-Control"] = "no-store"
+    return {"status": "ok", "store": kind}

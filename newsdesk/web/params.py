@@ -2,17 +2,26 @@
 
 Both stores hold 64-bit integers: a bigger id or offset in a URL reached the driver and came
 back as an OverflowError, a 500. Ids are bounded to what a store can hold and offsets to
-what anyone pages through, so a bad URL is a clear 404 or 422, never a 500.
+what anyone pages through, so a bad URL is a clear 404 or 422, never a 500. A store that is
+down or busy is a 503 with Retry-After, a page for readers and JSON for the API.
 """
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import Annotated
 
+import psycopg
 from fastapi import Path, Query, Request
 from fastapi.exception_handlers import (http_exception_handler,
                                         request_validation_exception_handler)
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..store.base import store_unreachable
+
+log = logging.getLogger(__name__)
 
 # A page or feed that moved for good (a merged entity, a section's canonical spelling): 308
 # keeps the method, and browsers, feed readers and caches follow it and remember it.
@@ -78,5 +87,22 @@ def install_error_pages(app, render) -> None:
                       "This address has a value the page cannot use: "
                       + "; ".join(_problem(e) for e in errors) + ".")
 
+    async def on_store_error(request: Request, exc: Exception):
+        if not store_unreachable(exc):
+            raise exc  # a fault of ours: the server's 500, with its traceback in the log
+        log.warning("store unavailable for %s: %s", request.url.path, exc)
+        headers = {"Retry-After": str(RETRY_AFTER_S)}
+        if not wants_page(request):
+            return JSONResponse({"detail": UNAVAILABLE}, status_code=503, headers=headers)
+        response = render(request, 503, "Unavailable", UNAVAILABLE)
+        response.headers.update(headers)
+        return response
+
     app.add_exception_handler(StarletteHTTPException, on_http_error)
     app.add_exception_handler(RequestValidationError, on_invalid)
+    app.add_exception_handler(sqlite3.OperationalError, on_store_error)
+    app.add_exception_handler(psycopg.OperationalError, on_store_error)
+
+
+UNAVAILABLE = "The news store cannot be reached just now. Please try again in a moment."
+RETRY_AFTER_S = 5
