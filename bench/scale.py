@@ -36,6 +36,7 @@ import os
 import random
 import re
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -115,8 +116,29 @@ def wait_ready(logs: list[Path], timeout: float = 180) -> None:
     deadline = time.time() + timeout
     while not all(b"ready." in log.read_bytes() for log in logs if log.exists()):
         if time.time() > deadline:
-            raise RuntimeError(f"workers not ready; see {logs}")
+            errors = [line for log in logs if log.exists()
+                      for line in log.read_text(errors="replace").splitlines() if "ERROR" in line]
+            raise RuntimeError(f"workers not ready; see {logs}"
+                               + (f"; last error: {errors[-1]}" if errors else ""))
         time.sleep(0.5)
+
+
+_TASK_DONE = re.compile(r"Task newsdesk\.(\w+)\[[^]]*\] succeeded in ([0-9.]+)s"
+                        r"(?:: \{'stage': '(\w+)', 'ran': (\d+))?")
+
+
+def task_medians(logs: list[Path]) -> dict[str, float]:
+    """Median seconds of the tasks the workers logged as done, by stage (Celery logs each
+    task's time and its answer): an ingest task per item, a stage task per article and stage
+    (those that ran the stage, not those that found it done)."""
+    times: dict[str, list[float]] = {}
+    for log in logs:
+        for m in _TASK_DONE.finditer(log.read_text(errors="replace") if log.exists() else ""):
+            task, seconds, stage, ran = m.groups()
+            if task == "stage" and ran != "1":
+                continue
+            times.setdefault(stage or task, []).append(float(seconds))
+    return {name: statistics.median(v) for name, v in times.items()}
 
 
 def mid_rate(counter, total: int, timeout: float) -> float:
@@ -182,6 +204,10 @@ def throughput(n_workers: int, jsonl: Path, n: int, admin: str, broker: str,
         print(f"  {n_workers} worker(s): {stored} of {sent} stored; ingest {ingest:.1f}/s, "
               f"enrichment {enrich:.2f}/s; articles with a stage error: {len(errors)}",
               flush=True)
+        medians = task_medians([tmp / f"w{n_workers}-{kind}-{k}.log"
+                                for kind in ("ingest", "stages") for k in range(n_workers)])
+        print("    median task time: " + ", ".join(f"{name} {sec * 1000:.1f} ms"
+                                                   for name, sec in medians.items()), flush=True)
         for stage, error in errors[:5]:
             print(f"    {stage}: {error[:160]}")
         store.close()
