@@ -90,6 +90,28 @@ def test_a_small_index_is_built_in_the_request_and_reopened_from_its_folder(tmp_
     store.close()
 
 
+def test_an_index_damaged_on_disk_is_rebuilt_not_a_500(tmp_path):
+    """Both index files in step by size and count but unreadable (a bad disk block, a torn
+    write): every search and article page was a 500 until someone deleted them by hand."""
+    store, arts = _site(tmp_path)
+    first = DerivedIndexes(store)
+    first.text(), first.vectors()
+    vector_file = vectors.index_path(store)
+    vector_file.write_bytes(b"\0" * vector_file.stat().st_size)  # the same size: "in step"
+    (textindex.index_path(store) / "meta.json").write_text("garbage")
+    assert vectors.load_index(store) is None and textindex.load_text_index(store) is None
+    word, art = _rarest_title_word(arts)
+    client = TestClient(create_app(Settings(db=store.url), store))
+    assert client.get(f"/articles/{art.id}").status_code == 200
+    found = client.get("/api/search", params={"q": word, "mode": "text"})
+    assert found.status_code == 200 and [i["id"] for i in found.json()["items"]] == [art.id]
+    meaning = client.get("/api/search", params={"q": art.title, "mode": "semantic"})
+    assert meaning.status_code == 200 and meaning.json()["items"]
+    # made again on disk: the next process loads them
+    assert vectors.load_index(store) is not None and textindex.load_text_index(store) is not None
+    store.close()
+
+
 def test_a_failed_rebuild_is_logged_and_tried_again_later(tmp_path, monkeypatch):
     store, arts = _site(tmp_path)
     calls = []

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 import shutil
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from datetime import datetime
 from pathlib import Path
 
 from .query import Leaf, Not, Or, WORD, parse_date, source_sql
+
+log = logging.getLogger(__name__)
 
 VERSION = 2  # bump when the schema or the analyser changes: the folder is rebuilt
 BLOB = "search.text"
@@ -109,9 +112,15 @@ def load_text_index(store, path: Path | None | str = "auto",
     if not (path is not None and meta.get("version") == VERSION and path.is_dir()
             and tantivy.Index.exists(str(path))):
         return None
-    index = tantivy.Index.open(str(path))
-    index.register_tokenizer("newsdesk_en", _analyzer())
-    if index.searcher().num_docs != meta.get("count"):
+    try:
+        index = tantivy.Index.open(str(path))
+        index.register_tokenizer("newsdesk_en", _analyzer())
+        if index.searcher().num_docs != meta.get("count"):
+            return None
+    except (ValueError, OSError) as exc:
+        # a folder tantivy cannot read (a torn write, a bad disk block): derived data, made
+        # again (`rebuild` clears the folder) rather than failing every search for good
+        log.warning("text index %s cannot be read (%s): rebuilding it", path, exc)
         return None
     ti = TextIndex(path, index, int(meta.get("seq", 0)))
     if catch_up:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import tempfile
 from dataclasses import dataclass
@@ -23,6 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from ..enrich.embed import EMBED_DIMS, EMBED_MODEL
+
+log = logging.getLogger(__name__)
 
 # HNSW settings: 16 links per node and a wide search beam keep recall@10 near 0.99 at 1M.
 CONNECTIVITY = 16
@@ -78,7 +81,14 @@ def load_index(store, model: str = EMBED_MODEL,
     if path is None or not path.exists() or meta.get("size") != path.stat().st_size:
         return None
     index = new_index(model)
-    index.load(str(path))
+    try:
+        index.load(str(path))
+    except (RuntimeError, ValueError, OSError) as exc:
+        # a file of the right size that cannot be read (a bad disk block, a copy cut short
+        # and padded): it is derived data, so it is made again rather than failing every
+        # search and article page for good
+        log.warning("vector index %s cannot be read (%s): rebuilding it", path, exc)
+        return None
     count, last = store.embedding_state(model)
     if len(index) != meta.get("count") or meta.get("seq", 0) > last:
         return None
