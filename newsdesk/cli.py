@@ -240,6 +240,23 @@ def worker(queues: str = typer.Option("", help="comma-separated queues to consum
                         "--without-heartbeat", "-n", f"newsdesk-{os.getpid()}@%h"])
 
 
+def _archive_batches(path: Path, start: int, total: int, size: int = 500):
+    """(lines done, items, failures) for each `size` lines of a JSONL archive of `total`
+    lines after the first `start`, read as a stream: an archive may be larger than memory."""
+    from .sources.records import item_of_line, jsonl_lines
+
+    items: list = []
+    failures: list = []
+    done = start
+    for n, line in jsonl_lines(path, start):
+        item = line if not isinstance(line, str) else item_of_line(line, f"{path}:{n}")
+        (items if isinstance(item, RawItemType) else failures).append(item)
+        if n - done >= size:
+            yield n, items, failures
+            items, failures, done = [], [], n
+    yield max(done, total), items, failures  # to the end, blank last lines included
+
+
 @app.command()
 def backfill(files: List[str] = typer.Argument(..., help="JSONL archives"),
              broker: Optional[str] = BROKER_OPTION,
@@ -250,7 +267,7 @@ def backfill(files: List[str] = typer.Argument(..., help="JSONL archives"),
     """Spread JSONL archives over the workers; resumes where an earlier run stopped."""
     from contextlib import ExitStack
 
-    from .sources.records import read_jsonl
+    from .sources.records import count_lines
     from .worker import enqueue_items
 
     store = _store(db)
@@ -264,20 +281,15 @@ def backfill(files: List[str] = typer.Argument(..., help="JSONL archives"),
             path = Path(name).resolve()
             mark = f"backfill:{path}"
             start = int((store.get_blob(mark) or b"0").decode())
-            lines = path.read_text(encoding="utf-8").splitlines()
-            task = progress.add_task(path.name, total=len(lines), completed=start)
-            for n in range(start, len(lines), 500):
-                chunk = "\n".join(lines[n:n + 500])
-                items = []
-                for item in read_jsonl(chunk, f"{path}@{n}"):
-                    if isinstance(item, RawItemType):
-                        items.append(item)
-                    else:
-                        failed += 1
-                        console.print(f"[red]failed[/red] {item.origin}: {item.reason}")
+            total = count_lines(path)
+            task = progress.add_task(path.name, total=total, completed=start)
+            for done, items, failures in _archive_batches(path, start, total):
+                for item in failures:
+                    failed += 1
+                    console.print(f"[red]failed[/red] {item.origin}: {item.reason}")
                 sent += enqueue_items(celery, items, notes.queue.name if notes else "", sent)
-                store.put_blob(mark, str(min(n + 500, len(lines))).encode())
-                progress.update(task, completed=min(n + 500, len(lines)))
+                store.put_blob(mark, str(done).encode())  # a second run resumes after it
+                progress.update(task, completed=done)
         ended: dict[int, str] = {}
         if notes is not None:
             drain = progress.add_task("workers", total=sent)

@@ -79,6 +79,23 @@ def test_backfill_sends_each_line_once_and_resumes(celery_app, tmp_path):
     assert _queued_urls(celery) == [want[1]]
 
 
+def test_backfill_reads_an_archive_as_a_stream_and_reports_a_line_of_bad_bytes(celery_app,
+                                                                              tmp_path):
+    """A line that is not UTF-8 is that line's error: the whole archive used to be read into
+    memory at once, and one bad byte stopped the run with a UnicodeDecodeError."""
+    celery = celery_app(BROKER)
+    archive = tmp_path / "archive.jsonl"
+    archive.write_bytes(LINES[0].encode() + b'\n{"title": "Caf\xe9"}\n' + LINES[1].encode())
+    db = str(tmp_path / "store.db")
+    run = _backfill(db, archive)
+    assert run.returncode == 0, run.stderr
+    assert "2 items sent to the workers, 1 failed to read" in run.stdout
+    assert f"{archive.resolve()}:2" in run.stderr and "not valid UTF-8" in run.stderr
+    assert sorted(_queued_urls(celery)) == sorted(json.loads(line)["url"] for line in LINES)
+    again = _backfill(db, archive)  # the last line had no newline: it was still counted done
+    assert "0 items sent" in again.stdout
+
+
 def _all_enriched(db: str, n: int) -> None:
     """The store holds n articles, each through every stage at its current version."""
     store = open_store(db)

@@ -192,3 +192,29 @@ def test_cli_names_each_failed_item_once_and_counts_what_a_file_held(tmp_path):
     assert len(failed) == 1 and failed[0].count(str(feed)) == 1, result.output
     assert "2/2" in result.output  # the bar counts the feed's entries, not the one file
     assert "1 new, 0 duplicate, 1 failed" in result.output
+
+
+def test_a_jsonl_archive_is_streamed_and_capped_by_the_line_not_the_file(tmp_path, store):
+    """An archive of many articles may be any size; each line is capped. A 24 MB archive of
+    6,000 articles was refused whole ("over the 20,971,520-byte cap")."""
+    import json
+
+    from newsdesk.sources.decode import MAX_INPUT_BYTES
+
+    archive = tmp_path / "archive.jsonl"
+    padding = "x" * (1 << 20)  # an unknown field, ignored: the file grows, the articles don't
+    with archive.open("wb") as f:
+        for i in range(21):
+            f.write(json.dumps({"url": f"https://outlet.example/{i}", "title": f"Harbour {i}",
+                                "text": f"The harbour works at pier {i} reopened on Monday "
+                                        "after three years of repairs, the port said.",
+                                "padding": padding}).encode() + b"\n")
+        f.write(b'{"url": "https://outlet.example/huge", "text": "' + b"a" * (MAX_INPUT_BYTES + 10)
+                + b'"}\n')
+        f.write(b'{"url": "https://outlet.example/latin1", "title": "Caf\xe9"}\n')
+    assert archive.stat().st_size > MAX_INPUT_BYTES
+    report = ingest_items(store, read_paths([archive]), enrich=False)
+    assert len(report.new_ids) == 21
+    failed = {r.origin.rsplit(":", 1)[1]: r.error for r in report.results if r.status == "failed"}
+    assert set(failed) == {"22", "23"}
+    assert "over the" in failed["22"] and "UTF-8" in failed["23"]

@@ -12,10 +12,11 @@ from ..errors import InputError
 from ..models import Failed, RawItem
 from .decode import MAX_INPUT_BYTES, decode_text
 from .feeds import looks_like_feed, parse_feed
-from .records import read_jsonl
+from .records import read_jsonl_file
 
 # Files that describe a folder rather than hold articles (licences, the demo manifest).
 SKIP_NAMES = {"NOTICE", "LICENSE", "LICENSE.txt", "README.md", "SOURCES.md", "demo.json"}
+SNIFF_BYTES = 8192  # what `sniff` reads of a file to tell its kind
 KNOWN_SUFFIXES = {".html", ".htm", ".xhtml", ".txt", ".xml", ".rss", ".atom", ".json", ".jsonl",
                   ".rdf", ""}
 
@@ -49,21 +50,25 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
 def read_file(path: Path, source: str = "", section: str = "") -> Iterator[RawItem | Failed]:
     origin = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(f"{size:,} bytes is over the {MAX_INPUT_BYTES:,}-byte cap")
-        data = path.read_bytes()
-        kind = sniff(path, data)
-        if kind == "feed":
-            items: Iterable[RawItem | Failed] = parse_feed(data, origin).items
+        with path.open("rb") as f:
+            head = f.read(SNIFF_BYTES)
+        kind = sniff(path, head)
+        if kind == "jsonl":
+            # an archive: read line by line, each line capped, the file as a whole not
+            items: Iterable[RawItem | Failed] = read_jsonl_file(path)
         else:
-            text = decode_text(data)
-            if kind == "jsonl":
-                items = read_jsonl(text, origin)
-            elif kind == "html":
-                items = [RawItem(origin=origin, kind="html", html=text)]
+            size = path.stat().st_size
+            if size > MAX_INPUT_BYTES:
+                raise InputError(f"{size:,} bytes is over the {MAX_INPUT_BYTES:,}-byte cap")
+            data = path.read_bytes()
+            if kind == "feed":
+                items = parse_feed(data, origin).items
             else:
-                items = [RawItem(origin=origin, kind="dump", text=text)]
+                text = decode_text(data)
+                if kind == "html":
+                    items = [RawItem(origin=origin, kind="html", html=text)]
+                else:
+                    items = [RawItem(origin=origin, kind="dump", text=text)]
     except (InputError, OSError) as exc:
         yield Failed(origin, str(exc) or exc.__class__.__name__)
         return

@@ -7,12 +7,15 @@ Unknown fields are ignored. A bad line is an error for that line alone.
 """
 from __future__ import annotations
 
+import codecs
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Iterator
 
 from ..errors import InputError, ParseError
 from ..models import BLOCK_KINDS, CREDIT_ROLES, Block, Credit, Failed, Media, RawItem
+from .decode import MAX_INPUT_BYTES
 
 
 def _text(record: dict, key: str, limit: int = 100_000) -> str:
@@ -83,15 +86,70 @@ def record_to_item(record: Any, origin: str) -> RawItem:
         blocks=blocks, media=_media(record), attribution=_text(record, "attribution", 1000))
 
 
+def item_of_line(line: str, where: str) -> RawItem | Failed:
+    """One line's item, or why that line failed."""
+    try:
+        return record_to_item(json.loads(line), where)
+    except json.JSONDecodeError as exc:
+        return Failed(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
+    except InputError as exc:
+        return Failed(where, str(exc))
+
+
 def read_jsonl(text: str, origin: str) -> Iterator[RawItem | Failed]:
     """Each line's item, or why that line failed (the caller reports it and goes on)."""
     for n, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{origin}:{n}"
-        try:
-            yield record_to_item(json.loads(line), where)
-        except json.JSONDecodeError as exc:
-            yield Failed(where, f"invalid JSON: {exc.msg} at column {exc.colno}")
-        except InputError as exc:
-            yield Failed(where, str(exc))
+        if line.strip():
+            yield item_of_line(line, f"{origin}:{n}")
+
+
+def jsonl_lines(path: Path, start: int = 0) -> Iterator[tuple[int, str | Failed]]:
+    """(line number, text) of each non-blank line of a JSONL file after the first `start`,
+    read as a stream: an archive may hold millions of articles, so the file as a whole has no
+    size cap, each line has MAX_INPUT_BYTES. A line over it, or not UTF-8, comes as a Failed
+    and the rest go on; a line over the cap is skipped without being held in memory."""
+    with path.open("rb") as f:
+        n = 0
+        while True:
+            raw = f.readline(MAX_INPUT_BYTES + 1)
+            if not raw:
+                return
+            n += 1
+            too_long = len(raw) > MAX_INPUT_BYTES and not raw.endswith(b"\n")
+            while too_long and raw and not raw.endswith(b"\n"):
+                raw = f.readline(1 << 20)  # the rest of the line, a megabyte at a time
+            if n <= start:
+                continue
+            where = f"{path}:{n}"
+            if too_long:
+                yield n, Failed(where, f"line is over the {MAX_INPUT_BYTES:,}-byte cap")
+                continue
+            if n == 1:
+                raw = raw.removeprefix(codecs.BOM_UTF8)
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield n, Failed(where, f"not valid UTF-8 at byte {exc.start}")
+                continue
+            if line.strip():
+                yield n, line
+
+
+def count_lines(path: Path) -> int:
+    """How many lines a file has (a last one without a newline counts), read a megabyte at a
+    time."""
+    n, last = 0, b"\n"
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            n += chunk.count(b"\n")
+            last = chunk[-1:]
+    return n + (last != b"\n")
+
+
+def read_jsonl_file(path: Path, start: int = 0) -> Iterator[RawItem | Failed]:
+    """Each item of a JSONL file, streamed (jsonl_lines), or why its line failed."""
+    try:
+        for n, line in jsonl_lines(path, start):
+            yield line if isinstance(line, Failed) else item_of_line(line, f"{path}:{n}")
+    except OSError as exc:  # the file went away or cannot be read part way
+        yield Failed(str(path), str(exc) or exc.__class__.__name__)
