@@ -218,3 +218,23 @@ def test_a_jsonl_archive_is_streamed_and_capped_by_the_line_not_the_file(tmp_pat
     failed = {r.origin.rsplit(":", 1)[1]: r.error for r in report.results if r.status == "failed"}
     assert set(failed) == {"22", "23"}
     assert "over the" in failed["22"] and "UTF-8" in failed["23"]
+
+
+def test_a_gzipped_jsonl_archive_is_read_through_gzip_with_each_line_capped(tmp_path, store):
+    import json
+
+    from newsdesk.sources.decode import MAX_INPUT_BYTES
+
+    archive = tmp_path / "dump.jsonl.gz"
+    with gzip.open(archive, "wb") as f:
+        for i in range(2):
+            f.write(json.dumps({"url": f"https://outlet.example/{i}", "title": f"Harbour {i}",
+                                "text": "The harbour works reopened on Monday after three "
+                                        "years of repairs, the port said."}).encode() + b"\n")
+        # a few kilobytes that inflate past the cap: skipped, never held whole
+        f.write(b'{"text": "' + b"a" * (MAX_INPUT_BYTES + 10) + b'"}\n')
+    assert archive.stat().st_size < 1 << 20
+    report = ingest_items(store, read_paths([tmp_path]), enrich=False)  # found in a folder too
+    assert len(report.new_ids) == 2
+    [failed] = [r for r in report.results if r.status == "failed"]
+    assert failed.origin.endswith("dump.jsonl.gz:3") and "over the" in failed.error

@@ -12,7 +12,7 @@ from ..errors import InputError
 from ..models import Failed, RawItem
 from .decode import MAX_INPUT_BYTES, decode_text
 from .feeds import looks_like_feed, parse_feed
-from .records import read_jsonl_file
+from .records import is_gzipped_jsonl, read_jsonl_file
 
 # Files that describe a folder rather than hold articles (licences, the demo manifest).
 SKIP_NAMES = {"NOTICE", "LICENSE", "LICENSE.txt", "README.md", "SOURCES.md", "demo.json"}
@@ -24,6 +24,8 @@ KNOWN_SUFFIXES = {".html", ".htm", ".xhtml", ".txt", ".xml", ".rss", ".atom", ".
 def sniff(path: Path, data: bytes) -> str:
     """What kind of input this is: "jsonl", "feed", "html" or "dump"."""
     suffix = path.suffix.lower()
+    if is_gzipped_jsonl(path):
+        return "jsonl"
     head = data[:2048].lstrip().lower()
     if suffix == ".jsonl" or (suffix == ".json" and head.startswith(b"{") and
                                b"jsonfeed.org" not in data[:4096]):
@@ -41,7 +43,8 @@ def iter_files(paths: Iterable[str | Path]) -> Iterator[Path]:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if (child.is_file() and not child.name.startswith(".") and
-                        child.name not in SKIP_NAMES and child.suffix.lower() in KNOWN_SUFFIXES):
+                        child.name not in SKIP_NAMES and (child.suffix.lower() in KNOWN_SUFFIXES
+                                                      or is_gzipped_jsonl(child))):
                     yield child
         else:
             yield path

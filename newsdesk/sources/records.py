@@ -8,7 +8,9 @@ Unknown fields are ignored. A bad line is an error for that line alone.
 from __future__ import annotations
 
 import codecs
+import gzip
 import json
+import zlib
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
@@ -103,12 +105,22 @@ def read_jsonl(text: str, origin: str) -> Iterator[RawItem | Failed]:
             yield item_of_line(line, f"{origin}:{n}")
 
 
+def is_gzipped_jsonl(path: Path) -> bool:
+    """An archive compressed whole (`archive.jsonl.gz`), as dumps of many articles come."""
+    return path.name.lower().endswith(".jsonl.gz")
+
+
+def _open_archive(path: Path):
+    return gzip.open(path, "rb") if is_gzipped_jsonl(path) else path.open("rb")
+
+
 def jsonl_lines(path: Path, start: int = 0) -> Iterator[tuple[int, str | Failed]]:
-    """(line number, text) of each non-blank line of a JSONL file after the first `start`,
-    read as a stream: an archive may hold millions of articles, so the file as a whole has no
-    size cap, each line has MAX_INPUT_BYTES. A line over it, or not UTF-8, comes as a Failed
-    and the rest go on; a line over the cap is skipped without being held in memory."""
-    with path.open("rb") as f:
+    """(line number, text) of each non-blank line of a JSONL file (or a `.jsonl.gz`, read
+    through gzip) after the first `start`, read as a stream: an archive may hold millions of
+    articles, so the file as a whole has no size cap, each line has MAX_INPUT_BYTES. A line
+    over it, or not UTF-8, comes as a Failed and the rest go on; a line over the cap is
+    skipped without being held in memory (so a compressed line cannot inflate past it)."""
+    with _open_archive(path) as f:
         n = 0
         while True:
             raw = f.readline(MAX_INPUT_BYTES + 1)
@@ -139,7 +151,7 @@ def count_lines(path: Path) -> int:
     """How many lines a file has (a last one without a newline counts), read a megabyte at a
     time."""
     n, last = 0, b"\n"
-    with path.open("rb") as f:
+    with _open_archive(path) as f:
         while chunk := f.read(1 << 20):
             n += chunk.count(b"\n")
             last = chunk[-1:]
@@ -151,5 +163,5 @@ def read_jsonl_file(path: Path, start: int = 0) -> Iterator[RawItem | Failed]:
     try:
         for n, line in jsonl_lines(path, start):
             yield line if isinstance(line, Failed) else item_of_line(line, f"{path}:{n}")
-    except OSError as exc:  # the file went away or cannot be read part way
+    except (OSError, EOFError, zlib.error) as exc:  # gone, unreadable or a cut-off gzip
         yield Failed(str(path), str(exc) or exc.__class__.__name__)
