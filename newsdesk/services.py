@@ -73,7 +73,7 @@ def article_full(store: Store, article_id: int, *, with_related: bool = True,
         from .stories.views import wire_copies
 
         data["related"] = [{"id": r.id, "title": r.title, "source": r.source,
-                            "reason": r.reason}
+                            "reason": r.reason, "kicker": r.kicker}
                            for r in related_articles(store, a, vi=vector_index, ti=text_index)]
         data["wire"] = wire_copies(store, a)
     return data

@@ -57,9 +57,36 @@ def test_the_bundled_wsj_feed_shows_opinion_as_a_label(tmp_path):
         page = client.get(f"/articles/{opinion[0]['id']}").text
         assert '<span class="label">Opinion</span>' in page
         assert f'<h1 id="headline">{opinion[0]["title"]}</h1>' in page
+        # and in its story's coverage, where a column sits among the reports
+        story = client.get(f"/api/stories/{opinion[0]['story_id']}").json()
+        assert [a["kicker"] for a in story["items"] if a["id"] == opinion[0]["id"]] == ["Opinion"]
+        assert '<span class="label">Opinion</span>' in client.get(
+            f"/stories/{opinion[0]['story_id']}").text
         # the label is searchable, as it was while it stood in the title
         found = client.get("/api/search", params={"q": "opinion", "mode": "text"}).json()
         assert {a["id"] for a in opinion} <= {h["id"] for h in found["items"]}
+    store.close()
+
+
+def test_a_column_on_the_related_rail_carries_its_label(tmp_path):
+    """A reader of a report sees which of the articles beside it is a column."""
+    from newsdesk.services import article_full
+    from newsdesk.store.base import open_store
+
+    store = open_store(str(tmp_path / "site.db"))
+    items = [RawItem(origin=f"t{i}", kind="record", url=f"https://outlet{i}.example/port",
+                     source_name=f"Outlet {i}", title=title, blocks=[Block("paragraph", body)])
+             for i, (title, body) in enumerate([
+                 ("Rotterdam dock workers strike over pay",
+                  "Dock workers in Rotterdam walked out over pay on Monday, halting container "
+                  "traffic at Europe's largest port; shipping lines diverted ships to Antwerp."),
+                 ("Opinion | The Rotterdam strike shows what ports owe their workers",
+                  "The Rotterdam dock strike over pay is a warning: Europe's largest port has "
+                  "long underpaid the workers who keep its container traffic moving.")])]
+    report = ingest_items(store, items)
+    report_id, column_id = report.new_ids
+    related = article_full(store, report_id)["related"]
+    assert [r["kicker"] for r in related if r["id"] == column_id] == ["Opinion"]
     store.close()
 
 

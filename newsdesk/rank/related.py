@@ -55,6 +55,7 @@ class Related:
     title: str
     source: str
     reason: str
+    kicker: str = ""  # "Opinion": a column beside the reports is labelled as one
 
 
 def query_terms(article: Article, keywords: list[str], limit: int = 12) -> list[str]:
@@ -286,7 +287,8 @@ def related_articles(store: Store, article: Article, limit: int = 5, vi=None,
             seen_ids.add(a.id)
             if group is not None:
                 seen_groups.add(group)
-            out.append(Related(id=a.id, title=a.title, source=a.source.name, reason=reason))
+            out.append(Related(id=a.id, title=a.title, source=a.source.name, reason=reason,
+                               kicker=a.kicker))
 
     take([(a, "same story") for a in same_story(store, article)])
     if len(out) < limit:

@@ -61,7 +61,7 @@ def story_full(store: Store, story_id: int) -> dict[str, Any]:
         if g is not None and g in by_group:
             by_group[g]["also"].append({"id": a.id, "source": a.source.name})
             continue
-        item = {"id": a.id, "title": a.title, "source": a.source.name,
+        item = {"id": a.id, "title": a.title, "kicker": a.kicker, "source": a.source.name,
                 "published_at": _iso(a.published_at), "summary": a.summary, "also": []}
         if g is not None:
             by_group[g] = item

@@ -84,6 +84,7 @@ class RelatedOut(BaseModel):
     title: str
     source: str
     reason: str
+    kicker: str = Field("", description="the outlet's label before the headline (`Opinion`)")
 
 
 class DateOut(BaseModel):
