@@ -191,7 +191,9 @@ def export(fmt: str = typer.Option("jsonl", "--format", help="jsonl"),
     store = _store(db)
     for aid in iter_all_ids(store):
         a = services.article_full(store, aid, with_related=False)
-        record = {"url": a["url"], "title": a["title"], "source": a["source"]["name"],
+        # the headline as the outlet wrote it: ingest splits the kicker off again
+        title = f"{a['kicker']} | {a['title']}" if a["kicker"] else a["title"]
+        record = {"url": a["url"], "title": title, "source": a["source"]["name"],
                   "section": a["section"], "published_at": a["published_at"],
                   "byline": a["byline"], "language": a["language"],
                   "summary": a["summary"]["text"] if not a["summary"]["generated"] else "",

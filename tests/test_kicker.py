@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 
 from newsdesk.config import Settings
 from newsdesk.models import Article, Block, RawItem, Source
+from newsdesk.store.base import ArticleFilter
 from newsdesk.normalise import split_kicker, to_article
 from newsdesk.pipeline import ingest_items
 from newsdesk.sources.files import read_paths
@@ -113,3 +114,26 @@ def test_migration_0018_splits_the_titles_stored_before(store):
                    ("", "Heard on the Street | Banks Rally"),
                    ("", "Brexit talks stall | Reuters"), ("", "Markets | ")]
     assert store.get_story(story).title == "A Global Minimum Tax Means Price Fixing"
+
+
+def test_export_then_ingest_keeps_the_label(tmp_path):
+    """`newsdesk export` writes what `ingest` reads: the label came back as part of nothing
+    (the headline alone was written), so a column became a report in the other store."""
+    from typer.testing import CliRunner
+
+    from newsdesk.cli import app
+    from newsdesk.store.base import open_store
+
+    first, second = str(tmp_path / "a.db"), str(tmp_path / "b.db")
+    store = open_store(first)
+    ingest_items(store, read_paths([str(FEED)]), enrich=False)
+    labelled = {(a.kicker, a.title) for a in store.list_articles(ArticleFilter(limit=200))}
+    store.close()
+    exported = CliRunner().invoke(app, ["export", "--db", first])
+    assert exported.exit_code == 0, exported.output
+    (tmp_path / "all.jsonl").write_text(exported.stdout, encoding="utf-8")
+    store = open_store(second)
+    ingest_items(store, read_paths([str(tmp_path / "all.jsonl")]), enrich=False)
+    again = {(a.kicker, a.title) for a in store.list_articles(ArticleFilter(limit=200))}
+    store.close()
+    assert ("Opinion" in {k for k, _ in labelled}) and again == labelled
