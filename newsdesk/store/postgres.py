@@ -84,11 +84,13 @@ def mixed_row(cursor: Any) -> Any:
 
 
 def _hung_up(conn: psycopg.Connection) -> bool:
-    """Whether the server spoke to an idle connection: it only does so to end it (a restart,
-    `pg_terminate_backend`, `idle_session_timeout`: a FATAL notice, then the socket closes),
-    as this store never LISTENs. psycopg learns of it only from the next statement, which
-    fails: after a restart, each of the pool's idle connections failed one request. A poll
-    of the socket costs a system call, not a round trip."""
+    """Whether the server spoke to an idle connection: as this store never LISTENs, it does
+    so to end it (a restart, `pg_terminate_backend`, `idle_session_timeout`: a FATAL notice,
+    then the socket closes), or rarely to report a setting a configuration reload changed,
+    when replacing the connection costs one reconnect. psycopg learns of an ended connection
+    only from the next statement, which fails: after a restart, each of the pool's idle
+    connections failed one request. A poll of the socket costs a system call, not a round
+    trip."""
     try:
         readable, _, _ = select.select([conn.fileno()], [], [], 0)
     except (OSError, ValueError, psycopg.Error):
