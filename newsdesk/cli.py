@@ -245,13 +245,12 @@ def worker(queues: str = typer.Option("", help="comma-separated queues to consum
 def _archive_batches(path: Path, start: int, total: int, size: int = 500):
     """(lines done, items, failures) for each `size` lines of a JSONL archive of `total`
     lines after the first `start`, read as a stream: an archive may be larger than memory."""
-    from .sources.records import item_of_line, jsonl_lines
+    from .sources.records import jsonl_items
 
     items: list = []
     failures: list = []
     done = start
-    for n, line in jsonl_lines(path, start):
-        item = line if not isinstance(line, str) else item_of_line(line, f"{path}:{n}")
+    for n, item in jsonl_items(path, start):
         (items if isinstance(item, RawItemType) else failures).append(item)
         if n - done >= size:
             yield n, items, failures

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.models import Failed
-from newsdesk.sources.records import read_jsonl
+from newsdesk.sources.records import read_jsonl_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "data" / "corpus"
@@ -75,7 +75,7 @@ def test_bodies_hold_no_wiki_furniture(records):
 
 
 def test_newsdesk_reads_every_line(records):
-    items = list(read_jsonl(JSONL.read_text(encoding="utf-8"), str(JSONL)))
+    items = list(read_jsonl_file(JSONL))
     assert not [i for i in items if isinstance(i, Failed)]
     assert len(items) == len(records)
     first = items[0]

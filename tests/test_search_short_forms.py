@@ -13,7 +13,7 @@ from newsdesk.enrich.stages import run_who
 from newsdesk.pipeline import ingest_items
 from newsdesk.search import hybrid, textindex
 from newsdesk.search.query import Leaf, Or, parse, with_short_forms
-from newsdesk.sources.records import read_jsonl
+from newsdesk.sources.records import read_jsonl_file
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "corpus" / "wikinews.jsonl"
 TITLES = ("U.S. automaker GM plans to close 1,100 dealerships",  # "General Motors (GM)"
@@ -28,7 +28,9 @@ def gm(request, store, tmp_path):
     lines = [ln for ln in CORPUS.read_text(encoding="utf-8").splitlines()
              if json.loads(ln)["title"] in TITLES]
     assert len(lines) == len(TITLES)
-    ingest_items(store, read_jsonl("\n".join(lines), "wikinews.jsonl"), enrich=False)
+    archive = tmp_path / "wikinews.jsonl"
+    archive.write_text("\n".join(lines), encoding="utf-8")
+    ingest_items(store, read_jsonl_file(archive), enrich=False)
     arts = [store.get_article(i) for i in store.article_ids()]
     run_who(store, arts)
     ti = (textindex.open_text_index(store, path=tmp_path / "text.tantivy")

@@ -98,13 +98,6 @@ def item_of_line(line: str, where: str) -> RawItem | Failed:
         return Failed(where, str(exc))
 
 
-def read_jsonl(text: str, origin: str) -> Iterator[RawItem | Failed]:
-    """Each line's item, or why that line failed (the caller reports it and goes on)."""
-    for n, line in enumerate(text.splitlines(), 1):
-        if line.strip():
-            yield item_of_line(line, f"{origin}:{n}")
-
-
 def is_gzipped_jsonl(path: Path) -> bool:
     """An archive compressed whole (`archive.jsonl.gz`), as dumps of many articles come."""
     return path.name.lower().endswith(".jsonl.gz")
@@ -128,8 +121,9 @@ def jsonl_lines(path: Path, start: int = 0) -> Iterator[tuple[int, str | Failed]
                 return
             n += 1
             too_long = len(raw) > MAX_INPUT_BYTES and not raw.endswith(b"\n")
-            while too_long and raw and not raw.endswith(b"\n"):
-                raw = f.readline(1 << 20)  # the rest of the line, a megabyte at a time
+            if too_long:
+                while raw and not raw.endswith(b"\n"):
+                    raw = f.readline(1 << 20)  # the rest of the line, a megabyte at a time
             if n <= start:
                 continue
             where = f"{path}:{n}"
@@ -158,10 +152,17 @@ def count_lines(path: Path) -> int:
     return n + (last != b"\n")
 
 
-def read_jsonl_file(path: Path, start: int = 0) -> Iterator[RawItem | Failed]:
-    """Each item of a JSONL file, streamed (jsonl_lines), or why its line failed."""
+def jsonl_items(path: Path, start: int = 0) -> Iterator[tuple[int, RawItem | Failed]]:
+    """(line number, item) of each line of a JSONL file after the first `start`, streamed
+    (jsonl_lines), the item a Failed saying why when its line is bad; a file that cannot be
+    read to its end (gone, unreadable, a cut-off gzip) ends with a Failed for the file."""
     try:
         for n, line in jsonl_lines(path, start):
-            yield line if isinstance(line, Failed) else item_of_line(line, f"{path}:{n}")
-    except (OSError, EOFError, zlib.error) as exc:  # gone, unreadable or a cut-off gzip
-        yield Failed(str(path), str(exc) or exc.__class__.__name__)
+            yield n, line if isinstance(line, Failed) else item_of_line(line, f"{path}:{n}")
+    except (OSError, EOFError, zlib.error) as exc:
+        yield start, Failed(str(path), str(exc) or exc.__class__.__name__)
+
+
+def read_jsonl_file(path: Path, start: int = 0) -> Iterator[RawItem | Failed]:
+    """Each item of a JSONL file, or why its line failed (jsonl_items without the numbers)."""
+    return (item for _n, item in jsonl_items(path, start))

@@ -88,6 +88,7 @@ class FacetCounts:
 
 class Store(Protocol):
     url: str
+    dialect: str  # "sqlite" or "postgres": SQL that differs, and what /api/health reports
 
     # lifecycle
     def migrate(self) -> list[str]: ...

@@ -122,7 +122,7 @@ class PostgresStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQuer
                 conn = self._idle.pop()  # the most recently used: its backend's caches are warm
                 if not conn.closed and not _hung_up(conn):
                     return conn
-                self._forget(conn, locked=True)
+                self._forget(conn)
                 conn.close()
         return self._open()
 
@@ -134,7 +134,7 @@ class PostgresStore(ArticleQueries, EnrichmentQueries, ReaderQueries, SearchQuer
             if reusable and self._owns(conn) and len(self._idle) < self.max_idle:
                 self._idle.append(conn)
                 return
-            self._forget(conn, locked=True)
+            self._forget(conn)
         conn.close()
 
     def _conn(self) -> psycopg.Connection:

@@ -84,7 +84,7 @@ class SQLStore:
     def __init__(self, url: str):
         self.url = url
         self._local = threading.local()
-        self._conns_lock = threading.Lock()
+        self._conns_lock = threading.RLock()  # the pool takes it and then forgets inside
         # Every open connection, by id, with the thread it serves held weakly (a thread must
         # be free to go, and its connection with it: `_retire`). One map, so a connection is
         # never forgotten in one place and remembered in another.
@@ -109,13 +109,11 @@ class SQLStore:
         held = self._conns.get(id(conn))
         return held is not None and held[0] is conn
 
-    def _forget(self, conn: Any, locked: bool = False) -> None:
-        """Stop remembering a connection (pass locked=True when holding _conns_lock)."""
-        if not locked:
-            with self._conns_lock:
-                return self._forget(conn, locked=True)
-        if self._owns(conn):
-            del self._conns[id(conn)]
+    def _forget(self, conn: Any) -> None:
+        """Stop remembering a connection."""
+        with self._conns_lock:
+            if self._owns(conn):
+                del self._conns[id(conn)]
 
     def _conn(self) -> Any:
         """This thread's connection."""

@@ -182,11 +182,11 @@ def headline_score(title: str, centroid: dict[str, float]) -> float:
 HEADLINE_MAX_WORDS = 15
 
 
-def story_title_key(title: str, centroid: dict[str, float]) -> tuple[bool, float]:
-    """Which of a story's titles heads it, largest first: one of a headline's length over a
-    standfirst, then the one that best names the story (headline_score). The score alone, a
-    sum over the title's words, favoured the longest sentence."""
-    return len(title.split()) <= HEADLINE_MAX_WORDS, headline_score(title, centroid)
+def headline_length(title: str) -> bool:
+    """Whether a title is of a headline's length, not a standfirst's: a story is headed by
+    one of those first, then by the one that best names it (headline_score, a sum over the
+    title's words, alone favoured the longest sentence)."""
+    return len(title.split()) <= HEADLINE_MAX_WORDS
 
 
 # -- splitting: a story whose articles have drifted into two events ------------------------

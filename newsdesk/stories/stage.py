@@ -168,7 +168,8 @@ def refresh_story(store: "Store", story_id: int, centroid: dict[str, float],
         return
     # The headline that best names the whole coverage, not merely the first one seen.
     headline = {r["id"]: cluster.headline_score(r["title"], centroid) for r in rows}
-    lead = max(rows, key=lambda r: (*cluster.story_title_key(r["title"], centroid), -r["id"]))
+    lead = max(rows, key=lambda r: (cluster.headline_length(r["title"]), headline[r["id"]],
+                                    -r["id"]))
     dates = [r["published_at"] for r in rows if r["published_at"]]
     story = store.get_story(story_id)
     story.title = lead["title"]
