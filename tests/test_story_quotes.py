@@ -108,3 +108,45 @@ def test_story_page_and_api_show_quotes_by_speaker(store):
     assert f'href="/articles/{ids["first"]}"' in html and "also in" in text
     assert "2 more in this story" in text  # the spokesman's 7 quotes, 5 shown
     assert text.count("Bitter memories") == 1  # one timeline entry for 1910 and 1945
+
+
+def test_a_timeline_sentence_that_leans_back_comes_with_what_it_leans_on(store):
+    """'He was released on bail on Thursday' says nothing out of its article: the entry
+    carries the sentence before it (and the one before that, where it leans too); a
+    sentence that stands alone carries none."""
+    sid = store.save_story(Story(title="Defector arrested", first_seen=T0, last_seen=T0))
+    named = "Police arrested Marc Headley, a former church member, in Los Angeles in May 2009."
+    leans = "He was held overnight."
+    bail = "He was released on US$20,000 bail on 21 May 2009."
+    alone = "The church filed a second lawsuit in June 2009."
+    aid = store.add_article(Article(
+        url="https://outlet.example/defector", title="Defector arrested", source=Source(name="Outlet"),
+        body=[Block("paragraph", f"{named} {leans}"), Block("paragraph", f"{bail} {alone}")],
+        published_at=T0, content_hash="defector"))
+    store.update_article_fields(aid, story_id=sid)
+    store.replace_article_enrichment(aid, [], [], [
+        DateMention(text="21 May 2009", sentence=bail, value="2009-05-21", granularity="day", block=1),
+        DateMention(text="June 2009", sentence=alone, value="2009-06", granularity="month", block=1),
+    ], [])
+    timeline = story_full(store, sid)["timeline"]
+    assert [(t["text"], t["context"]) for t in timeline] == [
+        (bail, f"{named} {leans}"), (alone, "")]
+    client = TestClient(create_app(Settings.from_env(db=store.url), store))
+    html = client.get(f"/stories/{sid}").text
+    assert f'<span class="context">{named} {leans}</span> {bail}' in html
+
+
+def test_timeline_context_found_where_the_parser_ended_the_sentence_elsewhere(store):
+    """The dates stage's parser may end a sentence inside a quotation where the body's
+    splitter does not: the entry still finds the sentence it leans on."""
+    sid = store.save_story(Story(title="Appeal lost", first_seen=T0, last_seen=T0))
+    lost = "The club lost its appeal on 2 June 2009."
+    said = 'It said in a statement: "We will appeal again in July 2009.'  # the parser's cut
+    aid = store.add_article(Article(
+        url="https://outlet.example/appeal", title="Appeal lost", source=Source(name="Outlet"),
+        body=[Block("paragraph", f'{lost} {said} The ruling is wrong." Fans protested.')],
+        published_at=T0, content_hash="appeal"))
+    store.update_article_fields(aid, story_id=sid)
+    store.replace_article_enrichment(aid, [], [], [
+        DateMention(text="July 2009", sentence=said, value="2009-07", granularity="month")], [])
+    assert [t["context"] for t in story_full(store, sid)["timeline"]] == [lost]

@@ -5,6 +5,7 @@ import re
 import unicodedata
 from typing import Any
 
+from ..enrich.summary import body_sentences, leans_back
 from ..models import Article, DateMention, Quote, Story
 from ..store.base import ArticleFilter, Store
 from .dedup import changes
@@ -12,6 +13,7 @@ from .dedup import changes
 STORY_ARTICLES = 200
 QUOTE_SPEAKERS = 8  # speakers shown on a story page, most quoted first
 SPEAKER_QUOTES = 5  # quotes shown per speaker
+CONTEXT_SENTENCES = 2  # the most a timeline entry borrows from before it
 SAME_QUOTE = 0.8  # word overlap at which two quotes are one (wire copies retouch a word or two)
 
 
@@ -103,13 +105,41 @@ def _timeline(articles: list[Article],
             if all(x["value"] != d.value for x in entry["dates"]):
                 entry["dates"].append({"value": d.value, "granularity": d.granularity,
                                        "text": d.text})
+    by_id = {a.id: a for a in articles}
+    split: dict[int, list[str]] = {}  # an article's sentences, split once for all its entries
     timeline = []
     for entry in entries.values():
+        entry["context"] = ""
+        if leans_back(entry["text"]):
+            aid = entry["article_id"]
+            if aid not in split:
+                split[aid] = [s for _, s in body_sentences(by_id[aid])]
+            entry["context"] = _context(split[aid], entry["text"])
         entry["dates"].sort(key=lambda x: x["value"])
         first = entry["dates"][0]  # "date" and "granularity" stay: what sorts the entry
         timeline.append({"date": first["value"], "granularity": first["granularity"], **entry})
     timeline.sort(key=lambda t: (t["date"], t["article_id"]))
     return timeline
+
+
+def _context(sentences: list[str], sentence: str) -> str:
+    """What a sentence of an article (its `sentences`) that leans on the one before ("He
+    was released on bail on Thursday.", "It ended up 1.2%") leans on: that sentence, and
+    the one before it too where it leans in turn (CONTEXT_SENTENCES at most). A timeline
+    lists sentences out of their articles, and without it the reader cannot tell who or
+    what they are about. "" for one that opens its article or is not the body's own words."""
+    # the dates stage's parser may end a sentence elsewhere (around a quotation) than the
+    # summary's splitter: the one that starts alike is it
+    head = sentence[:40]
+    at = next((i for i, s in enumerate(sentences) if s == sentence), None)
+    if at is None:
+        at = next((i for i, s in enumerate(sentences) if s[:40] == head), None)
+    if at is None:
+        return ""
+    start = at
+    while start > 0 and at - start < CONTEXT_SENTENCES and (start == at or leans_back(sentences[start])):
+        start -= 1
+    return " ".join(sentences[start:at])
 
 
 def _same_quote(a: set[str], b: set[str]) -> bool:
