@@ -225,3 +225,23 @@ def test_a_source_lists_cited_headlines_are_no_quotes():
         "\"Environment Canada security report found on street\" — Toronto Star, August 15, 2008\n"
         "“We will not stop until the plant is closed for good.” — Pamela Padilla\n")
     assert [q.speaker for q in quotes] == ["Pamela Padilla"]
+
+
+def test_said_to_is_whom_the_words_were_said_to_not_what_to_follows():
+    """`according to X` names the speaker, and after `responded to` or `pointed to` comes
+    what was answered or meant: neither is whom the words were said to, which the article
+    page shows after the speaker ("Bill Gates, to Jobs' death"). Sentences from the demo's
+    Wikinews articles (CC BY 2.5)."""
+    _, quotes = _quotes('Former Microsoft CEO Bill Gates responded to Jobs\' death with a statement '
+                        'on his blog: "The world rarely sees someone who has had the profound '
+                        'impact Steve has had."')
+    assert [(q.speaker, q.said_to) for q in quotes] == [("Bill Gates", "")]
+    result, _ = _quotes("The number of people claiming weekly unemployment benefits rose 15,000 "
+                        "last week, according to the Associated Press.")
+    indirect = [q for q in result.quotes if q.kind == "indirect"]
+    assert indirect and all(q.said_to == "" for q in indirect)
+    _, quotes = _quotes('He said to the general public that "I will not pretend that the hard '
+                        'times are over."')
+    assert [q.said_to for q in quotes] == ["public"]
+    _, quotes = _quotes('"We can only wait," Lee Jae Myung told NHK.')
+    assert [(q.speaker, q.said_to) for q in quotes] == [("Lee Jae Myung", "NHK")]

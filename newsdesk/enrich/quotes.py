@@ -77,6 +77,15 @@ _WEAK = {f for lemma in ["believe", "think", "agree", "estimate", "charge", "des
 _SPEECH = {f for lemma in ("say tell add reply respond ask answer write tweet explain insist argue "
                            "declare warn joke quip retort exclaim shout yell testify concede state").split()
            for f in _forms(lemma)}
+# Verbs whose object or `to` names who heard the words (`told AFP`, `said to reporters`,
+# `wrote to the board`). After others `to` names what was answered or meant (`responded
+# to Jobs' death`, `pointed to the advances`), and `according to X` names the speaker.
+_HEARD_BY = {f for lemma in (
+    "say tell speak talk explain write admit confide complain announce reveal confess state "
+    "declare insist remark report promise pledge swear vow signal suggest recommend propose "
+    "apologise apologize boast brag concede disclose mention indicate whisper shout yell "
+    "plead argue email tweet post repeat stress emphasise emphasize acknowledge hint joke "
+    "assure lament").split() for f in _forms(lemma)}
 # A few quoted words right after these are a name for a thing (`commonly called "apps"`,
 # `the so-called "toxic assets"`, `is known as "the Worldliner"`), whatever reporting verb
 # the sentence has elsewhere. `what he called "a rigged system"` and `has used the phrase
@@ -460,7 +469,7 @@ def _quote_from_cue(doc: Doc, text: str, starts: list[int], spans, cue: Token, b
         return Quote(text="", speaker="", cue=verb)
     quote = _quote_from_phrase(doc, text, starts, spans, phrase, verb, before, marks,
                                head=subj)
-    obj = addressee(cue)
+    obj = addressee(cue) if cue.lower_ in _HEARD_BY else None
     if obj is not None:
         olo, ohi = np_bounds(obj)
         quote.said_to = name_at(spans, obj.idx, obj.idx + len(obj)) or core_name(text[olo:ohi])
