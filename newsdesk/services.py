@@ -128,37 +128,48 @@ def home_stories(store: Store, sections: list[str], per_section: int = 3) -> dic
     return {name: top_stories(store, name, per_section) for name in sections + ["Uncategorised"]}
 
 
-def live_instant(store: Store, window: str, wall: datetime) -> datetime:
-    """The instant a live trending answer runs as of, at wall-clock time `wall`.
+def read_instant(wall: datetime) -> datetime:
+    """The instant a live answer counts reads up to, at wall-clock time `wall`: the end of
+    the current minute. One answer a minute lets polling clients revalidate (ETag) instead
+    of downloading the same list again, and the minute's end, not its start, counts every
+    read so far. Reads are stored by the hour they fall in; as of 10:00 the reads of
+    10:00:30 would wait a minute to count."""
+    return wall.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
-    The end of the current minute: one answer a minute lets polling clients revalidate
-    (ETag) instead of downloading the same list again, and the minute's end, not its start,
-    counts every read so far. Reads are stored by the hour they fall in; as of 10:00 the
-    reads of 10:00:30 would wait a minute to count. An archive (nothing published and
-    nothing read in the window) trends as of its newest article; reader views are activity
-    too, so a read store is live."""
-    now = wall.replace(second=0, microsecond=0) + timedelta(minutes=1)
+
+def live_instant(store: Store, window: str, wall: datetime) -> datetime:
+    """The instant a live answer's stories and names trend as of: `read_instant(wall)`, or,
+    for an archive (nothing published in the window), its newest article. Reads do not make
+    an archive live: as of now nothing was published, and what one reader opened would be
+    all that trends (the demo's rail fell from ten stories to one at the first article
+    read); its most-read list is live all the same (`live_trending`)."""
+    return stories_instant(store, window, read_instant(wall))
+
+
+def stories_instant(store: Store, window: str, read_at: datetime) -> datetime:
+    """`live_instant` for the answer that counts reads up to `read_at`."""
     newest = store.newest_published()
-    # the window's reads are asked only of a store with nothing new in the window: a live
-    # site's every page skips that query (3 ms an article page at 200,000 articles)
-    if newest and newest < now - WINDOWS[window] and not store.most_viewed(
-            now - WINDOWS[window], now + timedelta(hours=1), 1):
+    if newest and newest < read_at - WINDOWS[window]:
         return newest + timedelta(minutes=1)
-    return now
+    return read_at
 
 
 def trending(store: Store, now: datetime | None = None, limit: int = 5,
-             window: str = "24h", keywords: bool = False) -> dict[str, Any]:
+             window: str = "24h", keywords: bool = False,
+             read_at: datetime | None = None) -> dict[str, Any]:
     """Stories and entities (and with `keywords`, key phrases) bursting above their baseline
-    in the window, and the most read; `now` in the past replays an archive. The rail of every
-    home and article page leaves keywords out: they cost a scan of the window's keywords."""
+    in the window as of `now`, and the most read in the window before `read_at` (default:
+    `now`); `now` in the past replays an archive. The rail of every home and article page
+    leaves keywords out: they cost a scan of the window's keywords."""
     if window not in WINDOWS:
         raise InputError(f"window must be one of {', '.join(WINDOWS)}")
     if now is None:
-        now = live_instant(store, window, datetime.now(timezone.utc))
-    items = most_read(store, now, int(WINDOWS[window].total_seconds() // 3600), limit)
+        read_at = read_at or read_instant(datetime.now(timezone.utc))
+        now = stories_instant(store, window, read_at)
+    read_at = read_at or now
+    items = most_read(store, read_at, int(WINDOWS[window].total_seconds() // 3600), limit)
     topics = {"keywords": trending_keywords(store, now, window, limit)} if keywords else {}
-    return {"as_of": iso(now), "window": window,
+    return {"as_of": iso(now), "read_as_of": iso(read_at), "window": window,
             "basis": "new articles, distinct outlets and page views against each one's own "
                      f"mean over the {window} windows before",
             "stories": trending_stories(store, now, window, limit),
@@ -208,7 +219,10 @@ def live_trending(store: Store, cache: TrendingCache, window: str = "24h", limit
     readers get the previous minute's (its own as_of, so the ETag stays true)."""
     if window not in WINDOWS:
         raise InputError(f"window must be one of {', '.join(WINDOWS)}")
-    now = live_instant(store, window, wall or datetime.now(timezone.utc))
+    # one answer a minute, keyed by the minute's end (the reads it counts); the stories'
+    # instant is that too on a live site, an archive's newest article otherwise
+    wall = wall or datetime.now(timezone.utc)
+    now = read_instant(wall)
     key = (window, limit, keywords)
     hit = cache.answers.get(key)
     if hit is not None and hit.instant == now:
@@ -237,7 +251,8 @@ def _refresh_quietly(store: Store, cache: TrendingCache, key: tuple, now: dateti
 def _refresh(store: Store, cache: TrendingCache, key: tuple, now: datetime) -> dict[str, Any]:
     window, limit, keywords = key
     started = time.perf_counter()
-    data = trending(store, now, limit, window, keywords)
+    data = trending(store, stories_instant(store, window, now), limit, window, keywords,
+                    read_at=now)
     # one assignment: threads at most compute it twice, and a later instant is never replaced
     # by an earlier one
     hit = cache.answers.get(key)

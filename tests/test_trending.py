@@ -140,19 +140,47 @@ def test_keywords_trend_as_topics_beside_the_names(store):
 def test_a_read_at_the_top_of_the_hour_counts_at_once(store):
     """Reads are stored by the hour; a live answer at 10:00:30 still counts the read made at
     10:00:20 (CI once read the seed page in minute zero and found nothing trending)."""
-    from newsdesk.services import live_instant, record_view
+    from newsdesk.services import read_instant, record_view, trending
 
     steady, bursting = build(store)
     aid = store.list_articles(ArticleFilter(story_id=steady, limit=1))[0].id
     read, wall = T0 + timedelta(days=30, seconds=20), T0 + timedelta(days=30, seconds=30)
     record_view(store, aid, read)
-    now = live_instant(store, "24h", wall)
-    assert now >= wall  # no answer runs as of an instant before the reads it should count
-    [top] = trending_stories(store, now, "24h")
-    assert top["id"] == steady and top["articles"] == 0
-    # unread, the same archive trends as of its newest article
+    at = read_instant(wall)
+    assert at >= wall  # no answer counts reads up to an instant before the reads it should count
+    data = trending(store, read_at=at)
+    assert [(a["id"], a["views"]) for a in data["articles"]] == [(aid, 1)]
+    assert data["read_as_of"] == at.isoformat()
+
+
+def test_a_read_archive_still_trends_as_of_its_newest_article(store):
+    """Nothing published in the window: the stories and names trend as of the archive's
+    newest article, read or not, and only the most-read list is live. A read used to make
+    the whole answer live, where nothing was published: the demo's rail fell from ten
+    stories to the one a reader had opened."""
+    from newsdesk.services import (TrendingCache, live_instant, live_trending, read_instant,
+                                   record_view)
+
+    steady, bursting = build(store)
     newest = T0 - timedelta(hours=1)  # build's last article
-    assert live_instant(store, "24h", wall + timedelta(days=2)) == newest + timedelta(minutes=1)
+    wall = T0 + timedelta(days=30, seconds=5)
+    cache = TrendingCache(slow=60.0)
+    unread = live_trending(store, cache, wall=wall)
+    aid = store.list_articles(ArticleFilter(story_id=steady, limit=1))[0].id
+    record_view(store, aid, wall)
+    read = live_trending(store, cache, wall=wall + timedelta(minutes=1))
+    assert live_instant(store, "24h", wall) == newest + timedelta(minutes=1)
+    for data in (unread, read):
+        assert data["as_of"] == (newest + timedelta(minutes=1)).isoformat()
+        assert [s["id"] for s in data["stories"]][:1] == [bursting]
+    assert read["stories"] == unread["stories"] and read["entities"] == unread["entities"]
+    assert unread["articles"] == [] and [a["id"] for a in read["articles"]] == [aid]
+    assert read["read_as_of"] == read_instant(wall + timedelta(minutes=1)).isoformat()
+    # the page says which instant each list is of (live: read by the wall clock)
+    record_view(store, aid)
+    client = TestClient(create_app(Settings.from_env(db=store.url), store))
+    page = client.get("/trending").text
+    assert f'datetime="{unread["as_of"]}"' in page and "Reads in the 24h to" in page
 
 
 def test_a_live_site_s_instant_costs_one_query(store):
@@ -180,11 +208,11 @@ def test_live_trending_is_computed_once_a_minute(store):
     store.record_view(aid, wall)
     cache = TrendingCache(slow=60.0)  # every answer computed in the call: none is slow
     first = live_trending(store, cache, wall=wall)
-    assert [s["id"] for s in first["stories"]] == [steady]
+    assert [a["id"] for a in first["articles"]] == [aid]
     store.record_view(aid, wall + timedelta(seconds=20))
     assert live_trending(store, cache, wall=wall + timedelta(seconds=30)) is first
     later = live_trending(store, cache, wall=wall + timedelta(minutes=1))
-    assert later is not first and later["as_of"] > first["as_of"]
+    assert later is not first and later["read_as_of"] > first["read_as_of"]
     assert later["articles"][0]["views"] == 2 and first["articles"][0]["views"] == 1
     # each window, limit and keywords asked is its own answer
     week = live_trending(store, cache, "7d", wall=wall + timedelta(minutes=1))
@@ -210,7 +238,7 @@ def test_a_slow_answer_is_refreshed_beside_the_readers(store):
     assert stale is first  # the previous minute's, at once
     cache.wait(30)
     fresh = live_trending(store, cache, wall=wall + timedelta(minutes=1, seconds=10))
-    assert fresh["as_of"] > first["as_of"] and fresh["articles"][0]["views"] == 2
+    assert fresh["read_as_of"] > first["read_as_of"] and fresh["articles"][0]["views"] == 2
     # an answer older than STALE_FOR is not served: computed in the call
     late = live_trending(store, cache, wall=wall + timedelta(minutes=10))
-    assert late["as_of"] > fresh["as_of"]
+    assert late["read_as_of"] > fresh["read_as_of"]
