@@ -137,17 +137,12 @@ def read_instant(wall: datetime) -> datetime:
     return wall.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
-def live_instant(store: Store, window: str, wall: datetime) -> datetime:
-    """The instant a live answer's stories and names trend as of: `read_instant(wall)`, or,
-    for an archive (nothing published in the window), its newest article. Reads do not make
-    an archive live: as of now nothing was published, and what one reader opened would be
-    all that trends (the demo's rail fell from ten stories to one at the first article
-    read); its most-read list is live all the same (`live_trending`)."""
-    return stories_instant(store, window, read_instant(wall))
-
-
 def stories_instant(store: Store, window: str, read_at: datetime) -> datetime:
-    """`live_instant` for the answer that counts reads up to `read_at`."""
+    """The instant the stories and names of a live answer that counts reads up to `read_at`
+    trend as of: `read_at`, or, for an archive (nothing published in the window), its newest
+    article. Reads do not make an archive live: as of now nothing was published, and what
+    one reader opened would be all that trends (the demo's rail fell from ten stories to one
+    at the first article read); its most-read list is live all the same."""
     newest = store.newest_published()
     if newest and newest < read_at - WINDOWS[window]:
         return newest + timedelta(minutes=1)

@@ -136,9 +136,10 @@ def _context(sentences: list[str], sentence: str) -> str:
         at = next((i for i, s in enumerate(sentences) if s[:40] == head), None)
     if at is None:
         return ""
-    start = at
-    while start > 0 and at - start < CONTEXT_SENTENCES and (start == at or leans_back(sentences[start])):
+    start = at - 1  # the sentence before, and the one before that while it leans too
+    while start > 0 and at - start < CONTEXT_SENTENCES and leans_back(sentences[start]):
         start -= 1
+    start = max(start, 0)
     return " ".join(sentences[start:at])
 
 
