@@ -79,12 +79,13 @@ _SPEECH = {f for lemma in ("say tell add reply respond ask answer write tweet ex
            for f in _forms(lemma)}
 # Verbs whose object or `to` names who heard the words (`told AFP`, `said to reporters`,
 # `wrote to the board`). After others `to` names what was answered or meant (`responded
-# to Jobs' death`, `pointed to the advances`), and `according to X` names the speaker.
+# to Jobs' death`, `pointed to the advances`, `posted to Instagram`: where, not to whom), and
+# `according to X` names the speaker.
 _HEARD_BY = {f for lemma in (
     "say tell speak talk explain write admit confide complain announce reveal confess state "
     "declare insist remark report promise pledge swear vow signal suggest recommend propose "
     "apologise apologize boast brag concede disclose mention indicate whisper shout yell "
-    "plead argue email tweet post repeat stress emphasise emphasize acknowledge hint joke "
+    "plead argue email tweet repeat stress emphasise emphasize acknowledge hint joke "
     "assure lament").split() for f in _forms(lemma)}
 # A few quoted words right after these are a name for a thing (`commonly called "apps"`,
 # `the so-called "toxic assets"`, `is known as "the Worldliner"`), whatever reporting verb
