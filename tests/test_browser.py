@@ -3,12 +3,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
+from conftest import chromium, served
 
 from newsdesk.config import Settings
 from newsdesk.pipeline import ingest_items
@@ -16,50 +14,25 @@ from newsdesk.sources.files import read_paths
 from newsdesk.store.base import open_store
 from newsdesk.web.app import create_app
 
-CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT / "data" / "corpus" / "000_seed.txt"
 SEED_TITLE = "Japan and South Korea Hold Summit in Nara as China Steps Up Pressure Over Taiwan"
 pytestmark = pytest.mark.browser
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    import uvicorn
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/setup.sh --test)")
     db = str(tmp_path_factory.mktemp("browser") / "site.db")
     store = open_store(db)
     ingest_items(store, read_paths([str(SEED)]))
-    app = create_app(Settings(db=db, admin_token="t", secret="s"), store)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 20
-    while not server.started and time.time() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", store
-    server.should_exit = True
-    thread.join(10)
+    with served(create_app(Settings(db=db, admin_token="t", secret="s"), store)) as base:
+        yield base, store
     store.close()
 
 
 def test_seed_article_page_in_chromium(server, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     base, store = server
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with chromium() as browser:
         page = browser.new_page(java_script_enabled=False)  # the site works without JavaScript
         page.goto(base + "/")
         page.get_by_role("link", name=SEED_TITLE).first.click()
@@ -81,20 +54,14 @@ def test_seed_article_page_in_chromium(server, tmp_path):
         if out:
             Path(out).mkdir(parents=True, exist_ok=True)
             shutil.copy(shot, Path(out) / shot.name)
-        browser.close()
     stored = store.list_feedback()
     assert [(f.kind, f.text) for f in stored] == [("error", "The second subhead is misspelt.")]
 
 
 def test_refused_feedback_keeps_the_readers_words_in_view(server):
-    from playwright.sync_api import sync_playwright
-
     base, store = server
     before = len(store.list_feedback())
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+    with chromium() as browser:
         page = browser.new_page(java_script_enabled=False)
         page.goto(base + "/")
         page.get_by_role("link", name=SEED_TITLE).first.click()
@@ -106,5 +73,4 @@ def test_refused_feedback_keeps_the_readers_words_in_view(server):
         box, height = alert.bounding_box(), page.viewport_size["height"]
         assert 0 <= box["y"] <= height  # the page opens at the form, not at the headline
         assert page.get_by_label("Your words").input_value() == "The caption names the wrong city."
-        browser.close()
     assert len(store.list_feedback()) == before
