@@ -269,6 +269,12 @@ def test_story_summary_passes_over_sentences_that_lean_on_the_one_before():
     assert not leans_back("Thousands marched in Paris.") and not leans_back("Theirs was not.")
     assert leans_back("An escalating trade war would be another matter, however.")
     assert leans_back("Ford cut jobs in Ohio, too.") and not leans_back("Ford cut two jobs.")
+    # connectives set off by a comma point back; the same words naming what they add to do not
+    assert leans_back("In addition, the markets have also had difficulties.")
+    assert leans_back("Additionally, Ford said its share rose to 17%.")
+    assert leans_back("In contrast, Toyota is expected to beat last year's profit.")
+    assert not leans_back("As a result of strong Christmas sales, revenue doubled.")
+    assert not leans_back("In addition to cars, Ford makes trucks.")
     a = Article(url="a", title="Port strike", source=Source(name="A", id=1),
                 summary="Dock workers in Rotterdam walked out on Monday over pay. "
                         "This is the third such stoppage this year.")

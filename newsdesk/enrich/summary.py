@@ -78,7 +78,12 @@ _STAMP_WORDS = frozenset(
 _LEANS_BACK = re.compile(
     r"^[\"'“‘(]*(?:and|but|or|so|yet|still|however|also|meanwhile|instead|then|thus|hence|"
     r"moreover|nevertheless|nonetheless|he|she|it|they|we|his|her|its|their|this|that|these|"
-    r"those|such)\b", re.IGNORECASE)
+    r"those|such)\b"
+    # connectives set off by a comma ("In addition, the markets ...", "In contrast, Toyota
+    # ..."); without it "As a result of the sales" and "In addition to X" name what they add to
+    r"|^[\"'“‘(]*(?:additionally|furthermore|likewise|similarly|consequently|therefore|"
+    r"besides|in addition|as a result|in contrast|by contrast|on the other hand)\s*,",
+    re.IGNORECASE)
 
 
 # ... or that ends on one: "An escalating trade war would be another matter, however."

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from ..pipeline import Stage
     from ..store.base import Store
 
-VERSION = 11  # 2: a story's summary draws on each outlet's lead and says how many outlets;
+VERSION = 12  # 2: a story's summary draws on each outlet's lead and says how many outlets;
 # 3: keywords without stop words or figures, a name once and written as its articles write
 # it; summary sentences end with a stop; 4, 5: a story summary draws on up to 8 articles (each
 # outlet's lead first), passes over sentences that lean on what came before and is as long
@@ -31,7 +31,8 @@ VERSION = 11  # 2: a story's summary draws on each outlet's lead and says how ma
 # 9: nor a sentence that ends leaning back ("..., however."); names as who v14 writes them
 # 10: names as who v15 writes them
 # 11: names as who v16 writes them; a place and its people are one shared word ("China");
-# a summary passes over a teaser's question
+# a summary passes over a teaser's question; 12: nor a sentence opening on a connective set
+# off by a comma ("In addition, ...", "In contrast, ...")
 MAX_COPY_CANDIDATES = 10
 MAX_SUMMARY_ARTICLES = 8  # a story summary draws on this many articles at most
 KEYWORD_ARTICLES = 50  # a story's keywords are written as this many of its newest articles do
