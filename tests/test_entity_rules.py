@@ -539,3 +539,20 @@ def test_a_people_and_a_common_word_are_one_organisation():
     assert not any(t == "State" or t == "Islamic" for t, _ in names)
     # a name that is a name on its own stays apart from the people before it
     assert ("British FTSE", "ORG") not in names
+
+
+def test_an_abbreviation_defined_by_lower_case_words_is_a_term_not_a_name():
+    """"voice over internet protocol (VoIP)" defines a term, so neither it nor a later "VoIP"
+    is an organisation (the model made both DRM and VoIP organisations); capitals define a
+    name ("the World Health Organization (WHO)")."""
+    paras = ["The firm sells voice over internet protocol (VoIP) services to small businesses. "
+             "Its VoIP revenue rose.",
+             "Regulators examined the company's digital rights management (DRM) software. "
+             "DRM has long annoyed music buyers, said Gartner."]
+    article = Article(url="t", title="", source=Source("x"), body=[Block("paragraph", p) for p in paras])
+    found = {m.text for m in analyse(article).entities}
+    assert "Gartner" in found and not found & {"VoIP", "DRM"}
+    assert entities.defined_terms("maintenance, repair and overhaul (MRO) work") == {"MRO"}
+    for name in ("the World Health Organization (WHO)", "a tennis player (ATP)", "decibels (dB)",
+                 "Indonesian airlines that buy the (Airbus)"):
+        assert entities.defined_terms(name) == set(), name

@@ -272,6 +272,35 @@ def _is_unit(text: str, start: int, end: int) -> bool:
         or text[start - 1:start] == "(" and text[end:end + 1] == ")")
 
 
+# An abbreviation the text defines by lower-case words ("digital rights management (DRM)",
+# "voice over internet protocol (VoIP)") is a term, not a name, wherever the article uses it
+# (the demo had an organisation `DRM` and a person `VoIP`); a name is defined by its capitals
+# ("World Health Organization (WHO)").
+_DEFINED = re.compile(r"(?<![\w-])((?:[a-z][a-z-]*,?\s+){1,6})\(([A-Za-z]{2,6})\)")
+_NOT_SPELLED = frozenset({"a", "an", "the"})
+
+
+def defined_terms(text: str) -> set[str]:
+    """The abbreviations `text` defines in brackets after the lower-case words they spell:
+    each capital of the abbreviation begins one of those words, in order, the first its
+    first ("maintenance, repair and overhaul (MRO)")."""
+    out = set()
+    for m in _DEFINED.finditer(text):
+        words, abbr = m.group(1).replace(",", " ").split(), m.group(2)
+        capitals = [c.lower() for c in abbr if c.isupper()]
+        if len(capitals) < 2:  # "(tennis)", "(apps)": a word; "(dB)": too little to tell
+            continue
+        for k in range(len(capitals), len(words) + 1):
+            window = words[-k:]
+            if window[0] in _NOT_SPELLED or window[0][0] != capitals[0]:
+                continue
+            initials = iter(w[0] for w in window)
+            if all(c in initials for c in capitals):
+                out.add(abbr)
+                break
+    return out
+
+
 # An amount of money is no name, whatever the model made of it (`US $299` was an event).
 _MONEY = re.compile(r"[$€£¥]\s?\d")
 
@@ -282,6 +311,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     # compared there (`AUSTRIA` is the `Austria` of the body). Doc.text joins every token
     # on each call, so it is read once.
     view = doc.text
+    terms = defined_terms(text)
     spans = []
     for ent in doc.ents:
         typ = TYPES.get(ent.label_)
@@ -291,7 +321,8 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
             start, end = _trim(text, a, b)
             if (end > start and any(c.isupper() for c in view[start:end])
                     and not _is_time_zone(text, start, end) and not _is_unit(text, start, end)
-                    and not _MONEY.search(text, start, end)):
+                    and not _MONEY.search(text, start, end)
+                    and text[start:end].rstrip(".") not in terms):
                 spans.append((start, end, typ))
     spans = _join_legal_forms(text, _join_people_to_their_body(text, spans))
     spans = _without_letters_after_names(text, spans)
