@@ -123,6 +123,7 @@ def search_page(request: Request, q: str = "", mode: str = "hybrid", sort: str =
     context: dict[str, Any] = {"title": f"Search: {q}" if q else "Search", "q": q, "mode": mode,
                                "sort": sort, "filters": filters, "result": None, "error": None,
                                "modes": hybrid.MODES, "sorts": hybrid.SORTS, "mark": mark,
+                               "count_cap": hybrid.COUNT_CAP,
                                "sections": request.app.state.settings.section_list}
     status = 200
     if q.strip() or filters:
