@@ -1,7 +1,7 @@
 """Bounds on the integers a URL carries, and the error pages a reader sees.
 
-Both stores hold 64-bit integers: a bigger id or offset in a URL reached the driver and came
-back as an OverflowError, a 500. Ids are bounded to what a store can hold and offsets to
+Both stores hold 64-bit integers: a bigger (or more negative) id or offset in a URL reached
+the driver and came back as an OverflowError, a 500. Ids are bounded to what a store can hold and offsets to
 what anyone pages through, so a bad URL is a clear 404 or 422, never a 500. A store that is
 down or busy is a 503 with Retry-After, a page for readers and JSON for the API.
 """
@@ -28,10 +28,11 @@ log = logging.getLogger(__name__)
 MOVED = 308
 
 MAX_ID = 2**63 - 1
+MIN_ID = -(2**63)  # no id is negative, but one that fits is a plain 404, as 0 is
 MAX_OFFSET = 10_000  # deep enough for any reader; the search ranks at most 1,000 by meaning
 
-Id = Annotated[int, Path(le=MAX_ID)]
-OptionalId = Annotated[int | None, Query(le=MAX_ID)]
+Id = Annotated[int, Path(ge=MIN_ID, le=MAX_ID)]
+OptionalId = Annotated[int | None, Query(ge=MIN_ID, le=MAX_ID)]
 Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 
 # Paths answered in JSON or files; every other path is a page and fails as a page.
