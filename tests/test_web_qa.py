@@ -93,6 +93,17 @@ def test_pages_fail_as_html_pages_and_the_api_as_json(site):
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["path", "article_id"]
 
 
+def test_a_refused_method_says_which_are_allowed(site):
+    """RFC 9110: a 405 carries Allow. The page's error handler drew its page without the
+    header (schemathesis: 'TRACE returned 405 without required Allow header')."""
+    for path in ("/", "/articles/1", "/search", "/api/articles/1"):
+        r = site.request("TRACE", path)
+        assert r.status_code == 405 and "GET" in r.headers.get("allow", ""), path
+    r = site.request("DELETE", "/articles/1")
+    assert r.status_code == 405 and r.headers["content-type"].startswith("text/html")
+    assert "GET" in r.headers["allow"]
+
+
 def test_story_page_counts_its_outlets(site):
     story = site.get(f"/api/stories/{site.seed['story_id']}").json()
     page = _text(site.get(f"/stories/{story['id']}").text)

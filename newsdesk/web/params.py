@@ -75,7 +75,10 @@ def install_error_pages(app, render) -> None:
         if exc.status_code == 404:
             return render(request, 404, "Not found",
                           f"There is no page at {request.url.path}.")
-        return render(request, exc.status_code, "Request refused", str(exc.detail))
+        response = render(request, exc.status_code, "Request refused", str(exc.detail))
+        # what the error says in headers stays said: a 405's Allow (RFC 9110 requires it)
+        response.headers.update(exc.headers or {})
+        return response
 
     async def on_invalid(request: Request, exc: RequestValidationError):
         if not wants_page(request):
