@@ -292,6 +292,9 @@ def test_api_docs_page_works_under_the_sites_own_policy(site):
     # Nothing the Content-Security-Policy (scripts and styles from this site only) would block.
     assert "<script" not in r.text and "cdn." not in r.text
     assert "maxLength 500" in _text(r.text)  # /api/search's q, read from the schema
+    # each operation's answers, errors included, with their media types
+    assert "404 No such item. (application/json)" in _text(r.text)
+    assert "200 An Atom feed. (application/atom+xml)" in _text(r.text)
     assert site.get("/redoc").status_code == 404
 
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import services
 from ..errors import InputError, NotFound
 from ..store.base import store_unreachable
+from .contract import NOT_FOUND, RATE_LIMITED, invalid
 from .params import RETRY_AFTER_S, UNAVAILABLE, Id, Offset, OptionalId
 from .search import text_index, vector_index
 from .security import client_id
@@ -169,7 +170,7 @@ def list_articles(request: Request, section: Optional[str] = None, source: Optio
                                             offset=offset)}
 
 
-@router.get("/articles/{article_id}", response_model=ArticleOut)
+@router.get("/articles/{article_id}", response_model=ArticleOut, responses=NOT_FOUND)
 def get_article(request: Request, article_id: Id):
     try:
         return services.article_full(_store(request), article_id,
@@ -179,7 +180,8 @@ def get_article(request: Request, article_id: Id):
         raise HTTPException(404, str(exc)) from None
 
 
-@router.post("/articles/{article_id}/feedback", response_model=FeedbackOut, status_code=201)
+@router.post("/articles/{article_id}/feedback", response_model=FeedbackOut, status_code=201,
+             responses={**NOT_FOUND, **RATE_LIMITED})
 def post_feedback(request: Request, article_id: Id, body: FeedbackIn):
     settings = request.app.state.settings
     try:
@@ -189,8 +191,8 @@ def post_feedback(request: Request, article_id: Id, body: FeedbackIn):
         raise HTTPException(404, str(exc)) from None
     except services.RateLimited as exc:
         raise HTTPException(429, str(exc)) from None
-    except InputError as exc:
-        raise HTTPException(422, str(exc)) from None
+    except InputError as exc:  # a rule across fields: a comment needs its text
+        raise invalid(("body",), str(exc)) from None
     return {"id": fid, "status": "new"}
 
 

@@ -14,7 +14,6 @@ from fastapi.responses import HTMLResponse
 from .pages import _render
 
 router = APIRouter()
-MACHINE = ("/api/", "/feeds/")
 
 
 def _type(schema: dict[str, Any]) -> str:
@@ -29,8 +28,6 @@ def _type(schema: dict[str, Any]) -> str:
 def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for path, ops in spec.get("paths", {}).items():
-        if not path.startswith(MACHINE):
-            continue
         for method, op in ops.items():
             params = [{"name": p["name"], "where": p["in"], "required": p.get("required", False),
                        "type": _type(p.get("schema", {})),
@@ -39,7 +36,9 @@ def operations(spec: dict[str, Any]) -> list[dict[str, Any]]:
             out.append({"method": method.upper(), "path": path,
                         "summary": op.get("summary", ""),
                         "description": op.get("description", ""), "params": params,
-                        "body": "requestBody" in op})
+                        "body": "requestBody" in op,
+                        "answers": [(code, r.get("description", ""), ", ".join(r.get("content", {})))
+                                    for code, r in sorted(op.get("responses", {}).items())]})
     return out
 
 

@@ -13,6 +13,7 @@ from ..config import Settings
 from ..services import TrendingCache
 from ..store.base import Store, open_store
 from . import api, apidocs, entities, pages, search, stories
+from .contract import EVERY_ROUTE, machine_openapi
 from .caching import ConditionalGet
 from .indexes import DerivedIndexes
 from .params import install_error_pages, no_nul_in_address
@@ -59,8 +60,11 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
     # FastAPI's /docs and /redoc need a CDN and inline scripts; apidocs serves /docs instead.
     app = FastAPI(title="newsdesk", version="0.1.0", lifespan=_lifespan, docs_url=None,
                   redoc_url=None, dependencies=[Depends(no_nul_in_address)],
+                  responses=EVERY_ROUTE,
                   description="A self-hosted news platform: articles, stories, entities, "
                               "quotes, search and trending, computed offline.")
+    full_openapi = app.openapi
+    app.openapi = lambda: machine_openapi(full_openapi)  # the pages are for browsers
     app.state.settings = settings
     app.state.warm = threading.Event()  # set once _warm has run
     app.state.store = store or open_store(settings.db)

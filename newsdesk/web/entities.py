@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 
 from .. import services
 from ..errors import NotFound
+from .contract import MOVED_ENTITY, NOT_FOUND
 from .pages import _render, not_found
 from .params import MOVED, Id
 
@@ -22,7 +23,7 @@ MAX_QUOTE_OFFSET = 10_000
 # successor.
 
 
-@router.get("/api/entities/{entity_id}")
+@router.get("/api/entities/{entity_id}", responses={**NOT_FOUND, **MOVED_ENTITY})
 def api_entity(request: Request, entity_id: Id):
     try:
         return services.entity_view(request.app.state.store, entity_id)

@@ -21,6 +21,7 @@ from .. import services
 from ..errors import NotFound, QueryError
 from ..search import hybrid
 from ..store.base import ArticleFilter
+from .contract import ATOM_FEED, BAD_SEARCH, MOVED_ENTITY, NOT_FOUND
 from .params import MOVED, Id, Offset, clamp_offset
 
 router = APIRouter()
@@ -147,7 +148,7 @@ SEARCH_Q = ("The query language: words, \"phrases\", AND / OR / NOT / -word, (pa
             "position.")
 
 
-@router.get("/api/search")
+@router.get("/api/search", responses=BAD_SEARCH)
 def search_api(request: Request, q: str = Query("", max_length=500, description=SEARCH_Q),
                mode: str = "hybrid", sort: str = "relevance", section: Optional[str] = None,
                source: Optional[str] = None, entity: Optional[str] = None,
@@ -223,7 +224,7 @@ def _briefs(request: Request, flt: ArticleFilter) -> list[dict[str, Any]]:
             for a in request.app.state.store.list_articles(flt)]
 
 
-@router.get("/feeds/search")
+@router.get("/feeds/search", response_class=Response, responses={**ATOM_FEED, **BAD_SEARCH})
 def search_feed(request: Request, q: str = Query("", max_length=500), mode: str = "hybrid",
                 sort: str = "relevance", section: Optional[str] = None,
                 source: Optional[str] = None, entity: Optional[str] = None,
@@ -244,7 +245,8 @@ def search_feed(request: Request, q: str = Query("", max_length=500), mode: str 
     return atom(request, page, f"Search: {q or urlencode(filters)}", page, items)
 
 
-@router.get("/feeds/sections/{name}")
+@router.get("/feeds/sections/{name}", response_class=Response,
+            responses={**ATOM_FEED, **NOT_FOUND})
 def section_feed(request: Request, name: str):
     items = _briefs(request, ArticleFilter(section=name, limit=FEED_ITEMS))
     if not items and name not in request.app.state.settings.section_list + ["Uncategorised"]:
@@ -253,7 +255,8 @@ def section_feed(request: Request, name: str):
     return atom(request, f"/sections/{name}", name, f"/sections/{name}", items)
 
 
-@router.get("/feeds/entities/{entity_id}")
+@router.get("/feeds/entities/{entity_id}", response_class=Response,
+            responses={**ATOM_FEED, **NOT_FOUND, **MOVED_ENTITY})
 def entity_feed(request: Request, entity_id: Id):
     try:
         entity = request.app.state.store.get_entity(entity_id)
@@ -267,7 +270,8 @@ def entity_feed(request: Request, entity_id: Id):
     return atom(request, f"/entities/{entity_id}", entity.name, f"/entities/{entity_id}", items)
 
 
-@router.get("/feeds/stories/{story_id}")
+@router.get("/feeds/stories/{story_id}", response_class=Response,
+            responses={**ATOM_FEED, **NOT_FOUND})
 def story_feed(request: Request, story_id: Id):
     try:
         story = request.app.state.store.get_story(story_id)

@@ -12,6 +12,7 @@ from .. import services
 from ..errors import InputError, NotFound
 from ..stories.views import story_full
 from .pages import _render, not_found, unknown_section
+from .contract import NOT_FOUND, invalid
 from .params import Id, Offset, clamp_offset
 
 router = APIRouter()
@@ -62,7 +63,7 @@ def stories_page(request: Request, section: Optional[str] = Query(None, max_leng
                    more=more)
 
 
-@router.get("/api/stories/{story_id}")
+@router.get("/api/stories/{story_id}", responses=NOT_FOUND)
 def api_story(request: Request, story_id: Id):
     try:
         return story_full(request.app.state.store, story_id)
@@ -94,7 +95,7 @@ def api_trending(request: Request, window: str = WINDOW, as_of: Optional[str] = 
     try:
         return _trending(request, as_of, limit, window)
     except InputError as exc:
-        raise HTTPException(422, str(exc)) from None
+        raise invalid(("query", "as_of"), str(exc), as_of) from None
 
 
 @router.get("/trending", response_class=HTMLResponse)
