@@ -290,7 +290,7 @@ def add_feedback(store: Store, article_id: int, kind: str, rating: int | None, t
         if rating is None or not 1 <= int(rating) <= 5:
             raise InputError("a rating is a whole number from 1 to 5")
     elif not text:
-        raise InputError(f"a {kind} needs some text")
+        raise InputError(f"{'an error report' if kind == 'error' else 'a comment'} needs some text")
     if store.count_feedback_since(client, now - timedelta(hours=1)) >= per_hour:
         raise RateLimited(f"at most {per_hour} feedback posts an hour; try again later")
     return store.add_feedback(Feedback(article_id=article_id, kind=kind,

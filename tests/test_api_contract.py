@@ -88,3 +88,18 @@ def test_the_schema_describes_the_machine_interfaces_only(api_app):
         "200"]["content"]
     assert "400" in paths["/api/search"]["get"]["responses"]
     json.dumps(spec)  # serialisable as served
+
+
+def test_checks_the_routes_make_answer_in_fastapis_422_shape(api_app):
+    """One 422 shape for a client to read: a date that is no date, feedback without its
+    text (they came as a bare string where the schema promised FastAPI's list)."""
+    with TestClient(api_app) as client:
+        for r, loc, words in (
+                (client.get("/api/trending?as_of=2008-13-45"), ["query", "as_of"], "ISO date"),
+                (client.get("/api/trending?as_of=yesterday"), ["query", "as_of"], "match"),
+                (client.post("/api/articles/1/feedback", json={"kind": "error"}), ["body"],
+                 "an error report needs some text")):
+            assert r.status_code == 422, r.text
+            (problem,) = r.json()["detail"]
+            assert problem["loc"] == loc and words in problem["msg"] and problem["type"]
+        assert client.get("/api/trending?as_of=").status_code == 200  # empty: now

@@ -135,8 +135,9 @@ class ArticleList(BaseModel):
 class FeedbackIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["rating", "comment", "error"]
-    rating: Optional[int] = Field(default=None, ge=1, le=5)
-    text: str = Field(default="", max_length=services.MAX_FEEDBACK_TEXT)
+    rating: Optional[int] = Field(default=None, ge=1, le=5, description="required for a rating")
+    text: str = Field(default="", max_length=services.MAX_FEEDBACK_TEXT,
+                      description="required for a comment or an error report")
 
 
 class FeedbackOut(BaseModel):

@@ -17,6 +17,9 @@ from .params import Id, Offset, clamp_offset
 
 router = APIRouter()
 WINDOW = Query("24h", pattern="^(1h|24h|7d)$")
+AS_OF = Query(None, pattern=r"^$|^\d{4}-\d{2}-\d{2}", description=(
+    "replay trending as of this ISO date (the end of that day) or date and time (UTC unless "
+    "it says otherwise); empty or absent: now"))
 
 
 def parse_as_of(value: Optional[str]) -> datetime | None:
@@ -90,7 +93,7 @@ def _trending(request: Request, as_of: Optional[str], limit: int, window: str) -
 
 
 @router.get("/api/trending")
-def api_trending(request: Request, window: str = WINDOW, as_of: Optional[str] = None,
+def api_trending(request: Request, window: str = WINDOW, as_of: Optional[str] = AS_OF,
                  limit: int = Query(10, ge=1, le=50)):
     try:
         return _trending(request, as_of, limit, window)
