@@ -84,3 +84,19 @@ def test_truncated_and_deeply_nested_html_end_quickly():
 def test_chrome_only_dump_is_an_extract_error():
     with pytest.raises(ExtractError):
         extract(RawItem(origin="menu", kind="dump", text="Home\nNews\nSport\nContact\nLog in\n"))
+
+
+@pytest.mark.parametrize("ref", [b"&#xD800;", b"&#56191;", b"&#x110000;", b"&#99999999999;"])
+def test_a_feed_with_a_reference_to_no_character_is_read(ref):
+    """feedparser crashed (UnicodeEncodeError, ValueError, OverflowError) on a character
+    reference to a surrogate or past U+10FFFF, and the whole feed was lost; found by fuzzing
+    the real NYT feed. The reference reads as U+FFFD and every entry is kept."""
+    from newsdesk.sources.feeds import parse_feed
+
+    data = (Path(__file__).parent / "fixtures" / "feeds" / "nyt_econ.xml").read_bytes()
+    whole = parse_feed(data, "nyt")
+    bad = data.replace(b"<title>", b"<title>" + ref, 3)
+    feed = parse_feed(bad, "nyt")
+    assert len(feed.items) == len(whole.items) > 3
+    assert any("\ufffd" in item.title for item in feed.items)
+    assert not any(0xD800 <= ord(c) <= 0xDFFF for item in feed.items for c in item.title)

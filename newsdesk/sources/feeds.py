@@ -53,11 +53,28 @@ def _content(entry: dict) -> str:
     return best if len(best) >= len(summary) else summary
 
 
+# A numeric character reference to no character (a surrogate, past U+10FFFF): feedparser
+# crashed on them (UnicodeEncodeError, ValueError, OverflowError) and the whole feed was lost
+# for one bad title. Read as U+FFFD, the replacement character, as an HTML parser would.
+_CHAR_REF = re.compile(rb"&#(?:[xX]([0-9a-fA-F]+)|([0-9]+));")
+
+
+def _possible_char(m: re.Match[bytes]) -> bytes:
+    digits = (m.group(1) or m.group(2)).lstrip(b"0") or b"0"
+    code = int(digits, 16 if m.group(1) else 10) if len(digits) <= 8 else -1
+    return m.group(0) if 0 <= code <= 0x10FFFF and not 0xD800 <= code <= 0xDFFF else b"&#xFFFD;"
+
+
 def parse_feed(data: bytes, origin: str) -> ParsedFeed:
     check_size(data)
     if _DOCTYPE.search(data[:65536]) and _ENTITY_DECL.search(data[:65536]):
         raise ParseError("the feed declares XML entities (a possible entity bomb); refused")
-    parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    data = _CHAR_REF.sub(_possible_char, data)
+    try:
+        parsed = feedparser.parse(data, sanitize_html=False, resolve_relative_uris=False)
+    except (ValueError, LookupError, ArithmeticError) as exc:
+        # a net for any other crash of feedparser's on hostile input: malformed, this feed
+        raise ParseError(f"malformed feed: {type(exc).__name__}: {exc}") from None
     if parsed.bozo and not parsed.entries:
         reason = parsed.get("bozo_exception") or "not a feed"
         raise ParseError(f"malformed feed: {reason}")
