@@ -251,6 +251,10 @@ def test_a_name_for_a_thing_is_no_quote():
     analysed = _analysed(*body)
     texts = [q.text for q in analysed.quotes if q.kind == "direct"]
     assert "apps," not in texts and "a rigged system," in texts
+    # demo (Wikinews, iPhone 4): "retina display" was listed as a quote of Apple's
+    analysed = _analysed('It also has a new screen, dubbed a "retina display," which displays '
+                         "images at 326 pixels per inch, Apple said.")
+    assert [q.text for q in analysed.quotes if q.kind == "direct"] == []
     # demo (Wikinews, robotics): the coach was the speaker of the robot's name
     analysed = _analysed("According to the team's coach, Alireza Mehraban, the team's robot, "
                          'named "Better Idea of Afghan Girls," scored one or two points.')

@@ -293,7 +293,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 33, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
+        Stage("who", 34, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
         # 8: a bare surname or acronym is the one entity articles called so; no title is
         # stripped from an organisation's name ("General Motors" was "Motors"); 9: a headline's
@@ -393,7 +393,8 @@ def enrich_stages() -> list["Stage"]:
         # 31: a headline's country is linked whoever else names it ("Vietnam’s growth ...");
         # 32: said_to only after a verb whose `to` is a listener (not `according to X`, the
         # speaker, nor `responded to Jobs' death`); 33: an abbreviation defined by lower-case
-        # words ("voice over internet protocol (VoIP)") is a term, not a name
+        # words ("voice over internet protocol (VoIP)") is a term, not a name; 34: a thing
+        # `dubbed a "retina display"` is named, not quoted
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 3, run_section),  # 2: char n-gram SVM, threshold 0.7; 3: what it
