@@ -69,6 +69,20 @@ def test_a_town_with_its_country_is_a_place():
     # (`Sweden won`), a list or a possessive; and a body's name is not taken for its campus
     assert {"Toulouse", "Evansville"} <= set(placed)
     assert not {"Gomez", "World Cup", "Jones", "Smith", "University of Arkansas"} & set(placed)
+    # the region after such a town is a place too (the demo's Italian schools article made
+    # Tuscany a person); not one word described after it, nor a full name
+    text = ("The schools in Livorno, Tuscany, must pay. In London, Smith, a banker, spoke. In "
+            "Paris, Emmanuel Macron, who leads France, spoke.")
+    names = [("Livorno", "PLACE"), ("Tuscany", "PERSON"), ("London", "PLACE"), ("Smith", "PERSON"),
+             ("Paris", "PLACE"), ("Emmanuel Macron", "PERSON"), ("France", "PLACE")]
+    spans, at = [], 0
+    for name, t in names:
+        at = text.index(name, at)
+        spans.append((at, at + len(name), t))
+        at += len(name)
+    placed = evidence._places(text, spans)
+    assert placed.get("Tuscany") == "PLACE"
+    assert not {"Smith", "Emmanuel Macron"} & set(placed)
 
 
 def test_a_names_kind_after_it_and_a_firms_officers():

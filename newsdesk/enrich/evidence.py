@@ -201,6 +201,7 @@ _PLACE_AFTER = re.compile(r"^(?:airport|mosque|checkpoint|stadium|province|regio
 # state it lies in, which ends a phrase; not a list (`Renault, France and Italy`), a
 # possessive (`Airbus, France's ...`), a noun phrase (`Gomez, Panama coach`) or a clause
 # (`the World Cup, Sweden defeated ...`).
+_DESCRIBED_AFTER = re.compile(r",\s+(?:a|an|the|who|whose|aged|\d+)\b")
 _IN_REGION_END = re.compile(r"(?:[.,;:)]| (?:on|in|at|for|from|to|near|where|when|during|"
                             r"after|before|with|by|since|until)\b)")
 
@@ -225,6 +226,14 @@ def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
                 or ((region in countries or region in placed)
                     and _IN_REGION_END.match(text, region_end))):
             found[name] = "PLACE"
+        if (region and (name in placed or name in countries) and " " not in region
+                and _IN_REGION_END.match(text, region_end)
+                and not _DESCRIBED_AFTER.match(text, region_end)):
+            # ... and the one word after a place that so ends is the region it lies in
+            # (`in Livorno, Tuscany, to pay`: the model made Tuscany a person). One word and
+            # not described: `In Paris, Emmanuel Macron, who ...`, `In London, Smith, a
+            # banker, ...` name a person after a place.
+            found.setdefault(region, "PLACE")
     return found
 
 
