@@ -85,6 +85,18 @@ def test_a_town_with_its_country_is_a_place():
     assert not {"Smith", "Emmanuel Macron"} & set(placed)
 
 
+
+def test_words_that_only_go_before_a_place():
+    # the demo's Congo article: 'in and around Goma' (the model made Goma a person)
+    text = ("The militia asserts itself as the government in and around Goma. Fighting went "
+            "on 30 miles north of Bukavu. He was born in Kinshasa. Smith of Reuters wrote.")
+    names = [("Goma", "PERSON"), ("Bukavu", "PERSON"), ("Kinshasa", "PERSON"), ("Smith", "PERSON"),
+             ("Reuters", "ORG")]
+    spans = [(text.index(n), text.index(n) + len(n), t) for n, t in names]
+    placed = evidence._places(text, spans)
+    assert {"Goma", "Bukavu", "Kinshasa"} <= set(placed) and "Smith" not in placed
+
+
 def test_a_names_kind_after_it_and_a_firms_officers():
     text = ("Apple showed the new Safari 4.0 web browser and the mobile Firefox browser; the "
             "Twitter social network is built in. Apple software ships. The vice president of "

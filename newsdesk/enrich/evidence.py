@@ -192,7 +192,8 @@ def _bodies(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
 # mosque`; and a dateline.
 _PLACE_BEFORE = re.compile(
     r"\b(?:capital|(?:town|city|village|outskirts|province|region|port|suburb|district|state) of|"
-    r"(?:located|based|headquartered|born) in|(?:a |former )?(?:resident|native) of)$")
+    r"(?:located|based|headquartered|born) in|(?:a |former )?(?:resident|native) of|"
+    r"in and around|(?:(?:north|south)(?:-?(?:east|west))?|east|west) of)$")
 # (Not `port`: software is ported too, `the Mac port of ...`.)
 _PLACE_AFTER = re.compile(r"^(?:airport|mosque|checkpoint|stadium|province|region|border)\b")
 
