@@ -72,9 +72,12 @@ def test_a_town_with_its_country_is_a_place():
     # the region after such a town is a place too (the demo's Italian schools article made
     # Tuscany a person); not one word described after it, nor a full name
     text = ("The schools in Livorno, Tuscany, must pay. In London, Smith, a banker, spoke. In "
-            "Paris, Emmanuel Macron, who leads France, spoke.")
+            "Paris, Emmanuel Macron, who leads France, spoke. Ubisoft, Microsoft, and Sony "
+            "came. Rome, Lazio, and Milan voted.")
     names = [("Livorno", "PLACE"), ("Tuscany", "PERSON"), ("London", "PLACE"), ("Smith", "PERSON"),
-             ("Paris", "PLACE"), ("Emmanuel Macron", "PERSON"), ("France", "PLACE")]
+             ("Paris", "PLACE"), ("Emmanuel Macron", "PERSON"), ("France", "PLACE"),
+             ("Ubisoft", "PLACE"), ("Microsoft", "ORG"), ("Sony", "ORG"), ("Rome", "PLACE"),
+             ("Lazio", "PERSON"), ("Milan", "PLACE")]
     spans, at = [], 0
     for name, t in names:
         at = text.index(name, at)
@@ -82,7 +85,7 @@ def test_a_town_with_its_country_is_a_place():
         at += len(name)
     placed = evidence._places(text, spans)
     assert placed.get("Tuscany") == "PLACE"
-    assert not {"Smith", "Emmanuel Macron"} & set(placed)
+    assert not {"Smith", "Emmanuel Macron", "Microsoft", "Lazio"} & set(placed)
 
 
 
@@ -582,3 +585,19 @@ def test_an_abbreviation_defined_by_lower_case_words_is_a_term_not_a_name():
     for name in ("the World Health Organization (WHO)", "a tennis player (ATP)", "decibels (dB)",
                  "Indonesian airlines that buy the (Airbus)"):
         assert entities.defined_terms(name) == set(), name
+
+
+def test_a_common_word_capitalised_only_by_its_sentence_is_no_name():
+    # the demo: 'Continuous growth can make economies fat and slow' (The Economist) and
+    # 'Volunteer organization Comic Corps of Canada ...' (Wikinews) gave two people
+    body = ["Continuous growth can make economies fat and slow, economists warn.",
+            "Volunteer organization Comic Corps collects donations at the expo.",
+            "Bush spoke on Sunday. Critics of Bush called it weak.",
+            "Grace said the fair would return next year.",
+            "We keep their record as our trump card! Jim."]
+    found = analyse(Article(url="t", title="", source=Source("x"),
+                            body=[Block("paragraph", p) for p in body]))
+    people = {m.text for m in found.entities if m.type == "PERSON"}
+    assert not {"Continuous", "Volunteer"} & people
+    # a surname also written inside a sentence, a name that speaks, a name no dictionary has
+    assert {"Bush", "Grace", "Jim"} <= people

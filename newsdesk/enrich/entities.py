@@ -301,6 +301,37 @@ def defined_terms(text: str) -> set[str]:
     return out
 
 
+# A capital that only a sentence's opening gave: `Continuous growth can make economies fat`,
+# `Volunteer organization Comic Corps ...`, `Attendance : 2,000` (CoNLL), each a person to
+# the model. A word of the English dictionary (lemminflect's: not `Jim`, an email's sign-off)
+# as common as these (Zipf 4 and over) that the article never capitalises inside a sentence,
+# that ends no person's longer name and says nothing (`Frank said`), is no name. Surnames
+# that are words (`Woods`, `Brown`) are written capitalised mid-sentence too.
+COMMON_WORD_ZIPF = 4.0
+_OPENING = re.compile(r"(?:^|[.!?:;]['\"”’)]*\s+|\n\s*)$")
+_SPEAKS_AFTER = re.compile(r",? (?:said|says|told|tells|added|asked|wrote|writes)\b")
+
+
+def _opening_words(view: str, spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    from lemminflect import getAllLemmas
+    from wordfreq import zipf_frequency
+
+    people = {view[s:e].split()[-1] for s, e, t in spans if t == "PERSON" and " " in view[s:e]}
+
+    def opening_word(s: int, e: int, t: str) -> bool:
+        word = view[s:e]
+        if t != "PERSON" or not word.isalpha() or not word[1:].islower() or word in people \
+                or not _OPENING.search(view, max(0, s - 4), s):
+            return False
+        if zipf_frequency(word.lower(), "en") < COMMON_WORD_ZIPF \
+                or not getAllLemmas(word.lower()) or _SPEAKS_AFTER.match(view, e):
+            return False
+        return not any(not _OPENING.search(view, max(0, m.start() - 4), m.start())
+                       for m in re.finditer(rf"(?<![\w-]){word}(?![\w-])", view))
+
+    return [sp for sp in spans if not opening_word(*sp)]
+
+
 # An amount of money is no name, whatever the model made of it (`US $299` was an event).
 _MONEY = re.compile(r"[$€£¥]\s?\d")
 
@@ -331,6 +362,7 @@ def raw_spans(doc: Doc, text: str) -> list[tuple[int, int, str]]:
     spans = _people_after_bodies(text, spans)
     spans = possessors_apart(text, spans)
     spans = drop_slugs(text, spans)
+    spans = _opening_words(view, spans)
     spans, teams = layout_rules(text, spans)
     spans = _listed_people(view, _facilities(view, spans))
     evidence = name_evidence(view, spans, teams)

@@ -202,7 +202,7 @@ _PLACE_AFTER = re.compile(r"^(?:airport|mosque|checkpoint|stadium|province|regio
 # state it lies in, which ends a phrase; not a list (`Renault, France and Italy`), a
 # possessive (`Airbus, France's ...`), a noun phrase (`Gomez, Panama coach`) or a clause
 # (`the World Cup, Sweden defeated ...`).
-_DESCRIBED_AFTER = re.compile(r",\s+(?:a|an|the|who|whose|aged|\d+)\b")
+_PERSON_OR_LIST_AFTER = re.compile(r",\s+(?:a|an|the|who|whose|aged|and|or|\d+)\b")
 _IN_REGION_END = re.compile(r"(?:[.,;:)]| (?:on|in|at|for|from|to|near|where|when|during|"
                             r"after|before|with|by|since|until)\b)")
 
@@ -214,6 +214,7 @@ def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     countries = country_names()
     placed = {text[s:e] for s, e, t in spans if t == "PLACE"}
     by_start = {s: e for s, e, _ in spans}
+    by_type = {e: t for _, e, t in spans}  # a name's type by where it ends
     for s, e, t in spans:
         name = text[s:e]
         line_start = text.rfind("\n", 0, s) + 1
@@ -228,12 +229,14 @@ def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
                     and _IN_REGION_END.match(text, region_end))):
             found[name] = "PLACE"
         if (region and (name in placed or name in countries) and " " not in region
+                and by_type.get(region_end) in ("PERSON", "PLACE")
                 and _IN_REGION_END.match(text, region_end)
-                and not _DESCRIBED_AFTER.match(text, region_end)):
+                and not _PERSON_OR_LIST_AFTER.match(text, region_end)):
             # ... and the one word after a place that so ends is the region it lies in
-            # (`in Livorno, Tuscany, to pay`: the model made Tuscany a person). One word and
-            # not described: `In Paris, Emmanuel Macron, who ...`, `In London, Smith, a
-            # banker, ...` name a person after a place.
+            # (`in Livorno, Tuscany, to pay`: the model made Tuscany a person). One word,
+            # not described (`In Paris, Emmanuel Macron, who ...`, `In London, Smith, a
+            # banker, ...` name a person after a place) nor in a list (`Ubisoft, Microsoft,
+            # and ...`), and not a body to the model.
             found.setdefault(region, "PLACE")
     return found
 
