@@ -601,3 +601,14 @@ def test_a_common_word_capitalised_only_by_its_sentence_is_no_name():
     assert not {"Continuous", "Volunteer"} & people
     # a surname also written inside a sentence, a name that speaks, a name no dictionary has
     assert {"Bush", "Grace", "Jim"} <= people
+
+
+def test_a_name_ending_a_sentence_leaves_its_full_stop():
+    # the demo's Hong Kong election: 'was defeated ... by James To.' made `James To.`
+    for span, kept in (("by James To.", "James To"), ("shares of Apple Inc.", "Apple Inc."),
+                       ("flights to the U.S.", "U.S."), ("said Starry Lee.", "Starry Lee"),
+                       ("William Clay Ford Jr.", "William Clay Ford Jr.")):
+        text = f"It was {span}"
+        start = text.index(kept.split()[0])
+        a, b = entities._trim(text, start, len(text))
+        assert text[a:b] == kept, span
