@@ -186,7 +186,21 @@ def mark_quotes(tokens: list[str]) -> list[str]:
 def join_tokens(tokens: list[str]) -> str:
     """Moses for the general rules, then what it misses in this data."""
     merged: list[str] = []
+    open_brackets, rejoin = 0, False
     for tok in tokens:
+        open_brackets += tok == "["
+        if tok == "]" and not open_brackets:
+            # The TimeML tokeniser dropped the `[` of an editor's insertion and kept its `]`
+            # (`the work [it has] done`: "the work it has] done"; `"[N]either"`: "n] either"):
+            # the words stay, the stray bracket goes, a split word is joined again.
+            rejoin = bool(merged) and re.fullmatch(r"[b-z]", merged[-1]) is not None
+            continue
+        open_brackets -= tok == "]" and open_brackets > 0
+        if rejoin and tok.isalpha() and tok.islower():
+            merged[-1] += tok
+            rejoin = False
+            continue
+        rejoin = False
         if not merged:
             merged.append(tok)
         elif tok == "." and merged[-1].endswith("."):

@@ -199,3 +199,12 @@ def test_datelines_are_recognised():
 def test_missing_corpus_folder_is_reported(tmp_path, capsys):
     assert bc.main([str(tmp_path / "absent")]) == 2
     assert "absent" in capsys.readouterr().err
+
+
+def test_a_bracket_the_tokeniser_left_alone_goes():
+    # TimeML dropped the `[` of an editor's insertion and kept its `]`: the demo showed
+    # Jobs saying "been inspired by the work it has] done on the iPad" on his page
+    assert bc.detokenise('" been inspired by the work it has ] done on the iPad . "'.split()) \
+        == '"been inspired by the work it has done on the iPad."'
+    assert bc.detokenise('as " n ] either one has'.split()) == 'as "neither one has'
+    assert bc.detokenise("a list [ 1 ] here".split()) == "a list [1] here"
