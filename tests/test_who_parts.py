@@ -255,6 +255,10 @@ def test_a_name_for_a_thing_is_no_quote():
     analysed = _analysed('It also has a new screen, dubbed a "retina display," which displays '
                          "images at 326 pixels per inch, Apple said.")
     assert [q.text for q in analysed.quotes if q.kind == "direct"] == []
+    # ... and 'bumper' on his page: a name given as a gloss after `, or`
+    analysed = _analysed("Jobs said that all iPhone 4 buyers would be eligible to receive a free "
+                         'case, or "bumper," which alleviates the signal problem.')
+    assert [q.text for q in analysed.quotes if q.kind == "direct"] == []
     # demo (Wikinews, robotics): the coach was the speaker of the robot's name
     analysed = _analysed("According to the team's coach, Alireza Mehraban, the team's robot, "
                          'named "Better Idea of Afghan Girls," scored one or two points.')

@@ -95,8 +95,9 @@ _NAMED_TERM = re.compile(
     r"(?:\b(?:commonly|often|sometimes|widely|popularly|also|usually|generally|now|locally)\s+"
     r"(?:called|dubbed|termed|named|nicknamed|known\s+as|referred\s+to\s+as)"
     r"|\b(?:is|are|was|were|be|being|been)\s+(?:called|dubbed|termed|named|nicknamed|known\s+as)"
-    # bare `dubbed` names, as `called` may not: `a new screen, dubbed a "retina display,"`
-    r"|\b(?:dubbed|christened)"
+    # bare `dubbed` names, as `called` may not: `a new screen, dubbed a "retina display,"`;
+    # so does a gloss: `a free case, or "bumper,"`
+    r"|\b(?:dubbed|christened)|,\s+or"
     r"|\bso-called)\s*(?:(?:the|an?)\s+)?[\"“‘']?$", re.IGNORECASE)
 # ... and the capitalised words after these, up to a longer name (`the team's robot, named
 # "Better Idea of Afghan Girls,"`): naming a thing never reports speech. Not a title: `a memo

@@ -394,10 +394,11 @@ def enrich_stages() -> list["Stage"]:
         # 32: said_to only after a verb whose `to` is a listener (not `according to X`, the
         # speaker, nor `responded to Jobs' death`); 33: an abbreviation defined by lower-case
         # words ("voice over internet protocol (VoIP)") is a term, not a name; 34: a thing
-        # `dubbed a "retina display"` is named, not quoted; the region after a town
-        # (`Livorno, Tuscany,`) is a place, as is a name `in and around` or `north of`; a
-        # common word capitalised only by its sentence is no person (`Continuous growth`);
-        # a name ending a sentence leaves its full stop (`James To.`)
+        # `dubbed a "retina display"` or glossed (`a free case, or "bumper,"`) is named, not
+        # quoted; the region after a town (`Livorno, Tuscany,`) is a place, as is a name
+        # `in and around` or `north of`; a common word capitalised only by its sentence is no
+        # person (`Continuous growth`); a name ending a sentence leaves its full stop
+        # (`James To.`)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 3, run_section),  # 2: char n-gram SVM, threshold 0.7; 3: what it
