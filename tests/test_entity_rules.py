@@ -50,6 +50,16 @@ def test_one_type_per_name_in_an_article_the_first_mentions_in_a_tie():
     assert {t for _, _, t in entities._unify_types(text, spans, {})} == {"OTHER"}
 
 
+def _in_order(text: str, names: list[tuple[str, str]]) -> list[tuple[int, int, str]]:
+    """Spans of the names, each found after the one before."""
+    spans, at = [], 0
+    for name, t in names:
+        at = text.index(name, at)
+        spans.append((at, at + len(name), t))
+        at += len(name)
+    return spans
+
+
 def test_a_town_with_its_country_is_a_place():
     # the demo's A380 article: the model read `Toulouse` as a person four times of five
     text = ("The ceremony was in Toulouse, France, on Monday. Gomez, Panama coach, spoke. In "
@@ -59,12 +69,7 @@ def test_a_town_with_its_country_is_a_place():
              ("World Cup", "EVENT"), ("Sweden", "PLACE"), ("Jones", "PERSON"), ("Italy", "PLACE"),
              ("Smith", "PERSON"), ("University of Arkansas", "ORG"), ("Fayetteville", "PLACE"),
              ("Evansville", "PERSON"), ("Indiana", "PLACE")]
-    spans, at = [], 0
-    for name, t in names:
-        at = text.index(name, at)
-        spans.append((at, at + len(name), t))
-        at += len(name)
-    placed = evidence._places(text, spans)
+    placed = evidence._places(text, _in_order(text, names))
     # only a phrase's end or a preposition may follow: not a noun (`Panama coach`), a clause
     # (`Sweden won`), a list or a possessive; and a body's name is not taken for its campus
     assert {"Toulouse", "Evansville"} <= set(placed)
@@ -78,12 +83,7 @@ def test_a_town_with_its_country_is_a_place():
              ("Paris", "PLACE"), ("Emmanuel Macron", "PERSON"), ("France", "PLACE"),
              ("Ubisoft", "PLACE"), ("Microsoft", "ORG"), ("Sony", "ORG"), ("Rome", "PLACE"),
              ("Lazio", "PERSON"), ("Milan", "PLACE")]
-    spans, at = [], 0
-    for name, t in names:
-        at = text.index(name, at)
-        spans.append((at, at + len(name), t))
-        at += len(name)
-    placed = evidence._places(text, spans)
+    placed = evidence._places(text, _in_order(text, names))
     assert placed.get("Tuscany") == "PLACE"
     assert not {"Smith", "Emmanuel Macron", "Microsoft", "Lazio"} & set(placed)
 
