@@ -612,3 +612,14 @@ def test_a_name_ending_a_sentence_leaves_its_full_stop():
         start = text.index(kept.split()[0])
         a, b = entities._trim(text, start, len(text))
         assert text[a:b] == kept, span
+
+
+def test_a_role_names_no_body_it_only_points_at():
+    # the demo's iPhone 4 article gave Steve Jobs the role "company CEO" (roles seen on his
+    # page: "Apple CEO; ...; company CEO; CEO")
+    body = ["At the Worldwide Developers Conference, company CEO Steve Jobs unveiled iPhone 4.",
+            "Group CEO Louis Gallois spoke after him."]
+    result = analyse(Article(url="r", title="", source=Source("x"),
+                             body=[Block("paragraph", p) for p in body]))
+    roles = {m.canonical: m.role for m in result.entities if m.type == "PERSON"}
+    assert roles["Steve Jobs"] == "CEO" and roles["Louis Gallois"] == "Group CEO"

@@ -5,6 +5,8 @@ article text, as in entities.py.
 """
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Span
 
 from newsdesk.enrich.names import HONORIFICS, TITLE_RE, TITLES
@@ -65,9 +67,14 @@ def _title_prefix(doc: Doc, span: Span, text: str) -> str:
     if QUOTE_MARK.search(text, lo, span.start_char):
         return ""  # a title stands outside no quotation (`the text "Steve Jobs 1955-2011"`)
     title = text[lo:span.start_char].strip() + " " + _leading_title(text[span.start_char:span.end_char])
-    title = title.strip()
+    title = _GENERIC_BODY.sub("", title.strip())
     words = [w.lower().rstrip(".") for w in title.split()]
     return "" if all(w in HONORIFICS for w in words) else title
+
+
+# `company CEO Steve Jobs`: the word stands for a body the sentence named before; out of the
+# sentence, on the person's page, "company CEO" reads as a kind of CEO. The title is the rest.
+_GENERIC_BODY = re.compile(r"^(?:the )?(?:company|firm|group's|company's|firm's) (?=\S)")
 
 
 def _leading_title(name: str) -> str:

@@ -398,7 +398,7 @@ def enrich_stages() -> list["Stage"]:
         # quoted; the region after a town (`Livorno, Tuscany,`) is a place, as is a name
         # `in and around` or `north of`; a common word capitalised only by its sentence is no
         # person (`Continuous growth`); a name ending a sentence leaves its full stop
-        # (`James To.`)
+        # (`James To.`); a role drops the `company` it points back with (`company CEO`)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 3, run_section),  # 2: char n-gram SVM, threshold 0.7; 3: what it
