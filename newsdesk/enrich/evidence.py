@@ -213,15 +213,14 @@ def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
     found = {}
     countries = country_names()
     placed = {text[s:e] for s, e, t in spans if t == "PLACE"}
-    by_start = {s: e for s, e, _ in spans}
-    by_type = {e: t for _, e, t in spans}  # a name's type by where it ends
+    by_start = {s: (e, t) for s, e, t in spans}
     for s, e, t in spans:
         name = text[s:e]
         line_start = text.rfind("\n", 0, s) + 1
         dateline = DATELINE.match(text, line_start)
         # (not a body's name: `the University of Arkansas, Fayetteville,` names its campus)
-        region_end = by_start.get(e + 2, -1) if text[e:e + 2] == ", " and t in (
-            "PERSON", "PLACE") else -1
+        region_end, region_type = by_start.get(e + 2, (-1, "")) if text[e:e + 2] == ", " \
+            and t in ("PERSON", "PLACE") else (-1, "")
         region = text[e + 2:region_end] if region_end > 0 else ""
         if (_PLACE_BEFORE.search(_before(text, s, 25)) or _PLACE_AFTER.match(text[e:e + 12].lstrip())
                 or (dateline and s in (dateline.start(1), dateline.start(2)))
@@ -229,7 +228,7 @@ def _places(text: str, spans: list[tuple[int, int, str]]) -> dict[str, str]:
                     and _IN_REGION_END.match(text, region_end))):
             found[name] = "PLACE"
         if (region and (name in placed or name in countries) and " " not in region
-                and by_type.get(region_end) in ("PERSON", "PLACE")
+                and region_type in ("PERSON", "PLACE")
                 and _IN_REGION_END.match(text, region_end)
                 and not _PERSON_OR_LIST_AFTER.match(text, region_end)):
             # ... and the one word after a place that so ends is the region it lies in

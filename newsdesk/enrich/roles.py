@@ -13,6 +13,11 @@ from newsdesk.enrich.names import HONORIFICS, TITLE_RE, TITLES
 from newsdesk.enrich.quote_marks import QUOTE_MARK
 
 
+# `company CEO Steve Jobs`: the word stands for a body the sentence named before; out of the
+# sentence, on the person's page, "company CEO" reads as a kind of CEO. The title is the rest.
+_GENERIC_BODY = re.compile(r"^(?:the )?(?:company|firm|group's|company's|firm's) (?=\S)")
+
+
 def role_of(doc: Doc, start: int, end: int, text: str) -> str:
     """The role the text gives a person: a title before the name (`Japanese Prime
     Minister`) or an appositive after it (`..., an expert at Temple University`)."""
@@ -70,11 +75,6 @@ def _title_prefix(doc: Doc, span: Span, text: str) -> str:
     title = _GENERIC_BODY.sub("", title.strip())
     words = [w.lower().rstrip(".") for w in title.split()]
     return "" if all(w in HONORIFICS for w in words) else title
-
-
-# `company CEO Steve Jobs`: the word stands for a body the sentence named before; out of the
-# sentence, on the person's page, "company CEO" reads as a kind of CEO. The title is the rest.
-_GENERIC_BODY = re.compile(r"^(?:the )?(?:company|firm|group's|company's|firm's) (?=\S)")
 
 
 def _leading_title(name: str) -> str:

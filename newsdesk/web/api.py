@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from .. import services
 from ..errors import InputError, NotFound
 from ..store.base import store_unreachable
-from .contract import NOT_FOUND, RATE_LIMITED, invalid
+from .contract import NOT_FOUND, RATE_LIMITED, TOO_LARGE, invalid
 from .params import RETRY_AFTER_S, UNAVAILABLE, Id, Offset, OptionalId
 from .search import text_index, vector_index
 from .security import client_id
@@ -182,7 +182,7 @@ def get_article(request: Request, article_id: Id):
 
 
 @router.post("/articles/{article_id}/feedback", response_model=FeedbackOut, status_code=201,
-             responses={**NOT_FOUND, **RATE_LIMITED})
+             responses={**NOT_FOUND, **RATE_LIMITED, **TOO_LARGE})
 def post_feedback(request: Request, article_id: Id, body: FeedbackIn):
     settings = request.app.state.settings
     try:

@@ -63,8 +63,8 @@ def create_app(settings: Settings | None = None, store: Store | None = None) -> 
                   responses=EVERY_ROUTE,
                   description="A self-hosted news platform: articles, stories, entities, "
                               "quotes, search and trending, computed offline.")
-    full_openapi = app.openapi
-    app.openapi = lambda: machine_openapi(full_openapi)  # the pages are for browsers
+    full_openapi, cut = app.openapi, {}
+    app.openapi = lambda: machine_openapi(full_openapi, cut)  # the pages are for browsers
     app.state.settings = settings
     app.state.warm = threading.Event()  # set once _warm has run
     app.state.store = store or open_store(settings.db)

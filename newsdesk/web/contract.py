@@ -47,12 +47,16 @@ ATOM_FEED: dict[int | str, dict[str, Any]] = {
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "No such item."}}
 RATE_LIMITED: dict[int | str, dict[str, Any]] = {
-    429: {"model": Problem, "description": "Too many posts from this client this hour."},
+    429: {"model": Problem, "description": "Too many posts from this client this hour."}}
+TOO_LARGE: dict[int | str, dict[str, Any]] = {
     413: {"content": {"text/plain": {"schema": {"type": "string"}}},
           "description": "The request body is over the size cap."}}
 MOVED_ENTITY: dict[int | str, dict[str, Any]] = {
     308: {"model": Moved, "description": "The entity was merged into another: follow "
                                          "Location."}}
+# ... and its feed moves with no body, only Location
+MOVED_FEED: dict[int | str, dict[str, Any]] = {
+    308: {"description": "The entity was merged into another: follow Location."}}
 BAD_SEARCH: dict[int | str, dict[str, Any]] = {
     400: {"model": BadRequest, "description": "No query and no filter, or a query that does "
                                               "not parse (the message and its position)."}}
@@ -69,10 +73,17 @@ def invalid(loc: tuple[str | int, ...], message: str, value: Any = None) -> Requ
         [{"type": "value_error", "loc": loc, "msg": message, "input": value}])
 
 
-def machine_openapi(full_openapi: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+_REF = re.compile(r'"#/components/schemas/([^"]+)"')
+
+
+def machine_openapi(full_openapi: Callable[[], dict[str, Any]],
+                    cut: dict[int, dict[str, Any]]) -> dict[str, Any]:
     """FastAPI's OpenAPI document (`full_openapi`, which caches it) cut to the /api and /feeds
-    paths and the component schemas they refer to."""
+    paths and the component schemas they refer to; `cut` keeps the cut of the document it
+    was made from, so /docs and /openapi.json do not cut it again on every request."""
     spec = full_openapi()
+    if id(spec) in cut:
+        return cut[id(spec)]
     paths = {p: ops for p, ops in spec.get("paths", {}).items() if p.startswith(MACHINE_PATHS)}
     schemas = spec.get("components", {}).get("schemas", {})
     kept: set[str] = set()
@@ -84,7 +95,6 @@ def machine_openapi(full_openapi: Callable[[], dict[str, Any]]) -> dict[str, Any
                 todo.append(schemas[ref])
     components = {**spec.get("components", {}),
                   "schemas": {k: v for k, v in schemas.items() if k in kept}}
-    return {**spec, "paths": paths, "components": components}
-
-
-_REF = re.compile(r'"#/components/schemas/([^"]+)"')
+    cut.clear()  # only the newest document's (FastAPI remakes it when routes change)
+    cut[id(spec)] = {**spec, "paths": paths, "components": components}
+    return cut[id(spec)]

@@ -1,9 +1,10 @@
 """Bounds on the integers a URL carries, and the error pages a reader sees.
 
 Both stores hold 64-bit integers: a bigger (or more negative) id or offset in a URL reached
-the driver and came back as an OverflowError, a 500. Ids are bounded to what a store can hold and offsets to
-what anyone pages through, so a bad URL is a clear 404 or 422, never a 500. A store that is
-down or busy is a 503 with Retry-After, a page for readers and JSON for the API.
+the driver and came back as an OverflowError, a 500. Ids are bounded to what a store can
+hold and offsets to what anyone pages through, so a bad URL is a clear 404 or 422, never a
+500. A store that is down or busy is a 503 with Retry-After, a page for readers and JSON for
+the API.
 """
 from __future__ import annotations
 

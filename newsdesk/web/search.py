@@ -21,7 +21,7 @@ from .. import services
 from ..errors import NotFound, QueryError
 from ..search import hybrid
 from ..store.base import ArticleFilter
-from .contract import ATOM_FEED, BAD_SEARCH, MOVED_ENTITY, NOT_FOUND
+from .contract import ATOM_FEED, BAD_SEARCH, MOVED_FEED, NOT_FOUND
 from .params import MOVED, Id, Offset, clamp_offset
 
 router = APIRouter()
@@ -256,7 +256,7 @@ def section_feed(request: Request, name: str):
 
 
 @router.get("/feeds/entities/{entity_id}", response_class=Response,
-            responses={**ATOM_FEED, **NOT_FOUND, **MOVED_ENTITY})
+            responses={**ATOM_FEED, **NOT_FOUND, **MOVED_FEED})
 def entity_feed(request: Request, entity_id: Id):
     try:
         entity = request.app.state.store.get_entity(entity_id)
