@@ -15,6 +15,7 @@ from newsdesk.enrich.sections import (
     classify,
     map_section,
     section_text,
+    url_section,
 )
 
 FIX = Path(__file__).parent / "fixtures" / "summaries"
@@ -45,6 +46,29 @@ def test_map_section(given, expected):
                                    "/news/article-3033730/Man-killed-in-football-row.html"])
 def test_map_section_says_none_when_it_cannot_tell(given):
     assert map_section(given) is None
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    # the outlet's address inside a web archive's (the demo's WSJ feed links through archive.is)
+    ("https://archive.is/newest/https://www.wsj.com/tech/indias-adani-group-to-invest-7d428962",
+     "Technology"),
+    ("https://archive.is/newest/https://www.wsj.com/buyside/personal-finance/banking/best-savings",
+     "Business"),
+    ("https://www.wsj.com/arts-culture/a-highbrow-culture-war-is-rocking-2fc57ecf", "Culture"),
+    ("https://www.nytimes.com/2025/02/20/us/politics/supreme-court-trump-tariffs.html", "Politics"),
+    ("http://web.archive.org/web/20151218164415/http://www.bbc.co.uk/news/world-europe-35130953",
+     "World"),
+    ("https://www.bbc.co.uk/sport/football/38466308", "Sport"),
+    # a last segment that is the story's own name is no section, however short
+    ("https://en.wikinews.org/wiki/Global_markets_plunge", None),
+    ("https://example.com/news/trade-talks", None),
+    ("https://www.dailymail.co.uk/news/article-3033730/Man-killed-in-football-row.html", None),
+    ("https://www.wsj.com/opinion/green-politics-and-global-stability-705efeaa", None),
+    ("u:world", None),
+    ("", None),
+])
+def test_url_section(url, expected):
+    assert url_section(url) == expected
 
 
 def test_map_section_respects_the_site_list():
@@ -205,10 +229,11 @@ def test_bbc_zero_shot_gate(shared_data):
                                       [map_section(r["category"]) for r in some])
     partial_coverage, partial_precision = shown(place(x_test, partial), gold)
     # measured on this sample (196 articles): 0.847; 0.663 shown, 0.969 of them right; with
-    # the two-section model 0.954 shown, 0.845 right (the model alone: 0.862, 0.515)
+    # the two-section model 0.857 shown, 0.929 right (the model alone: 0.862, 0.515; before
+    # an article nearest a section it never learned needed 0.99 confidence: 0.954, 0.845)
     assert accuracy >= 0.82
     assert coverage >= 0.62 and precision >= 0.94
-    assert partial_coverage >= 0.92 and partial_precision >= 0.80
+    assert partial_coverage >= 0.82 and partial_precision >= 0.90
 
 
 def test_train_sections_re_classifies_every_article_and_says_what_failed(tmp_path):
@@ -309,3 +334,33 @@ def test_enrich_places_every_article_again_when_the_site_sections_change(tmp_pat
     store.close()
     again = CliRunner().invoke(app, ["enrich", "--db", db])
     assert again.exit_code == 0 and "sections changed" not in again.output
+
+
+def test_an_article_s_own_address_files_it_before_its_feed_does(sqlite_store, monkeypatch):
+    """A feed's one section ("World News", given for the whole feed) is the fallback: an
+    item filed under its own path (`/arts-culture/`, `/buyside/personal-finance/`) takes
+    that section; the kicker, the item's own label, still comes first. Before, the demo's
+    WSJ "World News" feed put savings-account guides and an opera piece in World."""
+    from newsdesk.enrich.stages import run_section
+    from newsdesk.models import Article, Block, Source
+
+    monkeypatch.setenv("NEWSDESK_SECTIONS", ",".join(DEFAULT_SECTIONS))
+
+    def feed_item(url: str, kicker: str = "") -> Article:
+        a = Article(url=url, title="A headline", kicker=kicker, source=Source(name="WSJ"),
+                    section="World News", section_given=True, content_hash=url,
+                    body=[Block("paragraph", "Some words about it all.")])
+        a.id = sqlite_store.add_article(a)
+        return a
+
+    opera = feed_item("https://archive.is/newest/https://www.wsj.com/arts-culture/opera-war-2fc")
+    savings = feed_item("https://www.wsj.com/buyside/personal-finance/banking/best-savings")
+    envoy = feed_item("https://www.wsj.com/world/uk/how-the-envoy-role-sowed-63d12854")
+    column = feed_item("https://www.wsj.com/opinion/green-politics-and-stability-705efeaa")
+    markets = feed_item("https://www.wsj.com/politics/policy/trade-agenda-ac79", kicker="Markets")
+    run_section(sqlite_store, [opera, savings, envoy, column, markets])
+    got = [(sqlite_store.get_article(a.id).section, sqlite_store.get_article(a.id).section_given)
+           for a in (opera, savings, envoy, column, markets)]
+    assert got == [("Culture", True), ("Business", True), ("World", True), ("World", True),
+                   ("Business", True)]
+    assert sqlite_store.get_article(opera.id).outlet_section == "World News"

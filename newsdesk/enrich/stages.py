@@ -212,15 +212,17 @@ def run_section(store: Store, articles: list[Article], sections: list[str] | Non
 
 def given_section(article: Article, sections: list[str]) -> str | None:
     """The site section the outlet gave this article, if any maps: its headline's kicker
-    first ("Opinion", "Markets": the item's own label), then the section its page or feed
-    gave (the whole feed's, often)."""
-    from .sections import map_section
+    first ("Opinion", "Markets": the item's own label), then the section its address files
+    it under (`wsj.com/tech/...`), then the section its page or feed gave. That last is often
+    the whole feed's: a "World News" feed carries personal finance, arts and politics, each
+    filed under its own path."""
+    from .sections import map_section, url_section
 
-    for name in (article.kicker, article.given_section_name):
-        label = map_section(name, sections) if name else None
-        if label:
-            return label
-    return None
+    label = map_section(article.kicker, sections) if article.kicker else None
+    label = label or url_section(article.url, sections)
+    if not label and article.given_section_name:
+        label = map_section(article.given_section_name, sections)
+    return label
 
 
 def section_list_change(store: Store) -> tuple[list[str], list[str]] | None:
@@ -401,6 +403,7 @@ def enrich_stages() -> list["Stage"]:
         # (`James To.`); a role drops the `company` it points back with (`company CEO`)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
-        Stage("section", 3, run_section),  # 2: char n-gram SVM, threshold 0.7; 3: what it
-        # cannot place goes to the nearest section description; the site's own section list
+        Stage("section", 4, run_section),  # 2: char n-gram SVM, threshold 0.7; 3: what it
+        # cannot place goes to the nearest section description; the site's own section list;
+        # 4: the section an article's own address files it under, before the feed's
     ]
