@@ -295,7 +295,7 @@ def enrich_stages() -> list["Stage"]:
     from ..pipeline import Stage
 
     return [
-        Stage("who", 34, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
+        Stage("who", 35, run_who),  # 6: signed and nested quotes, nearest speaking verb, no-break spaces;
         # 7: a year that ends a name ("Act of 1977") is no date; "March of 2020" is one;
         # 8: a bare surname or acronym is the one entity articles called so; no title is
         # stripped from an organisation's name ("General Motors" was "Motors"); 9: a headline's
@@ -400,7 +400,8 @@ def enrich_stages() -> list["Stage"]:
         # quoted; the region after a town (`Livorno, Tuscany,`) is a place, as is a name
         # `in and around` or `north of`; a common word capitalised only by its sentence is no
         # person (`Continuous growth`); a name ending a sentence leaves its full stop
-        # (`James To.`); a role drops the `company` it points back with (`company CEO`)
+        # (`James To.`); a role drops the `company` it points back with (`company CEO`);
+        # 35: that common word from Zipf 3 (`Benchmark crude`, `Dashboard provides`)
         Stage("summary", 4, run_summary),  # 3: sentences holding page furniture (captions, "Scroll down") rank lower
         # 4: a line that is only a date or time stamp is never picked
         Stage("section", 4, run_section),  # 2: char n-gram SVM, threshold 0.7; 3: what it
