@@ -359,8 +359,8 @@ def test_an_article_s_own_address_files_it_before_its_feed_does(sqlite_store, mo
     column = feed_item("https://www.wsj.com/opinion/green-politics-and-stability-705efeaa")
     markets = feed_item("https://www.wsj.com/politics/policy/trade-agenda-ac79", kicker="Markets")
     run_section(sqlite_store, [opera, savings, envoy, column, markets])
-    got = [(sqlite_store.get_article(a.id).section, sqlite_store.get_article(a.id).section_given)
-           for a in (opera, savings, envoy, column, markets)]
+    stored = [sqlite_store.get_article(a.id) for a in (opera, savings, envoy, column, markets)]
+    got = [(a.section, a.section_given) for a in stored]
     assert got == [("Culture", True), ("Business", True), ("World", True), ("World", True),
                    ("Business", True)]
-    assert sqlite_store.get_article(opera.id).outlet_section == "World News"
+    assert stored[0].outlet_section == "World News"
